@@ -1,0 +1,161 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// MinIOVersion is the pinned server version, built from the Go module proxy.
+// The server is a test and demo service only; nothing links it.
+const MinIOVersion = "v0.0.0-20260212201848-7aac2a2c5b7c"
+
+// MinIO is a running test server.
+type MinIO struct {
+	Endpoint  string // host:port
+	AccessKey string
+	SecretKey string
+	dir       string
+	cmd       *exec.Cmd
+}
+
+// MinIOBinary returns the path of the pinned server, building it into
+// <repo>/.bin when it is missing (the Makefile normally has done so).
+func MinIOBinary() (string, error) {
+	if p := os.Getenv("LAKEHOUSE_MINIO_BIN"); p != "" {
+		return p, nil
+	}
+	bin := filepath.Join(RepoRoot(), ".bin", "minio")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	cmd := exec.Command("go", "install", "github.com/minio/minio@"+MinIOVersion)
+	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(bin))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the MinIO test server: %w\n%s", err, out)
+	}
+
+	return bin, nil
+}
+
+// StartMinIO starts a MinIO server on a free loopback port with a fresh data
+// directory and waits until it answers its readiness probe.
+func StartMinIO() (*MinIO, error) {
+	bin, err := MinIOBinary()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "lakehouse-minio-")
+	if err != nil {
+		return nil, err
+	}
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	consolePort, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	m := &MinIO{
+		Endpoint:  fmt.Sprintf("127.0.0.1:%d", port),
+		AccessKey: "lakehouse-admin",
+		SecretKey: "lakehouse-admin-secret",
+		dir:       dir,
+	}
+	m.cmd = exec.Command(bin, "server", "--quiet", "--address", m.Endpoint,
+		"--console-address", fmt.Sprintf("127.0.0.1:%d", consolePort), filepath.Join(dir, "data"))
+	m.cmd.Env = append(os.Environ(),
+		"MINIO_ROOT_USER="+m.AccessKey,
+		"MINIO_ROOT_PASSWORD="+m.SecretKey,
+		"MINIO_BROWSER=off",
+		"MINIO_UPDATE=off",
+		"MINIO_CI_CD=1",
+	)
+	logf, err := os.Create(filepath.Join(dir, "minio.log"))
+	if err != nil {
+		return nil, err
+	}
+	m.cmd.Stdout, m.cmd.Stderr = logf, logf
+	if err := m.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting MinIO: %w", err)
+	}
+	if err := m.waitReady(60 * time.Second); err != nil {
+		m.Stop()
+		log, _ := os.ReadFile(filepath.Join(dir, "minio.log"))
+
+		return nil, fmt.Errorf("%w\n%s", err, log)
+	}
+
+	return m, nil
+}
+
+func (m *MinIO) waitReady(limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	url := "http://" + m.Endpoint + "/minio/health/ready"
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("MinIO at %s not ready after %s", m.Endpoint, limit)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Env returns the provider environment variables that point at this server.
+func (m *MinIO) Env() map[string]string {
+	return map[string]string{
+		"LAKEHOUSE_S3_ENDPOINT":   m.Endpoint,
+		"LAKEHOUSE_S3_ACCESS_KEY": m.AccessKey,
+		"LAKEHOUSE_S3_SECRET_KEY": m.SecretKey,
+		"LAKEHOUSE_S3_USE_SSL":    "false",
+		"LAKEHOUSE_S3_PATH_STYLE": "true",
+		"LAKEHOUSE_S3_REGION":     "us-east-1",
+	}
+}
+
+// Setenv exports Env into this process, for the provider under test.
+func (m *MinIO) Setenv() {
+	for k, v := range m.Env() {
+		os.Setenv(k, v)
+	}
+}
+
+// Stop kills the server and removes its data.
+func (m *MinIO) Stop() {
+	if m.cmd != nil && m.cmd.Process != nil {
+		_ = m.cmd.Process.Kill()
+		_, _ = m.cmd.Process.Wait()
+	}
+	_ = os.RemoveAll(m.dir)
+}
+
+// Restart stops the server process and starts it again on the same port and
+// data directory, for tests of a backend that goes away mid-run.
+func (m *MinIO) Restart() error {
+	if m.cmd != nil && m.cmd.Process != nil {
+		_ = m.cmd.Process.Kill()
+		_, _ = m.cmd.Process.Wait()
+	}
+	cmd := exec.Command(m.cmd.Path, m.cmd.Args[1:]...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = m.cmd.Env, m.cmd.Stdout, m.cmd.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	m.cmd = cmd
+
+	return m.waitReady(60 * time.Second)
+}

@@ -1,0 +1,112 @@
+// Package cli implements lakehouse-runner's commands. Each command family
+// lives in its own file; main only calls Execute.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README and in --help.
+const (
+	ExitOK      = 0 // everything passed
+	ExitFailed  = 1 // the data did not pass: expectations failed, validation errors, identifiers left
+	ExitUsage   = 2 // bad command line, configuration or governance document
+	ExitRuntime = 3 // unreadable data, unreachable backend, I/O failure
+)
+
+// ExitError carries an exit code through cobra.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Usage wraps err as a usage or configuration error (exit 2).
+func Usage(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+
+// Runtime wraps err as a data or runtime error (exit 3).
+func Runtime(err error) error { return &ExitError{Code: ExitRuntime, Err: err} }
+
+// Failed is returned when the command ran but the data did not pass (exit 1).
+// The report has already been printed, so it carries no message.
+var Failed = &ExitError{Code: ExitFailed}
+
+// commands lists every subcommand constructor, in the order --help shows.
+var commands []func() *cobra.Command
+
+// register adds a subcommand; each command file calls it from init.
+func register(c func() *cobra.Command) { commands = append(commands, c) }
+
+// NewRoot builds the command tree.
+func NewRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lakehouse-runner",
+		Short: "Validate, check, de-identify and load data for an education-research lakehouse",
+		Long: `lakehouse-runner enforces the governance documents that terraform-provider-lakehouse
+declares: submission schemas, expectation suites and de-identification policies.
+It reads local files or s3:// URIs and Iceberg tables, with the same environment
+variables as the provider (LAKEHOUSE_S3_*, AWS_*, LAKEHOUSE_CATALOG_*).
+
+Exit codes:
+  0  everything passed
+  1  the data did not pass (failed expectations, validation errors)
+  2  usage or configuration error (bad flags, bad suite, policy or schema)
+  3  data or runtime error (unreadable input, backend unreachable, I/O)`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringP("output", "o", "text", "output format: text or json")
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
+
+	return root
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := NewRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintln(stderr, "error:", ee.Err)
+		}
+
+		return ee.Code
+	}
+	// Anything cobra itself returns is a command-line problem.
+	fmt.Fprintln(stderr, "error:", err)
+
+	return ExitUsage
+}
+
+// outputFormat returns the --output value, validated.
+func outputFormat(cmd *cobra.Command) (string, error) {
+	f, _ := cmd.Flags().GetString("output")
+	if f != "text" && f != "json" {
+		return "", Usage(fmt.Errorf("--output must be text or json, not %q", f))
+	}
+
+	return f, nil
+}

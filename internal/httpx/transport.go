@@ -1,0 +1,227 @@
+// Package httpx builds the one HTTP client every REST backend of the provider
+// and the runner shares: retries with exponential backoff and jitter on
+// connection errors, 429 (honouring Retry-After) and 5xx, a per-request
+// timeout, and debug logging through tflog with credentials redacted.
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// RetrySettings mirrors the provider's retry block.
+type RetrySettings struct {
+	MaxAttempts    int
+	MinBackoff     time.Duration
+	MaxBackoff     time.Duration
+	RequestTimeout time.Duration
+}
+
+// DefaultRetrySettings are used when the retry block is absent.
+func DefaultRetrySettings() RetrySettings {
+	return RetrySettings{
+		MaxAttempts:    5,
+		MinBackoff:     500 * time.Millisecond,
+		MaxBackoff:     30 * time.Second,
+		RequestTimeout: 60 * time.Second,
+	}
+}
+
+// Options tune one client built on the shared policy.
+type Options struct {
+	Retry              RetrySettings
+	InsecureSkipVerify bool
+	// Backend names the backend in log lines ("dremio", "superset", ...).
+	Backend string
+}
+
+// NewClient returns an *http.Client whose transport retries per the shared
+// policy. Request bodies must be replayable (bytes or strings), which every
+// client in this project uses.
+func NewClient(opts Options) *http.Client {
+	base := cleanhttp.DefaultPooledTransport()
+	if opts.InsecureSkipVerify {
+		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only when the user asks for it
+	}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: base, Timeout: opts.Retry.RequestTimeout}
+	rc.Logger = nil
+	rc.RetryMax = max(opts.Retry.MaxAttempts-1, 0)
+	rc.RetryWaitMin = opts.Retry.MinBackoff
+	rc.RetryWaitMax = opts.Retry.MaxBackoff
+	rc.CheckRetry = CheckRetry
+	rc.Backoff = Backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+		logRequest(req, attempt, opts.Backend)
+	}
+	rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
+		logResponse(resp, opts.Backend)
+	}
+
+	return rc.StandardClient()
+}
+
+// CheckRetry retries connection errors, 429 and 5xx (but not 501), and never
+// a cancelled context or a TLS certificate failure.
+func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) && strings.Contains(uerr.Error(), "certificate") {
+			return false, err
+		}
+
+		return true, nil
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return true, nil
+	}
+	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
+		return true, nil
+	}
+
+	return false, nil
+}
+
+// Backoff waits min*2^attempt with full jitter, capped at max; a Retry-After
+// header on 429 or 503 wins when present (still capped at max).
+func Backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxWait)
+		}
+	}
+	ceiling := float64(minWait) * math.Pow(2, float64(attempt))
+	if ceiling > float64(maxWait) || math.IsInf(ceiling, 0) {
+		ceiling = float64(maxWait)
+	}
+	floor := float64(minWait)
+	if ceiling <= floor {
+		return time.Duration(floor)
+	}
+
+	return time.Duration(floor + rand.Float64()*(ceiling-floor)) //nolint:gosec // jitter needs no crypto randomness
+}
+
+// RetryAfter parses a Retry-After header in either of its two forms.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+
+	return 0, false
+}
+
+var sensitiveHeaders = map[string]bool{
+	"authorization":        true,
+	"cookie":               true,
+	"set-cookie":           true,
+	"x-csrftoken":          true,
+	"x-amz-security-token": true,
+}
+
+// RedactHeaders returns a copy of h in which every credential-bearing header
+// value is replaced, so logs never carry a token.
+func RedactHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		v := strings.Join(vs, ",")
+		if sensitiveHeaders[strings.ToLower(k)] || strings.Contains(strings.ToLower(k), "token") || strings.Contains(strings.ToLower(k), "secret") {
+			v = "[REDACTED]"
+		}
+		out[k] = v
+	}
+
+	return out
+}
+
+// RedactURL drops query values that look like credentials.
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User = nil
+	q := c.Query()
+	for k := range q {
+		lk := strings.ToLower(k)
+		if strings.Contains(lk, "token") || strings.Contains(lk, "secret") || strings.Contains(lk, "password") ||
+			strings.Contains(lk, "signature") || strings.Contains(lk, "credential") {
+			q.Set(k, "[REDACTED]")
+		}
+	}
+	c.RawQuery = q.Encode()
+
+	return c.String()
+}
+
+func logRequest(req *http.Request, attempt int, backend string) {
+	tflog.Debug(req.Context(), "sending request", map[string]any{
+		"lakehouse.http.backend": backend,
+		"lakehouse.http.method":  req.Method,
+		"lakehouse.http.url":     RedactURL(req.URL),
+		"lakehouse.http.attempt": attempt + 1,
+		"lakehouse.http.headers": fmt.Sprint(RedactHeaders(req.Header)),
+	})
+}
+
+func logResponse(resp *http.Response, backend string) {
+	if resp == nil || resp.Request == nil {
+		return
+	}
+	tflog.Debug(resp.Request.Context(), "received response", map[string]any{
+		"lakehouse.http.backend": backend,
+		"lakehouse.http.method":  resp.Request.Method,
+		"lakehouse.http.url":     RedactURL(resp.Request.URL),
+		"lakehouse.http.status":  resp.StatusCode,
+	})
+}
+
+type loggingTransport struct {
+	next    http.RoundTripper
+	backend string
+}
+
+// LoggingTransport logs each request and response at debug, redacted, for
+// clients that bring their own retry loop (minio-go, iceberg-go).
+func LoggingTransport(next http.RoundTripper, backend string) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+
+	return &loggingTransport{next: next, backend: backend}
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	logRequest(req, 0, t.backend)
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		logResponse(resp, t.backend)
+	}
+
+	return resp, err
+}

@@ -1,0 +1,59 @@
+// Package objectstore builds the minio-go client for the provider's s3
+// settings, used by the storage resources, the governance documents and the
+// runner alike.
+package objectstore
+
+import (
+	"crypto/tls"
+	"net/http"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+)
+
+// New returns a minio-go client whose retry count follows the shared retry
+// policy and whose requests are logged at debug with credentials redacted.
+func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, error) {
+	tr := cleanhttp.DefaultPooledTransport()
+	if s.InsecureSkipVerify {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only when the user asks for it
+	}
+	tr.ResponseHeaderTimeout = retry.RequestTimeout
+	lookup := minio.BucketLookupAuto
+	if s.PathStyle {
+		lookup = minio.BucketLookupPath
+	}
+	var creds *credentials.Credentials
+	if s.AccessKey != "" {
+		creds = credentials.NewStaticV4(s.AccessKey, s.SecretKey, s.SessionToken)
+	} else {
+		creds = credentials.NewChainCredentials([]credentials.Provider{&credentials.EnvAWS{}, &credentials.IAM{}})
+	}
+
+	return minio.New(s.Endpoint, &minio.Options{
+		Creds:        creds,
+		Secure:       s.UseSSL,
+		Region:       s.Region,
+		BucketLookup: lookup,
+		Transport:    httpx.LoggingTransport(tr, "s3"),
+		MaxRetries:   max(retry.MaxAttempts, 1),
+	})
+}
+
+// FromData returns the cached client for the provider's s3 block, or a
+// NotConfiguredError naming the block and its environment variables.
+func FromData(d *providerdata.Data) (*minio.Client, error) {
+	return providerdata.Client(d, "s3", func(d *providerdata.Data) (*minio.Client, error) {
+		if !d.S3.Configured {
+			return nil, &providerdata.NotConfiguredError{Block: "s3", Env: providerdata.S3Env}
+		}
+
+		return New(d.S3, d.Retry)
+	})
+}
+
+var _ http.RoundTripper = httpx.LoggingTransport(nil, "")
