@@ -1,0 +1,284 @@
+// Package tabular reads the runner's tabular inputs. This file is the text
+// layer for CSV and TSV: a decoding step in front of a strict RFC 4180
+// parser, so byte-level problems (BOM, UTF-16, latin-1, invalid UTF-8) and
+// structural ones (ragged rows) are reported with the record number and the
+// physical line, never silently normalised.
+//
+// Output text is always UTF-8. Go's CSV parser turns CR LF inside a quoted
+// field into LF; every other byte of a field is kept.
+package tabular
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Encodings a CSV input may declare. "auto" sniffs a BOM (UTF-8, UTF-16LE,
+// UTF-16BE) and otherwise demands valid UTF-8.
+const (
+	EncodingAuto    = "auto"
+	EncodingUTF8    = "utf-8"
+	EncodingLatin1  = "latin1"
+	EncodingUTF16LE = "utf-16le"
+	EncodingUTF16BE = "utf-16be"
+)
+
+// Encodings lists the accepted --encoding values.
+var Encodings = []string{EncodingAuto, EncodingUTF8, EncodingLatin1, EncodingUTF16LE, EncodingUTF16BE}
+
+// CSVOptions control parsing.
+type CSVOptions struct {
+	Comma    rune   // ',' when zero
+	Encoding string // EncodingAuto when empty
+}
+
+// Record is one data row.
+type Record struct {
+	Fields []string
+	Number int // 1-based data record number; the header is record 0
+	Line   int // physical line on which the record starts
+}
+
+// StructureError is a record whose field count differs from the header's.
+// The reader returns it together with the record so the caller can count it
+// and go on, or stop.
+type StructureError struct {
+	Record, Line int
+	Got, Want    int
+	Extra        []string
+}
+
+func (e *StructureError) Error() string {
+	s := fmt.Sprintf("record %d (line %d): %d fields, header has %d", e.Record, e.Line, e.Got, e.Want)
+	if len(e.Extra) > 0 {
+		quoted := make([]string, len(e.Extra))
+		for i, v := range e.Extra {
+			quoted[i] = "'" + v + "'"
+		}
+		s += "; extra value " + strings.Join(quoted, ", ")
+	}
+
+	return s
+}
+
+// EncodingError is text that is not valid in the declared encoding.
+type EncodingError struct {
+	Line, Field int
+	Offset      int64 // byte offset of the first bad byte in the input
+}
+
+func (e *EncodingError) Error() string {
+	return fmt.Sprintf("invalid UTF-8 at line %d, field %d, byte offset %d; if the file is not UTF-8, "+
+		"give its encoding (for example --encoding latin1)", e.Line, e.Field, e.Offset)
+}
+
+// CSVReader streams records from a CSV or TSV input.
+type CSVReader struct {
+	csv    *csv.Reader
+	lines  *lineIndex
+	header []string
+	n      int
+	strict bool // validate UTF-8 (input not transcoded)
+}
+
+// NewCSVReader reads the header and returns a reader positioned at the
+// first data record.
+func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
+	decoded, strict, err := decode(r, opts.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	li := &lineIndex{r: decoded, starts: map[int]int64{1: 0}, line: 1}
+	c := csv.NewReader(li)
+	c.Comma = ','
+	if opts.Comma != 0 {
+		c.Comma = opts.Comma
+	}
+	c.FieldsPerRecord = -1 // ragged rows are reported by us, with context
+	c.ReuseRecord = false
+	cr := &CSVReader{csv: c, lines: li, strict: strict}
+	header, err := c.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("empty input: no header row")
+	}
+	if err != nil {
+		return nil, parseError(err)
+	}
+	if err := cr.checkUTF8(header); err != nil {
+		return nil, err
+	}
+	cr.header = header
+
+	return cr, nil
+}
+
+// Header returns the column names, BOM removed.
+func (r *CSVReader) Header() []string { return r.header }
+
+// Read returns the next record. A ragged record comes back with a
+// *StructureError; io.EOF ends the input.
+func (r *CSVReader) Read() (Record, error) {
+	fields, err := r.csv.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return Record{}, io.EOF
+		}
+
+		return Record{}, parseError(err)
+	}
+	r.n++
+	line, _ := r.csv.FieldPos(0)
+	rec := Record{Fields: fields, Number: r.n, Line: line}
+	r.lines.forget(line)
+	if err := r.checkUTF8(fields); err != nil {
+		return rec, err
+	}
+	if len(fields) != len(r.header) {
+		se := &StructureError{Record: r.n, Line: line, Got: len(fields), Want: len(r.header)}
+		if len(fields) > len(r.header) {
+			se.Extra = fields[len(r.header):]
+		}
+
+		return rec, se
+	}
+
+	return rec, nil
+}
+
+func (r *CSVReader) checkUTF8(fields []string) error {
+	if !r.strict {
+		return nil
+	}
+	for i, f := range fields {
+		if utf8.ValidString(f) {
+			continue
+		}
+		bad := 0
+		for bad < len(f) {
+			ru, size := utf8.DecodeRuneInString(f[bad:])
+			if ru == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		line, col := r.csv.FieldPos(i)
+
+		return &EncodingError{Line: line, Field: i + 1, Offset: r.lines.offset(line) + int64(col-1) + int64(bad)}
+	}
+
+	return nil
+}
+
+func parseError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("line %d, column %d: %w", pe.Line, pe.Column, pe.Err)
+	}
+
+	return err
+}
+
+// decode returns UTF-8 text and whether it still needs UTF-8 validation.
+func decode(r io.Reader, enc string) (io.Reader, bool, error) {
+	br := bufio.NewReaderSize(r, 64*1024)
+	switch strings.ToLower(enc) {
+	case "", EncodingAuto:
+		head, _ := br.Peek(3)
+		switch {
+		case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+			_, _ = br.Discard(3)
+
+			return br, true, nil
+		case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+			return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), false, nil
+		}
+
+		return br, true, nil
+	case EncodingUTF8, "utf8":
+		head, _ := br.Peek(3)
+		if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+			_, _ = br.Discard(3)
+		}
+
+		return br, true, nil
+	case EncodingLatin1, "iso-8859-1":
+		return transcode(br, charmap.ISO8859_1), false, nil
+	case EncodingUTF16LE:
+		return transcode(br, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)), false, nil
+	case EncodingUTF16BE:
+		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM)), false, nil
+	}
+
+	return nil, false, fmt.Errorf("unknown encoding %q; use one of %s", enc, strings.Join(Encodings, ", "))
+}
+
+func transcode(r io.Reader, e encoding.Encoding) io.Reader {
+	// The UTF-16 decoders drop their BOM themselves; the result may still
+	// begin with U+FEFF when a UTF-8 BOM was transcoded, which we strip.
+	return &bomStripper{r: transform.NewReader(r, e.NewDecoder())}
+}
+
+type bomStripper struct {
+	r    io.Reader
+	done bool
+}
+
+func (b *bomStripper) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if !b.done && n > 0 {
+		b.done = true
+		if bytes.HasPrefix(p[:n], []byte("\uFEFF")) {
+			copy(p, p[3:n])
+			n -= 3
+		}
+	}
+
+	return n, err
+}
+
+// lineIndex remembers the byte offset at which each physical line starts,
+// for the lines the parser has not finished with yet.
+type lineIndex struct {
+	r      io.Reader
+	pos    int64
+	line   int
+	starts map[int]int64
+}
+
+func (l *lineIndex) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i := range n {
+		if p[i] == '\n' {
+			l.line++
+			l.starts[l.line] = l.pos + int64(i) + 1
+		}
+	}
+	l.pos += int64(n)
+
+	return n, err
+}
+
+func (l *lineIndex) offset(line int) int64 { return l.starts[line] }
+
+// forget drops lines before the given one; the parser never goes back.
+func (l *lineIndex) forget(before int) {
+	if len(l.starts) < 1024 {
+		return
+	}
+	for k := range l.starts {
+		if k < before {
+			delete(l.starts, k)
+		}
+	}
+}

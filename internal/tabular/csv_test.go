@@ -1,0 +1,120 @@
+package tabular
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func readAll(t *testing.T, data []byte, opts CSVOptions) ([]string, []Record, []error) {
+	t.Helper()
+	r, err := NewCSVReader(bytes.NewReader(data), opts)
+	if err != nil {
+		return nil, nil, []error{err}
+	}
+	var recs []Record
+	var errs []error
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		recs = append(recs, rec)
+		var se *StructureError
+		if err != nil && !errors.As(err, &se) {
+			break
+		}
+	}
+
+	return r.Header(), recs, errs
+}
+
+// C34: a UTF-8 BOM before a quoted first header must not stick to the name.
+func TestCSV_BOMBeforeQuotedHeader(t *testing.T) {
+	h, recs, errs := readAll(t, []byte("\xEF\xBB\xBF\"id\",name\n1,Ana\n"), CSVOptions{})
+	if len(errs) > 0 || h[0] != "id" || recs[0].Fields[1] != "Ana" {
+		t.Fatalf("header %q, records %v, errors %v", h, recs, errs)
+	}
+}
+
+// C34: latin-1 bytes are an error with a position, and decode when declared.
+func TestCSV_Latin1(t *testing.T) {
+	data := []byte("id,city\n1,M\xFCnchen\n")
+	_, _, errs := readAll(t, data, CSVOptions{})
+	if len(errs) != 1 || errs[0].Error() != "invalid UTF-8 at line 2, field 2, byte offset 11; if the file is not UTF-8, give its encoding (for example --encoding latin1)" {
+		t.Fatalf("errors %v", errs)
+	}
+	_, recs, errs := readAll(t, data, CSVOptions{Encoding: EncodingLatin1})
+	if len(errs) > 0 || recs[0].Fields[1] != "München" {
+		t.Fatalf("records %v errors %v", recs, errs)
+	}
+}
+
+// C34: UTF-16 detected from its BOM.
+func TestCSV_UTF16BOM(t *testing.T) {
+	for _, data := range [][]byte{
+		{0xFF, 0xFE, 'i', 0, 'd', 0, '\n', 0, '1', 0, '\n', 0},
+		{0xFE, 0xFF, 0, 'i', 0, 'd', 0, '\n', 0, '1', 0, '\n'},
+	} {
+		h, recs, errs := readAll(t, data, CSVOptions{})
+		if len(errs) > 0 || len(h) != 1 || h[0] != "id" || len(recs) != 1 || recs[0].Fields[0] != "1" {
+			t.Fatalf("header %q records %v errors %v", h, recs, errs)
+		}
+	}
+}
+
+// C34: a multibyte character straddling the 64 KiB read boundary parses.
+func TestCSV_SplitMultibyte(t *testing.T) {
+	prefix := "id,text\n1,"
+	filler := strings.Repeat("a", 65536-len(prefix)-1)
+	data := []byte(prefix + filler + "é\n")
+	_, recs, errs := readAll(t, data, CSVOptions{})
+	if len(errs) > 0 || !strings.HasSuffix(recs[0].Fields[1], "é") {
+		t.Fatalf("errors %v", errs)
+	}
+}
+
+// C35: ragged rows are reported with record and physical line numbers;
+// quoted newlines do not confuse the count.
+func TestCSV_RaggedAndQuotedNewlines(t *testing.T) {
+	data := "id,note,amount\n1,\"first line\nsecond line\",10\n2,ok\n3,\"has \"\"quotes\"\"\",7,EXTRA\n4,\"\",5\n5,\"crlf inside\r\nquoted\",6\n"
+	_, recs, errs := readAll(t, []byte(data), CSVOptions{})
+	want := []string{
+		"record 2 (line 4): 2 fields, header has 3",
+		"record 3 (line 5): 4 fields, header has 3; extra value 'EXTRA'",
+	}
+	if len(errs) != 2 || errs[0].Error() != want[0] || errs[1].Error() != want[1] {
+		t.Fatalf("errors %v", errs)
+	}
+	if recs[0].Line != 2 || recs[0].Fields[1] != "first line\nsecond line" {
+		t.Fatalf("record 1: %+v", recs[0])
+	}
+	if recs[2].Fields[1] != `has "quotes"` || recs[4].Line != 7 {
+		t.Fatalf("records %+v", recs)
+	}
+	// Documented: CR LF inside a quoted field becomes LF.
+	if recs[4].Fields[1] != "crlf inside\nquoted" {
+		t.Fatalf("record 5: %q", recs[4].Fields[1])
+	}
+}
+
+func TestCSV_CRLFAndTSV(t *testing.T) {
+	h, recs, errs := readAll(t, []byte("a\tb\r\n1\t2\r\n"), CSVOptions{Comma: '\t'})
+	if len(errs) > 0 || h[1] != "b" || recs[0].Fields[1] != "2" {
+		t.Fatalf("header %q records %v errors %v", h, recs, errs)
+	}
+}
+
+func TestCSV_Empty(t *testing.T) {
+	if _, err := NewCSVReader(strings.NewReader(""), CSVOptions{}); err == nil {
+		t.Fatal("empty input accepted")
+	}
+	if _, err := NewCSVReader(strings.NewReader("a\n"), CSVOptions{Encoding: "ebcdic"}); err == nil {
+		t.Fatal("unknown encoding accepted")
+	}
+}
