@@ -144,13 +144,29 @@ var sensitiveHeaders = map[string]bool{
 	"x-amz-security-token": true,
 }
 
+// sensitiveHeader also catches API keys (X-Api-Key) and the SSE-C customer
+// key headers by name, not only the well-known credential headers.
+func sensitiveHeader(name string) bool {
+	lk := strings.ToLower(name)
+	if sensitiveHeaders[lk] {
+		return true
+	}
+	for _, part := range []string{"token", "secret", "key", "password", "session", "auth"} {
+		if strings.Contains(lk, part) {
+			return true
+		}
+	}
+
+	return false
+}
+
 // RedactHeaders returns a copy of h in which every credential-bearing header
 // value is replaced, so logs never carry a token.
 func RedactHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		v := strings.Join(vs, ",")
-		if sensitiveHeaders[strings.ToLower(k)] || strings.Contains(strings.ToLower(k), "token") || strings.Contains(strings.ToLower(k), "secret") {
+		if sensitiveHeader(k) {
 			v = "[REDACTED]"
 		}
 		out[k] = v

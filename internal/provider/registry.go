@@ -3,18 +3,47 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	storageds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/storage"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/storage"
+
+	dremiods "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/dremio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/dremio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/governance"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/labelstudio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/superset"
 )
 
 // resourceList names every resource type, grouped by backend.
 func resourceList() []func() resource.Resource {
 	return []func() resource.Resource{
 		// storage
+		storage.NewBucketResource,
+		storage.NewBucketPolicyResource,
+		storage.NewObjectResource,
 		// iceberg
+		iceberg.NewNamespaceResource,
+		iceberg.NewTableResource,
 		// governance (expectation suites, submission schemas, de-identification policies)
+		governance.NewSubmissionSchemaResource,
+		governance.NewDeidPolicyResource,
+		governance.NewExpectationSuiteResource,
 		// dremio
+		dremio.NewSourceResource,
+		dremio.NewSpaceResource,
+		dremio.NewFolderResource,
+		dremio.NewViewResource,
 		// access policies
 		// superset
+		superset.NewDatabaseResource,
+		superset.NewDatasetResource,
+		superset.NewChartResource,
+		superset.NewDashboardResource,
 		// label studio
+		labelstudio.NewProjectResource,
+		labelstudio.NewStorageResource,
+		labelstudio.NewWebhookResource,
 		// datasets (FAIR records)
 	}
 }
@@ -23,9 +52,14 @@ func resourceList() []func() resource.Resource {
 func dataSourceList() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		// storage
+		storageds.NewBucketDataSource,
+		storageds.NewBucketsDataSource,
+		storageds.NewObjectDataSource,
 		// iceberg
 		// governance
 		// dremio
+		dremiods.NewCatalogItemDataSource,
+		dremiods.NewSourceDataSource,
 		// access policies
 		// datasets
 	}

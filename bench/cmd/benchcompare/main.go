@@ -1,0 +1,128 @@
+// Command benchcompare runs the ten benchmark checks with lakehouse-runner,
+// DuckDB and (when installed) pandas over one Parquet file and prints wall
+// time, rows/s and peak RSS of each.
+package main
+
+import (
+	"database/sql"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+const suite = `{"name":"bench","expectations":[
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"score"}},
+ {"type":"expect_column_values_to_be_between","kwargs":{"column":"score","min_value":0,"max_value":100}},
+ {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"grade","value_set":["A","B","C","D","E"]}},
+ {"type":"expect_column_values_to_match_regex","kwargs":{"column":"email","regex":"^s[0-9]+@uni\\.example$"}},
+ {"type":"expect_column_values_to_be_unique","kwargs":{"column":"id"}},
+ {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}},
+ {"type":"expect_column_mean_to_be_between","kwargs":{"column":"score","min_value":0,"max_value":100}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":5,"max_value":40}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"a","column_B":"b"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["id","term"]}}
+]}`
+
+// duckQuery is the same ten checks as one SQL statement.
+const duckQuery = `SELECT
+  count(*) FILTER (WHERE score IS NULL),
+  count(*) FILTER (WHERE score IS NOT NULL AND NOT (score BETWEEN 0 AND 100)),
+  count(*) FILTER (WHERE grade IS NOT NULL AND grade NOT IN ('A','B','C','D','E')),
+  count(*) FILTER (WHERE email IS NOT NULL AND NOT regexp_matches(email, '^s[0-9]+@uni\.example$')),
+  count(*) - count(DISTINCT id),
+  count(*),
+  avg(score),
+  count(*) FILTER (WHERE email IS NOT NULL AND NOT (length(email) BETWEEN 5 AND 40)),
+  count(*) FILTER (WHERE NOT (a > b)),
+  count(*) - (SELECT count(*) FROM (SELECT DISTINCT id, term FROM read_parquet('%[1]s')))
+FROM read_parquet('%[1]s')`
+
+const pandasScript = `
+import sys, re, pandas as pd
+df = pd.read_parquet(sys.argv[1])
+s = df["score"]
+r = [s.isna().sum(), (~s.dropna().between(0, 100)).sum(), (~df["grade"].dropna().isin(list("ABCDE"))).sum(),
+     (~df["email"].dropna().str.contains(r"^s[0-9]+@uni\.example$", regex=True)).sum(), df["id"].duplicated(keep=False).sum(),
+     len(df), s.mean(), (~df["email"].dropna().str.len().between(5, 40)).sum(), (~(df["a"] > df["b"])).sum(),
+     df.duplicated(subset=["id", "term"], keep=False).sum()]
+print(r)
+`
+
+func main() {
+	data := flag.String("data", "", "Parquet file from benchgen")
+	runner := flag.String("runner", "lakehouse-runner", "lakehouse-runner binary")
+	rows := flag.Int("rows", 10_000_000, "rows in the file (for rows/s)")
+	duckChild := flag.Bool("duckdb-child", false, "internal: run the DuckDB query in this process")
+	flag.Parse()
+	if *duckChild {
+		runDuck(*data)
+		return
+	}
+	if *data == "" {
+		log.Fatal("-data is required")
+	}
+	dir, err := os.MkdirTemp("", "benchcompare")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	suitePath := filepath.Join(dir, "suite.json")
+	if err := os.WriteFile(suitePath, []byte(suite), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	self, _ := os.Executable()
+	measure("lakehouse-runner", *rows, exec.Command(*runner, "check", "-o", "json", "--suite", suitePath, *data))
+	measure("duckdb", *rows, exec.Command(self, "-duckdb-child", "-data", *data))
+	if exec.Command("python3", "-c", "import pandas, pyarrow").Run() == nil {
+		script := filepath.Join(dir, "bench.py")
+		if err := os.WriteFile(script, []byte(pandasScript), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		measure("pandas", *rows, exec.Command("python3", script, *data))
+	} else {
+		fmt.Println("pandas: not installed (apt-get install python3-pandas python3-pyarrow)")
+	}
+}
+
+// measure runs a child and reports wall time and its peak RSS.
+func measure(name string, rows int, cmd *exec.Cmd) {
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(start)
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			fmt.Printf("%-18s failed: %v\n", name, err)
+			return
+		}
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss // KiB on Linux
+	}
+	fmt.Printf("%-18s %8.2fs %12.0f rows/s  peak RSS %6.0f MiB  (%d bytes of output)\n", name, wall.Seconds(), float64(rows)/wall.Seconds(), float64(rss)/1024, len(out))
+}
+
+func runDuck(path string) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	vals := make([]any, 10)
+	ptrs := make([]any, 10)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := db.QueryRow(fmt.Sprintf(duckQuery, path)).Scan(ptrs...); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(vals...)
+}

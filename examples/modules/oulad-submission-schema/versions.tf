@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    lakehouse = {
+      source = "spanda-ai/lakehouse"
+    }
+  }
+}

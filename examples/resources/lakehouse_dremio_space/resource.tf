@@ -1,0 +1,3 @@
+resource "lakehouse_dremio_space" "research" {
+  name = "research"
+}

@@ -1,0 +1,2 @@
+# A webhook is imported by its numeric id.
+terraform import lakehouse_labelstudio_webhook.curation 5

@@ -1,0 +1,422 @@
+// Package catalogtest is an in-process Iceberg REST catalog for tests: the
+// subset of the Iceberg REST OpenAPI the provider and runner use (config,
+// namespaces, tables, commits with requirements), backed by a real iceberg-go
+// SQL catalog on SQLite so metadata files are real.
+package catalogtest
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/iceberg-go"
+	icecatalog "github.com/apache/iceberg-go/catalog"
+	sqlcat "github.com/apache/iceberg-go/catalog/sql"
+	"github.com/apache/iceberg-go/table"
+	_ "modernc.org/sqlite" // the backing catalog's driver
+)
+
+// Server is a running fake REST catalog.
+type Server struct {
+	URL   string
+	Token string // bearer token every request must carry; "" disables the check
+
+	srv       *httptest.Server
+	cat       *sqlcat.Catalog
+	mu        sync.Mutex // serialises commits like a real catalog's row lock
+	conflicts atomic.Int32
+	Requests  atomic.Int64
+	Commits   atomic.Int64
+}
+
+// Separator is the namespace separator the fake advertises; it is the
+// spec's default (unit separator, 0x1F) so levels may hold dots.
+const Separator = "%1F"
+
+// Start runs a fake whose warehouse is warehouse (e.g. file:///tmp/x or
+// s3://bucket/prefix with props carrying the s3.* settings) and whose
+// backing SQLite file lives in dir.
+func Start(dir, warehouse string, props iceberg.Properties) (*Server, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "rest-backing.db")+"?_pragma=busy_timeout(30000)")
+	if err != nil {
+		return nil, err
+	}
+	p := iceberg.Properties{"warehouse": warehouse}
+	maps.Copy(p, props)
+	cat, err := sqlcat.NewCatalog("rest", db, sqlcat.SQLite, p)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cat: cat}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	s.srv.Close()
+	_ = s.cat.Close()
+}
+
+// Catalog is the backing catalog, for out-of-band changes in tests.
+func (s *Server) Catalog() icecatalog.Catalog { return s.cat }
+
+// FailNextCommits makes the next n commits answer 409 as if another writer
+// had won, after checking their requirements.
+func (s *Server) FailNextCommits(n int) { s.conflicts.Store(int32(n)) }
+
+type errBody struct {
+	Error struct {
+		Message string `json:"message"`
+		Type    string `json:"type"`
+		Code    int    `json:"code"`
+	} `json:"error"`
+}
+
+func writeErr(w http.ResponseWriter, code int, typ string, err error) {
+	var b errBody
+	b.Error.Message, b.Error.Type, b.Error.Code = err.Error(), typ, code
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(b)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// catalogErr maps backing catalog errors onto the REST status codes.
+func catalogErr(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, icecatalog.ErrNoSuchNamespace):
+		writeErr(w, http.StatusNotFound, "NoSuchNamespaceException", err)
+	case errors.Is(err, icecatalog.ErrNoSuchTable):
+		writeErr(w, http.StatusNotFound, "NoSuchTableException", err)
+	case errors.Is(err, icecatalog.ErrNamespaceAlreadyExists):
+		writeErr(w, http.StatusConflict, "AlreadyExistsException", err)
+	case errors.Is(err, icecatalog.ErrTableAlreadyExists):
+		writeErr(w, http.StatusConflict, "AlreadyExistsException", err)
+	case errors.Is(err, icecatalog.ErrNamespaceNotEmpty):
+		writeErr(w, http.StatusConflict, "NamespaceNotEmptyException", err)
+	case errors.Is(err, table.ErrCommitFailed):
+		writeErr(w, http.StatusConflict, "CommitFailedException", err)
+	default:
+		writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+	}
+}
+
+// decodeNamespace splits a path segment on the advertised separator and
+// unescapes each level (%20 for a space, never "+").
+func decodeNamespace(seg string) ([]string, error) {
+	var levels []string
+	for _, part := range strings.Split(seg, Separator) {
+		l, err := url.PathUnescape(part)
+		if err != nil {
+			return nil, err
+		}
+		levels = append(levels, l)
+	}
+
+	return levels, nil
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.Requests.Add(1)
+	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
+		writeErr(w, http.StatusUnauthorized, "NotAuthorizedException", errors.New("missing or wrong bearer token"))
+
+		return
+	}
+	// Work on the escaped path so an encoded separator or slash inside a
+	// level never splits segments.
+	raw := strings.TrimPrefix(r.URL.EscapedPath(), "/v1")
+	segs := strings.Split(strings.Trim(raw, "/"), "/")
+	ctx := r.Context()
+	switch {
+	case len(segs) == 1 && segs[0] == "config" && r.Method == http.MethodGet:
+		writeJSON(w, map[string]any{"defaults": map[string]string{}, "overrides": map[string]string{"namespace-separator": Separator}})
+	case len(segs) == 1 && segs[0] == "namespaces":
+		s.namespaces(ctx, w, r)
+	case len(segs) >= 2 && segs[0] == "namespaces":
+		ns, err := decodeNamespace(segs[1])
+		if err != nil {
+			writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+			return
+		}
+		switch {
+		case len(segs) == 2:
+			s.namespace(ctx, w, r, ns)
+		case len(segs) == 3 && segs[2] == "properties" && r.Method == http.MethodPost:
+			s.namespaceProps(ctx, w, r, ns)
+		case len(segs) == 3 && segs[2] == "tables":
+			s.tables(ctx, w, r, ns)
+		case len(segs) == 4 && segs[2] == "tables":
+			name, err := url.PathUnescape(segs[3])
+			if err != nil {
+				writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+				return
+			}
+			s.table(ctx, w, r, append(slices.Clone(ns), name))
+		default:
+			writeErr(w, http.StatusNotFound, "NotFound", fmt.Errorf("no route for %s %s", r.Method, r.URL.Path))
+		}
+	default:
+		writeErr(w, http.StatusNotFound, "NotFound", fmt.Errorf("no route for %s %s", r.Method, r.URL.Path))
+	}
+}
+
+func (s *Server) namespaces(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		var parent []string
+		if p := r.URL.Query().Get("parent"); p != "" {
+			parent = strings.Split(p, "\x1f")
+		}
+		all, err := s.cat.ListNamespaces(ctx, parent)
+		if err != nil {
+			catalogErr(w, err)
+
+			return
+		}
+		children := []table.Identifier{}
+		for _, ns := range all {
+			if len(ns) == len(parent)+1 && slices.Equal(ns[:len(parent)], parent) {
+				children = append(children, ns)
+			}
+		}
+		writeJSON(w, map[string]any{"namespaces": children})
+	case http.MethodPost:
+		var body struct {
+			Namespace  []string           `json:"namespace"`
+			Properties iceberg.Properties `json:"properties"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+			return
+		}
+		if err := s.cat.CreateNamespace(ctx, body.Namespace, body.Properties); err != nil {
+			catalogErr(w, err)
+
+			return
+		}
+		writeJSON(w, body)
+	default:
+		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
+	}
+}
+
+func (s *Server) namespace(ctx context.Context, w http.ResponseWriter, r *http.Request, ns []string) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		props, err := s.cat.LoadNamespaceProperties(ctx, ns)
+		if err != nil {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(http.StatusNotFound)
+
+				return
+			}
+			catalogErr(w, err)
+
+			return
+		}
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusNoContent)
+
+			return
+		}
+		writeJSON(w, map[string]any{"namespace": ns, "properties": props})
+	case http.MethodDelete:
+		// Like a strict server: children count as content too.
+		all, err := s.cat.ListNamespaces(ctx, ns)
+		if err == nil {
+			for _, c := range all {
+				if len(c) > len(ns) && slices.Equal(c[:len(ns)], ns) {
+					catalogErr(w, fmt.Errorf("%w: child namespaces exist", icecatalog.ErrNamespaceNotEmpty))
+
+					return
+				}
+			}
+		}
+		if err := s.cat.DropNamespace(ctx, ns); err != nil {
+			catalogErr(w, err)
+
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
+	}
+}
+
+func (s *Server) namespaceProps(ctx context.Context, w http.ResponseWriter, r *http.Request, ns []string) {
+	var body struct {
+		Removals []string           `json:"removals"`
+		Updates  iceberg.Properties `json:"updates"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+		return
+	}
+	sum, err := s.cat.UpdateNamespaceProperties(ctx, ns, body.Removals, body.Updates)
+	if err != nil {
+		catalogErr(w, err)
+
+		return
+	}
+	writeJSON(w, sum)
+}
+
+type identifier struct {
+	Namespace []string `json:"namespace"`
+	Name      string   `json:"name"`
+}
+
+func (s *Server) tables(ctx context.Context, w http.ResponseWriter, r *http.Request, ns []string) {
+	switch r.Method {
+	case http.MethodGet:
+		ids := []identifier{}
+		for ident, err := range s.cat.ListTables(ctx, ns) {
+			if err != nil {
+				catalogErr(w, err)
+
+				return
+			}
+			ids = append(ids, identifier{Namespace: ident[:len(ident)-1], Name: ident[len(ident)-1]})
+		}
+		writeJSON(w, map[string]any{"identifiers": ids})
+	case http.MethodPost:
+		var body struct {
+			Name          string                        `json:"name"`
+			Schema        *iceberg.Schema               `json:"schema"`
+			Location      string                        `json:"location"`
+			PartitionSpec *iceberg.UnboundPartitionSpec `json:"partition-spec"`
+			WriteOrder    *table.UnboundSortOrder       `json:"write-order"`
+			Props         iceberg.Properties            `json:"properties"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+			return
+		}
+		opts := []icecatalog.CreateTableOpt{icecatalog.WithProperties(body.Props)}
+		if body.PartitionSpec != nil {
+			opts = append(opts, icecatalog.WithPartitionSpec(&body.PartitionSpec.PartitionSpec))
+		}
+		if body.WriteOrder != nil {
+			opts = append(opts, icecatalog.WithSortOrder(body.WriteOrder.SortOrder))
+		}
+		if body.Location != "" {
+			opts = append(opts, icecatalog.WithLocation(body.Location))
+		}
+		tbl, err := s.cat.CreateTable(ctx, append(slices.Clone(ns), body.Name), body.Schema, opts...)
+		if err != nil {
+			catalogErr(w, err)
+
+			return
+		}
+		writeJSON(w, map[string]any{"metadata-location": tbl.MetadataLocation(), "metadata": tbl.Metadata(), "config": map[string]string{}})
+	default:
+		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
+	}
+}
+
+func (s *Server) table(ctx context.Context, w http.ResponseWriter, r *http.Request, ident []string) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		tbl, err := s.cat.LoadTable(ctx, ident)
+		if err != nil {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(http.StatusNotFound)
+
+				return
+			}
+			catalogErr(w, err)
+
+			return
+		}
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusNoContent)
+
+			return
+		}
+		writeJSON(w, map[string]any{"metadata-location": tbl.MetadataLocation(), "metadata": tbl.Metadata(), "config": map[string]string{}})
+	case http.MethodDelete:
+		var err error
+		if r.URL.Query().Get("purgeRequested") == "true" {
+			err = s.cat.PurgeTable(ctx, ident)
+		} else {
+			err = s.cat.DropTable(ctx, ident)
+		}
+		if err != nil {
+			catalogErr(w, err)
+
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case http.MethodPost:
+		s.commit(ctx, w, r, ident)
+	default:
+		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
+	}
+}
+
+// commit checks every requirement against the current metadata and answers
+// 409 when one fails, as the REST spec requires, before applying updates.
+func (s *Server) commit(ctx context.Context, w http.ResponseWriter, r *http.Request, ident []string) {
+	var body struct {
+		Requirements table.Requirements `json:"requirements"`
+		Updates      table.Updates      `json:"updates"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.cat.LoadTable(ctx, ident)
+	if err != nil {
+		catalogErr(w, err)
+
+		return
+	}
+	for _, req := range body.Requirements {
+		if err := req.Validate(cur.Metadata()); err != nil {
+			writeErr(w, http.StatusConflict, "CommitFailedException", fmt.Errorf("requirement failed: %w", err))
+
+			return
+		}
+	}
+	if s.conflicts.Load() > 0 {
+		s.conflicts.Add(-1)
+		writeErr(w, http.StatusConflict, "CommitFailedException", errors.New("commit failed: injected conflict"))
+
+		return
+	}
+	md, loc, err := s.cat.CommitTable(ctx, ident, body.Requirements, body.Updates)
+	if err != nil {
+		catalogErr(w, err)
+
+		return
+	}
+	s.Commits.Add(1)
+	writeJSON(w, map[string]any{"metadata-location": loc, "metadata": md})
+}

@@ -1,0 +1,267 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+)
+
+// Field is one declared column, as the provider models it: a primitive, or
+// a struct (Fields), a list (ElementType, and Fields when the element is a
+// struct) or a map (KeyType, ValueType, and Fields when the value is a
+// struct). IDs are Iceberg field ids; 0 means not assigned yet.
+type Field struct {
+	ID       int
+	Name     string
+	Type     string
+	Required bool
+	Doc      string
+	Fields   []*Field
+
+	ElementType     string
+	ElementRequired bool
+	ElementID       int
+
+	KeyType       string
+	KeyID         int
+	ValueType     string
+	ValueRequired bool
+	ValueID       int
+}
+
+// PathError is an error about one declared field; Path holds the names
+// from the top-level column down, and Attr the attribute at fault.
+type PathError struct {
+	Index []int // positions in each level's field list
+	Path  []string
+	Attr  string
+	Err   error
+}
+
+func (e *PathError) Error() string {
+	return fmt.Sprintf("field %q: %v", strings.Join(e.Path, "."), e.Err)
+}
+
+func (e *PathError) Unwrap() error { return e.Err }
+
+// kind returns struct, list, map or primitive.
+func (f *Field) kind() string {
+	switch strings.ToLower(strings.TrimSpace(f.Type)) {
+	case TypeStruct, TypeList, TypeMap:
+		return strings.ToLower(strings.TrimSpace(f.Type))
+	}
+
+	return "primitive"
+}
+
+// childStruct tells whether Fields describes a nested struct for this field.
+func (f *Field) childStruct() bool {
+	switch f.kind() {
+	case TypeStruct:
+		return true
+	case TypeList:
+		return strings.EqualFold(strings.TrimSpace(f.ElementType), TypeStruct)
+	case TypeMap:
+		return strings.EqualFold(strings.TrimSpace(f.ValueType), TypeStruct)
+	}
+
+	return false
+}
+
+// ToIcebergFields converts declared fields (with ids assigned) into
+// Iceberg nested fields.
+func ToIcebergFields(fields []*Field) ([]iceberg.NestedField, error) {
+	out := make([]iceberg.NestedField, 0, len(fields))
+	for i, f := range fields {
+		t, err := f.icebergType()
+		if err != nil {
+			var pe *PathError
+			if errors.As(err, &pe) {
+				pe.Index = append([]int{i}, pe.Index...)
+				pe.Path = append([]string{f.Name}, pe.Path...)
+
+				return nil, pe
+			}
+
+			return nil, &PathError{Index: []int{i}, Path: []string{f.Name}, Attr: "type", Err: err}
+		}
+		out = append(out, iceberg.NestedField{ID: f.ID, Name: f.Name, Type: t, Required: f.Required, Doc: f.Doc})
+	}
+
+	return out, nil
+}
+
+func (f *Field) structType() (*iceberg.StructType, error) {
+	if len(f.Fields) == 0 {
+		return nil, errors.New("a struct needs at least one field in `fields`")
+	}
+	nested, err := ToIcebergFields(f.Fields)
+	if err != nil {
+		return nil, err
+	}
+
+	return &iceberg.StructType{FieldList: nested}, nil
+}
+
+func (f *Field) elemType(name string) (iceberg.Type, error) {
+	if strings.EqualFold(strings.TrimSpace(name), TypeStruct) {
+		return f.structType()
+	}
+	if name == "" {
+		return nil, errors.New("the element/value type is missing")
+	}
+
+	return ParsePrimitive(name)
+}
+
+func (f *Field) icebergType() (iceberg.Type, error) {
+	switch f.kind() {
+	case TypeStruct:
+		return f.structType()
+	case TypeList:
+		et, err := f.elemType(f.ElementType)
+		if err != nil {
+			return nil, err
+		}
+
+		return &iceberg.ListType{ElementID: f.ElementID, Element: et, ElementRequired: f.ElementRequired}, nil
+	case TypeMap:
+		if f.KeyType == "" {
+			return nil, errors.New("a map needs key_type")
+		}
+		kt, err := ParsePrimitive(f.KeyType)
+		if err != nil {
+			return nil, err
+		}
+		vt, err := f.elemType(f.ValueType)
+		if err != nil {
+			return nil, err
+		}
+
+		return &iceberg.MapType{KeyID: f.KeyID, KeyType: kt, ValueID: f.ValueID, ValueType: vt, ValueRequired: f.ValueRequired}, nil
+	default:
+		if len(f.Fields) > 0 {
+			return nil, errors.New("`fields` is only allowed for struct, list of struct and map with struct values")
+		}
+
+		return ParsePrimitive(f.Type)
+	}
+}
+
+// FromIcebergFields converts Iceberg fields into declared fields. A list of
+// lists, or a map whose value is a list or map, has no shape here and is an
+// error naming the column.
+func FromIcebergFields(fields []iceberg.NestedField) ([]*Field, error) {
+	out := make([]*Field, 0, len(fields))
+	for _, nf := range fields {
+		f := &Field{ID: nf.ID, Name: nf.Name, Required: nf.Required, Doc: nf.Doc, Type: TypeName(nf.Type)}
+		var err error
+		switch t := nf.Type.(type) {
+		case *iceberg.StructType:
+			f.Fields, err = FromIcebergFields(t.FieldList)
+		case *iceberg.ListType:
+			f.ElementID, f.ElementRequired = t.ElementID, t.ElementRequired
+			f.ElementType, f.Fields, err = nestedFrom(t.Element)
+		case *iceberg.MapType:
+			f.KeyID, f.ValueID, f.ValueRequired = t.KeyID, t.ValueID, t.ValueRequired
+			f.KeyType = TypeName(t.KeyType)
+			if _, ok := t.KeyType.(iceberg.PrimitiveType); !ok {
+				err = errors.New("map keys that are not primitive cannot be represented")
+			} else {
+				f.ValueType, f.Fields, err = nestedFrom(t.ValueType)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", nf.Name, err)
+		}
+		out = append(out, f)
+	}
+
+	return out, nil
+}
+
+func nestedFrom(t iceberg.Type) (string, []*Field, error) {
+	switch t := t.(type) {
+	case *iceberg.StructType:
+		fs, err := FromIcebergFields(t.FieldList)
+
+		return TypeStruct, fs, err
+	case iceberg.PrimitiveType:
+		return TypeName(t), nil, nil
+	default:
+		return "", nil, fmt.Errorf("nested %s inside a list or map cannot be represented; declare it as a struct", TypeName(t))
+	}
+}
+
+// AssignFreshIDs gives a new table's fields the ids Iceberg assigns when
+// it creates the table, so the plan shows the ids the metadata will hold.
+func AssignFreshIDs(fields []*Field) error {
+	next := 0
+	tmp := func() int { next++; return next } //nolint:nlreturn // tiny counter
+	walkIDs(fields, func(p *int) { *p = tmp() })
+	nested, err := ToIcebergFields(fields)
+	if err != nil {
+		return err
+	}
+	fresh, err := iceberg.AssignFreshSchemaIDs(iceberg.NewSchema(0, nested...), nil)
+	if err != nil {
+		return err
+	}
+	got, err := FromIcebergFields(fresh.Fields())
+	if err != nil {
+		return err
+	}
+	copyIDs(fields, got)
+
+	return nil
+}
+
+// walkIDs visits every id slot in pre-order: a field, then its element,
+// key and value ids, then its nested fields.
+func walkIDs(fields []*Field, fn func(*int)) {
+	for _, f := range fields {
+		fn(&f.ID)
+		switch f.kind() {
+		case TypeList:
+			fn(&f.ElementID)
+		case TypeMap:
+			fn(&f.KeyID)
+			fn(&f.ValueID)
+		}
+		walkIDs(f.Fields, fn)
+	}
+}
+
+func copyIDs(dst, src []*Field) {
+	for i := range dst {
+		if i >= len(src) {
+			return
+		}
+		dst[i].ID, dst[i].ElementID, dst[i].KeyID, dst[i].ValueID = src[i].ID, src[i].ElementID, src[i].KeyID, src[i].ValueID
+		copyIDs(dst[i].Fields, src[i].Fields)
+	}
+}
+
+// ClearNonApplicableIDs zeroes element/key/value ids that do not apply to a
+// field's kind.
+func ClearNonApplicableIDs(fields []*Field) {
+	for _, f := range fields {
+		if f.kind() != TypeList {
+			f.ElementID = 0
+		}
+		if f.kind() != TypeMap {
+			f.KeyID, f.ValueID = 0, 0
+		}
+		ClearNonApplicableIDs(f.Fields)
+	}
+}
+
+// MaxID returns the highest id in fields.
+func MaxID(fields []*Field) int {
+	m := 0
+	walkIDs(fields, func(p *int) { m = max(m, *p) })
+
+	return m
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/deid"
+)
+
+const deidTestPolicy = `{"format_version":1,"subject_column":"Id","columns":{
+  "Id":{"action":"pseudonymise"},"Full Name":{"action":"drop"},"notes":{"action":"scrub"},"visit":{"action":"date_shift"}}}`
+
+func runDeidCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Execute(context.Background(), append([]string{"deid"}, args...), &out, &errb)
+
+	return code, out.String(), errb.String()
+}
+
+func TestDeidCommandCSV(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	out := filepath.Join(dir, "out.csv")
+	audit := filepath.Join(dir, "audit.json")
+	input := "Id,Full Name,notes,visit\n1,Dana Whitfield,\"called 617-555-0134, ssn 401-55-0172\",2021-03-04\n"
+	deidMust(t, os.WriteFile(pol, []byte(deidTestPolicy), 0o600))
+	deidMust(t, os.WriteFile(in, []byte(input), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	code, stdout, stderr := runDeidCmd(t, "--policy", pol, in, "--out", out, "--audit", audit, "--output", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(out)
+	if strings.Contains(string(got), "Whitfield") || strings.Contains(string(got), "0172") || strings.Contains(string(got), "2021-03-04") {
+		t.Fatalf("identifier left in the output: %q", got)
+	}
+	if back, _ := os.ReadFile(in); string(back) != input {
+		t.Fatal("the input changed")
+	}
+	var rep struct {
+		Rows    int
+		Columns []struct{ Column, Action string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Rows != 1 || len(rep.Columns) != 4 {
+		t.Fatalf("report %q: %v", stdout, err)
+	}
+	if a, _ := os.ReadFile(audit); strings.Contains(string(a), "Whitfield") || strings.Contains(string(a), "a-test-key") {
+		t.Fatal("the audit holds a value or the key")
+	}
+}
+
+// C32: a failure in the middle of the input leaves no output file and exits non-zero.
+func TestDeidCommandAtomicOnFailure_C32(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	out := filepath.Join(dir, "out.csv")
+	deidMust(t, os.WriteFile(pol, []byte(deidTestPolicy), 0o600))
+	rows := "Id,Full Name,notes,visit\n" + strings.Repeat("1,A,b,2021-01-01\n", 100000) + "2,B,c\n"
+	deidMust(t, os.WriteFile(in, []byte(rows), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", out)
+	if code != ExitRuntime || !strings.Contains(stderr, "record 100001") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "out") || strings.HasPrefix(e.Name(), ".out") {
+			t.Fatalf("partial output left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestDeidCommandUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	deidMust(t, os.WriteFile(in, []byte("Id,x\n1,2\n"), 0o600))
+	deidMust(t, os.WriteFile(pol, []byte(`{"format_version":1,"columns":{"Id":{"action":"shred"}}}`), 0o600))
+	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv")); code != ExitUsage || !strings.Contains(stderr, `columns["Id"].action`) {
+		t.Fatalf("bad policy: exit %d, %q", code, stderr)
+	}
+	deidMust(t, os.WriteFile(pol, []byte(deidTestPolicy), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "")
+	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv")); code != ExitUsage || !strings.Contains(stderr, "LAKEHOUSE_DEID_KEY") {
+		t.Fatalf("missing key: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runDeidCmd(t, "--policy", pol, in, "--out", in); code != ExitUsage {
+		t.Fatalf("overwriting the input must be refused, exit %d", code)
+	}
+}
+
+func deidMust(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDeidCommandParquet(t *testing.T) {
+	dir := t.TempDir()
+	mem := memory.DefaultAllocator
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "Id", Type: arrow.BinaryTypes.String},
+		{Name: "Full Name", Type: arrow.BinaryTypes.String},
+		{Name: "score", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"1", "2"}, nil)
+	b.Field(1).(*array.StringBuilder).AppendValues([]string{"Dana Whitfield", "Ana Ruiz"}, nil)
+	b.Field(2).(*array.Int64Builder).AppendValues([]int64{7, 9}, nil)
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	in := filepath.Join(dir, "in.parquet")
+	f, err := os.Create(in)
+	deidMust(t, err)
+	w, err := pqarrow.NewFileWriter(schema, f, nil, pqarrow.DefaultWriterProps())
+	deidMust(t, err)
+	deidMust(t, w.Write(rec))
+	deidMust(t, w.Close())
+	pol := filepath.Join(dir, "policy.json")
+	deidMust(t, os.WriteFile(pol, []byte(`{"format_version":1,"columns":{"Id":{"action":"pseudonymise","length":16},"Full Name":{"action":"drop"},"score":{"action":"keep"}}}`), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	out := filepath.Join(dir, "out.parquet")
+	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", out); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fh, err := os.Open(out)
+	deidMust(t, err)
+	defer fh.Close()
+	pf, err := file.NewParquetReader(fh)
+	deidMust(t, err)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, mem)
+	deidMust(t, err)
+	tbl, err := fr.ReadTable(context.Background())
+	deidMust(t, err)
+	defer tbl.Release()
+	if tbl.NumCols() != 2 || tbl.NumRows() != 2 || tbl.Schema().Field(1).Type.ID() != arrow.INT64 {
+		t.Fatalf("output schema %v, rows %d", tbl.Schema(), tbl.NumRows())
+	}
+	if got := tbl.Column(0).Data().Chunk(0).ValueStr(0); got != deid.Pseudonym([]byte("a-test-key-of-32-bytes-exactly!!"), "1", 16) {
+		t.Fatalf("Id = %q", got)
+	}
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func validateRepo() string {
+	_, file, _, _ := runtime.Caller(0)
+
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+var (
+	validateSchema  = filepath.Join(validateRepo(), "examples", "schemas", "oulad.json")
+	validateDataset = filepath.Join(validateRepo(), "examples", "quickstart", "data", "oulad")
+)
+
+func validateCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Execute(context.Background(), append([]string{"validate"}, args...), &out, &errb)
+
+	return code, out.String(), errb.String()
+}
+
+// validateBrokenCopy copies the OULAD demo input and adds an orphan
+// assessment result.
+func validateBrokenCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	entries, err := os.ReadDir(validateDataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(validateDataset, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "studentAssessment.csv" {
+			raw = append(raw, []byte("1752,99999999,22,0,70\n")...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	return dir
+}
+
+func TestValidate_ExitCodes(t *testing.T) {
+	broken := validateBrokenCopy(t)
+	dir := t.TempDir()
+	badSchema := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(badSchema, []byte(`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "id", "type": "text"}]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badConfig := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(badConfig, []byte(`{"warning": [{"code": "NOPE"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"valid", []string{"--schema", validateSchema, validateDataset}, ExitOK, "VALID: 0 errors, 0 warnings."},
+		{"invalid", []string{"--schema", validateSchema, broken}, ExitFailed, "FOREIGN_KEY_ORPHAN studentAssessment.csv:36186"},
+		{"schema error", []string{"--schema", badSchema, validateDataset}, ExitUsage, `tables[0].columns[0].type: must be one of`},
+		{"config error", []string{"--schema", validateSchema, "--config", badConfig, validateDataset}, ExitUsage, `unknown issue code "NOPE"`},
+		{"no schema flag", []string{validateDataset}, ExitUsage, `required flag(s) "schema" not set`},
+		{"bad encoding", []string{"--schema", validateSchema, "--encoding", "ebcdic", validateDataset}, ExitUsage, "--encoding must be one of"},
+		{"missing schema file", []string{"--schema", filepath.Join(dir, "nope.json"), validateDataset}, ExitRuntime, "reading schema"},
+		{"missing dataset", []string{"--schema", validateSchema, filepath.Join(dir, "nope")}, ExitRuntime, "listing"},
+		{"s3 without settings", []string{"--schema", "s3://b/schema.json", validateDataset}, ExitUsage, `"s3" block is not configured`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "s3 without settings" {
+				t.Setenv("LAKEHOUSE_S3_ENDPOINT", "")
+				t.Setenv("LAKEHOUSE_S3_ACCESS_KEY", "")
+				t.Setenv("AWS_ACCESS_KEY_ID", "")
+			}
+			code, out, errs := validateCLI(t, c.args...)
+			if code != c.code || !strings.Contains(out+errs, c.out) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s\n%s", code, c.code, c.out, out, errs)
+			}
+		})
+	}
+}
+
+func TestValidate_JSONOutput(t *testing.T) {
+	code, out, errs := validateCLI(t, "-o", "json", "--schema", validateSchema, validateBrokenCopy(t))
+	if code != ExitFailed {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Issues struct {
+			Issues []struct {
+				Code, Severity, Location string
+				Line                     int
+				Examples                 []string
+			} `json:"issues"`
+		} `json:"issues"`
+		Summary struct{ Errors int } `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	is := rep.Issues.Issues[0]
+	if rep.Summary.Errors != 1 || is.Code != "FOREIGN_KEY_ORPHAN" || is.Line != 36186 || is.Examples[0] != "99999999" {
+		t.Fatalf("unexpected report: %s", out)
+	}
+}

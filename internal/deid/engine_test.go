@@ -1,0 +1,344 @@
+package deid
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+)
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+func mustPolicy(t *testing.T, doc string) *Policy {
+	t.Helper()
+	p, err := ParsePolicy([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return p
+}
+
+func runCSV(t *testing.T, p *Policy, input string) (string, *Audit, error) {
+	t.Helper()
+	var out bytes.Buffer
+	a, err := ProcessCSV(context.Background(), p, strings.NewReader(input), &out, tabular.CSVOptions{}, Options{Key: testKey}, nil)
+
+	return out.String(), a, err
+}
+
+// The Synthea patients file (Synthea by The MITRE Corporation, Apache-2.0;
+// export from mcode/fhir-reasoning-omop-ri-patients commit ff0743c2; all
+// records synthetic) through the safe-harbor profile: every value of every
+// identifier column is transformed as the policy says, and no original
+// identifier value appears anywhere in the output.
+const syntheaPolicy = `{
+  "format_version": 1,
+  "name": "synthea-patients",
+  "profile": "safe-harbor",
+  "reference_date": "2026-01-01",
+  "columns": {
+    "PREFIX": {"action": "keep"}, "SUFFIX": {"action": "keep"}, "MARITAL": {"action": "keep"},
+    "RACE": {"action": "keep"}, "ETHNICITY": {"action": "keep"}, "GENDER": {"action": "keep"},
+    "STATE": {"action": "keep"}, "HEALTHCARE_EXPENSES": {"action": "keep"}, "HEALTHCARE_COVERAGE": {"action": "keep"}
+  }
+}`
+
+func TestSyntheaPatientsZeroLeaks(t *testing.T) {
+	input, err := os.ReadFile("testdata/synthea_patients.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, audit, err := runCSV(t, mustPolicy(t, syntheaPolicy), string(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inRows, _ := csv.NewReader(bytes.NewReader(input)).ReadAll()
+	outRows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outRows) != len(inRows) || audit.Rows != int64(len(inRows)-1) {
+		t.Fatalf("rows: in %d, out %d, audited %d", len(inRows), len(outRows), audit.Rows)
+	}
+	inCol, outCol := index(inRows[0]), index(outRows[0])
+	dropped := []string{"SSN", "DRIVERS", "PASSPORT", "FIRST", "LAST", "MAIDEN", "BIRTHPLACE", "ADDRESS", "CITY", "COUNTY", "LAT", "LON"}
+	for _, c := range dropped {
+		if _, ok := outCol[c]; ok {
+			t.Errorf("identifier column %s is in the output", c)
+		}
+	}
+	ref := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	zipSeen, topCoded := 0, 0
+	for i, in := range inRows[1:] {
+		o := outRows[i+1]
+		get := func(c string) string { return o[outCol[c]] }
+		if want := Pseudonym(testKey, in[inCol["Id"]], 0); get("Id") != want {
+			t.Errorf("row %d: Id not pseudonymised", i+1)
+		}
+		for _, c := range []string{"BIRTHDATE", "DEATHDATE"} {
+			v := in[inCol[c]]
+			if v == "" {
+				if get(c) != "" {
+					t.Errorf("row %d %s: empty became %q", i+1, c, get(c))
+				}
+
+				continue
+			}
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strconv.Itoa(d.Year())
+			if c == "BIRTHDATE" && ageAt(d, ref) > 89 {
+				want = DefaultAgeLabel
+				topCoded++
+			}
+			if get(c) != want {
+				t.Errorf("row %d %s: got %q, want %q", i+1, c, get(c), want)
+			}
+		}
+		zip := in[inCol["ZIP"]]
+		switch {
+		case zip == "":
+			if get("ZIP") != "" {
+				t.Errorf("row %d: empty ZIP became %q", i+1, get("ZIP"))
+			}
+		case RestrictedZIP3[zip[:3]]:
+			if get("ZIP") != "000" {
+				t.Errorf("row %d: restricted ZIP -> %q", i+1, get("ZIP"))
+			}
+		default:
+			zipSeen++
+			if get("ZIP") != zip[:3] {
+				t.Errorf("row %d: ZIP -> %q, want %q (leading zeros kept)", i+1, get("ZIP"), zip[:3])
+			}
+		}
+		// Zero leaks: no identifier value survives anywhere in the row.
+		line := strings.Join(o, "\x00")
+		for _, c := range append(dropped, "Id", "BIRTHDATE", "DEATHDATE", "ZIP") {
+			v := in[inCol[c]]
+			if len(v) >= 4 && strings.Contains(line, v) {
+				t.Errorf("row %d: value of %s leaked into the output", i+1, c)
+			}
+		}
+	}
+	if zipSeen == 0 {
+		t.Fatal("no ZIPs checked")
+	}
+	t.Logf("%d rows, %d ZIPs generalised, %d birth dates top-coded", audit.Rows, zipSeen, topCoded)
+}
+
+func index(h []string) map[string]int {
+	m := map[string]int{}
+	for i, c := range h {
+		m[c] = i
+	}
+
+	return m
+}
+
+// C32: columns named with spaces, hyphens and a leading digit work; a
+// duplicate header is an error before any output, naming the column, unless
+// the rule selects positions.
+func TestOddColumnNames_C32(t *testing.T) {
+	input := "Full Name,e-mail,1st visit,class,Full Name\nDana Whitfield,dw@example.org,2021-03-04,A,D. Whitfield\n"
+	p := mustPolicy(t, `{"format_version":1,"columns":{
+		"Full Name":{"action":"redact"},"e-mail":{"action":"drop"},"1st visit":{"action":"date_year"},"class":{"action":"keep"}}}`)
+	out, _, err := runCSV(t, p, input)
+	var ce *ColumnError
+	if !errors.As(err, &ce) || ce.Column != "Full Name" || !strings.Contains(err.Error(), "appears 2 times") {
+		t.Fatalf("want a duplicate-column error naming Full Name, got %v", err)
+	}
+	if out != "" {
+		t.Fatalf("output written before the error: %q", out)
+	}
+	p.Columns["Full Name"].Positions = []int{1, 5}
+	out, _, err = runCSV(t, p, input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Full Name,1st visit,class,Full Name\n,2021,A,\n"; out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+}
+
+// C35: a ragged row stops the run with its record and line; nothing is
+// silently padded.
+func TestRaggedRowFails_C35(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"default_action":"keep","columns":{"note":{"action":"scrub"}}}`)
+	_, _, err := runCSV(t, p, "id,note,amount\n1,\"first line\nsecond line\",10\n2,ok\n")
+	var se *tabular.StructureError
+	if !errors.As(err, &se) || se.Record != 2 || se.Line != 4 {
+		t.Fatalf("want a structure error at record 2 line 4, got %v", err)
+	}
+}
+
+// C34: a BOM before the header does not hide the first column.
+func TestBOMHeader_C34(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"columns":{"id":{"action":"pseudonymise"},"name":{"action":"drop"}}}`)
+	out, _, err := runCSV(t, p, "\ufeff\"id\",name\n1,Ana\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "id\n" + Pseudonym(testKey, "1", 0) + "\n"; out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+}
+
+func TestUnknownColumnsFailByDefault(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"profile":"safe-harbor"}`)
+	_, _, err := runCSV(t, p, "student_id,favourite_colour\n1,red\n")
+	if err == nil || !strings.Contains(err.Error(), `"favourite_colour"`) {
+		t.Fatalf("want an error naming the unclassified column, got %v", err)
+	}
+	p.DefaultAction = "drop"
+	out, _, err := runCSV(t, p, "student_id,favourite_colour\n1,red\n")
+	if err != nil || out != "student_id\n"+Pseudonym(testKey, "1", 0)+"\n" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}
+
+func TestOperators(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"subject_column":"sid","columns":{
+		"sid":{"action":"keep"},
+		"zip":{"action":"zip3"},
+		"age":{"action":"age"},
+		"visit":{"action":"date_shift","max_shift_days":30},
+		"phone":{"action":"mask","masking_char":"#","chars_to_mask":4,"from_end":true},
+		"card":{"action":"replace","new_value":"<CARD>"},
+		"note":{"action":"scrub"}}}`)
+	out, a, err := runCSV(t, p, "sid,zip,age,visit,phone,card,note\n"+
+		"s1,03601,94,2021-03-04,617-555-0134,4111,Seen 3/4/21 by Dr. Okafor\n"+
+		"s1,2451,35-55,2021-03-10,x,y,\n"+
+		"s2,99999-1234,12,not a date,x,y,ok\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if rows[1][1] != "000" || rows[2][1] != "024" || rows[3][1] != "999" {
+		t.Errorf("zip3: %v %v %v", rows[1][1], rows[2][1], rows[3][1])
+	}
+	if rows[1][2] != DefaultAgeLabel || rows[2][2] != "35-55" || rows[3][2] != "12" {
+		t.Errorf("age: %q %q %q", rows[1][2], rows[2][2], rows[3][2])
+	}
+	d1, _ := time.Parse(time.DateOnly, rows[1][3])
+	d2, _ := time.Parse(time.DateOnly, rows[2][3])
+	if d2.Sub(d1) != 6*24*time.Hour || rows[1][3] == "2021-03-04" {
+		t.Errorf("date_shift must move a subject's dates by one offset: %q %q", rows[1][3], rows[2][3])
+	}
+	if rows[3][3] != "" {
+		t.Errorf("an unparseable date must be suppressed, got %q", rows[3][3])
+	}
+	if rows[1][4] != "617-555-####" || rows[1][5] != "<CARD>" || rows[1][6] != "Seen [DATE 2021] by Dr. [NAME]" {
+		t.Errorf("mask/replace/scrub: %q", rows[1])
+	}
+	var visit ColumnAudit
+	for _, c := range a.Columns {
+		if c.Column == "visit" {
+			visit = c
+		}
+	}
+	if visit.Suppressed != 1 || visit.Transformed != 2 {
+		t.Errorf("audit for visit: %+v", visit)
+	}
+}
+
+func TestPresidioCompatibleOperators(t *testing.T) {
+	// Presidio hash: hex(sha256(UTF-8 text followed by the salt bytes)).
+	salt := []byte("0123456789abcdef")
+	got, err := PresidioHash("Dana Ñ", salt, "sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(append([]byte("Dana Ñ"), salt...))
+	if got != hex.EncodeToString(sum[:]) {
+		t.Fatalf("hash = %s, want sha256(text||salt)", got)
+	}
+	got512, _ := PresidioHash("Dana Ñ", salt, "sha512")
+	if sum := sha512.Sum512(append([]byte("Dana Ñ"), salt...)); got512 != hex.EncodeToString(sum[:]) {
+		t.Fatal("sha512 differs")
+	}
+	if _, err := PresidioHash("Dana", []byte("short"), "sha256"); err == nil {
+		t.Fatal("a salt under 16 bytes must be refused, as in Presidio")
+	}
+	a, _ := PresidioHash("Dana", nil, "sha512")
+	b, _ := PresidioHash("Dana", nil, "sha512")
+	if a == b || len(a) != 128 {
+		t.Fatal("without a salt every call draws a random salt")
+	}
+	tok, err := PresidioEncrypt([]byte("WmZq4t7w!z%C&F)J"), "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// URL-safe base64 of a 16-byte IV and one AES block; a fresh IV each time.
+	raw, err := base64.URLEncoding.DecodeString(tok)
+	if err != nil || len(raw) != 32 || strings.ContainsAny(tok, "+/") {
+		t.Fatalf("token %q: %v", tok, err)
+	}
+	if tok2, _ := PresidioEncrypt([]byte("WmZq4t7w!z%C&F)J"), "text"); tok2 == tok {
+		t.Fatal("the IV must be random")
+	}
+	if back, err := PresidioDecrypt([]byte("WmZq4t7w!z%C&F)J"), tok); err != nil || back != "text" {
+		t.Fatalf("round trip: %q %v", back, err)
+	}
+	if Mask("4111111111111111", '*', 12, false) != "************1111" {
+		t.Fatal("mask")
+	}
+}
+
+func TestPolicyValidation(t *testing.T) {
+	_, err := ParsePolicy([]byte(`{"format_version":1,"columns":{"ssn":{"action":"shred"},
+		"zip":{"action":"zip3","masking_char":"##"},"d":{"action":"date_shift"}},"colums":{}}`))
+	if err == nil || !strings.Contains(err.Error(), "colums") {
+		t.Fatalf("unknown keys must be refused: %v", err)
+	}
+	_, err = ParsePolicy([]byte(`{"format_version":1,"columns":{"ssn":{"action":"shred"},
+		"zip":{"action":"zip3","masking_char":"##"},"d":{"action":"date_shift"}}}`))
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v", err)
+	}
+	want := []string{`columns["ssn"].action`, `columns["zip"].masking_char`, `columns["zip"].masking_char`, `subject_column`}
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Path)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("problem paths %v, want %v (%v)", got, want, ve)
+	}
+}
+
+func TestSafeHarborClassification(t *testing.T) {
+	cases := map[string]Identifier{
+		"Full Name": IDName, "e-mail": IDEmail, "SSN": IDSSN, "ZIP": IDZip, "zip_code": IDZip,
+		"BIRTHDATE": IDDate, "DOB": IDDate, "admission_date": IDDate, "age": IDAge, "phone_home": IDPhone,
+		"fax": IDFax, "MRN": IDMRN, "member_id": IDHealthPlan, "account_number": IDAccount,
+		"DRIVERS": IDLicense, "PASSPORT": IDLicense, "license_plate": IDLicense, "vin": IDVehicle,
+		"device_serial": IDDevice, "website": IDURL, "ip_address": IDIP, "fingerprint": IDBiometric,
+		"photo": IDPhoto, "student_id": IDOther, "id_student": IDOther, "Id": IDOther, "LAT": IDGeo,
+		"COUNTY": IDGeo, "ADDRESS": IDGeo, "notes": IDOther, "mother_name": IDName,
+	}
+	for col, want := range cases {
+		got, _, ok := ClassifyColumn(col)
+		if !ok || got != want {
+			t.Errorf("ClassifyColumn(%q) = %q, %v; want %q", col, got, ok, want)
+		}
+	}
+	for _, col := range []string{"GENDER", "RACE", "ETHNICITY", "STATE", "HEALTHCARE_EXPENSES", "imd_band", "final_result"} {
+		if id, _, ok := ClassifyColumn(col); ok {
+			t.Errorf("ClassifyColumn(%q) = %q, want unclassified", col, id)
+		}
+	}
+}

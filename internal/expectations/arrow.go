@@ -1,0 +1,118 @@
+package expectations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+)
+
+// StreamSource turns one or more record streams of the same table (the
+// files of a folder or prefix, in order) into the engine's batches.
+type StreamSource struct {
+	open    func(i int) (tabular.RecordStream, string, error)
+	n       int
+	i       int
+	cur     tabular.RecordStream
+	curName string
+	names   []string
+	types   map[string]LogicalType
+	offset  int64
+}
+
+// NewStreamSource opens the first of n streams to learn the columns; open
+// returns stream i and a name for messages.
+func NewStreamSource(n int, open func(i int) (tabular.RecordStream, string, error)) (*StreamSource, error) {
+	if n == 0 {
+		return nil, errors.New("no data files found")
+	}
+	s := &StreamSource{open: open, n: n}
+	st, name, err := open(0)
+	if err != nil {
+		return nil, err
+	}
+	s.cur, s.curName = st, name
+	s.types = map[string]LogicalType{}
+	for _, f := range st.Schema().Fields() {
+		s.names = append(s.names, f.Name)
+		t := logicalTypeOf(f.Type)
+		t.Text = st.Text() && t.Name == "string"
+		s.types[f.Name] = t
+	}
+
+	return s, nil
+}
+
+func (s *StreamSource) Columns() []string             { return s.names }
+func (s *StreamSource) Types() map[string]LogicalType { return s.types }
+
+func (s *StreamSource) Next(ctx context.Context) (*Batch, error) {
+	for {
+		if s.cur == nil {
+			s.i++
+			if s.i >= s.n {
+				return nil, io.EOF
+			}
+			st, name, err := s.open(s.i)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.sameColumns(st, name); err != nil {
+				st.Close()
+				return nil, err
+			}
+			s.cur, s.curName = st, name
+		}
+		rec, err := s.cur.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			err = s.cur.Close()
+			s.cur = nil
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.curName, err)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.curName, err)
+		}
+		b := &Batch{Names: s.names, Cols: make(map[string]Column, len(s.names)), Len: int(rec.NumRows()), Offset: s.offset}
+		for i, f := range rec.Schema().Fields() {
+			b.Cols[f.Name] = NewArrowColumn(rec.Column(i), s.cur.Text())
+		}
+		if l := s.cur.Lines(); l != nil {
+			b.Lines = append([]int(nil), l...)
+		}
+		s.offset += rec.NumRows()
+		// The engine releases the batch when every expectation has seen it.
+		// Values an expectation keeps (distinct values, unexpected lists)
+		// stay valid: the Go allocator leaves freed memory to the GC.
+		b.release = rec.Release
+
+		return b, nil
+	}
+}
+
+func (s *StreamSource) sameColumns(st tabular.RecordStream, name string) error {
+	var got []string
+	for _, f := range st.Schema().Fields() {
+		got = append(got, f.Name)
+	}
+	if strings.Join(got, "\x00") != strings.Join(s.names, "\x00") {
+		return fmt.Errorf("%s: columns %s differ from the first file's %s", name, strings.Join(got, ","), strings.Join(s.names, ","))
+	}
+
+	return nil
+}
+
+func (s *StreamSource) Close() error {
+	if s.cur != nil {
+		err := s.cur.Close()
+		s.cur = nil
+		return err
+	}
+
+	return nil
+}

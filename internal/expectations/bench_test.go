@@ -1,0 +1,189 @@
+package expectations
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// genSource generates rows batch by batch, so the data itself takes no
+// memory that grows with the row count.
+type genSource struct {
+	rows, batch, next int
+	schema            *arrow.Schema
+}
+
+func newGenSource(rows int) *genSource {
+	return &genSource{rows: rows, batch: 64 * 1024, schema: arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "grade", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "email", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "a", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "b", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "term", Type: arrow.BinaryTypes.String},
+	}, nil)}
+}
+
+func (g *genSource) Columns() []string {
+	var out []string
+	for _, f := range g.schema.Fields() {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func (g *genSource) Types() map[string]LogicalType {
+	out := map[string]LogicalType{}
+	for _, f := range g.schema.Fields() {
+		out[f.Name] = logicalTypeOf(f.Type)
+	}
+	return out
+}
+
+var grades = []string{"A", "B", "C", "D", "E", "F"}
+
+func (g *genSource) Next(context.Context) (*Batch, error) {
+	if g.next >= g.rows {
+		return nil, io.EOF
+	}
+	n := min(g.batch, g.rows-g.next)
+	mem := memory.DefaultAllocator
+	b := array.NewRecordBuilder(mem, g.schema)
+	defer b.Release()
+	for i := g.next; i < g.next+n; i++ {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		if i%50 == 0 {
+			b.Field(1).AppendNull()
+		} else {
+			b.Field(1).(*array.Float64Builder).Append(float64(i%1000) / 10)
+		}
+		b.Field(2).(*array.StringBuilder).Append(grades[i%len(grades)])
+		b.Field(3).(*array.StringBuilder).Append(fmt.Sprintf("s%07d@uni.example", i))
+		b.Field(4).(*array.Int64Builder).Append(int64(i%100 + 1))
+		b.Field(5).(*array.Int64Builder).Append(int64(i % 100))
+		b.Field(6).(*array.StringBuilder).Append(fmt.Sprintf("T%d", i%4))
+	}
+	rec := b.NewRecordBatch()
+	batch := &Batch{Names: g.Columns(), Cols: map[string]Column{}, Len: n, Offset: int64(g.next), release: rec.Release}
+	for i, f := range g.schema.Fields() {
+		batch.Cols[f.Name] = NewArrowColumn(rec.Column(i), false)
+	}
+	g.next += n
+
+	return batch, nil
+}
+
+func (g *genSource) Close() error { return nil }
+
+const benchSuite = `{"name":"bench","expectations":[
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"score"}},
+ {"type":"expect_column_values_to_be_between","kwargs":{"column":"score","min_value":0,"max_value":100}},
+ {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"grade","value_set":["A","B","C","D","E"]}},
+ {"type":"expect_column_values_to_match_regex","kwargs":{"column":"email","regex":"^s[0-9]+@uni\\.example$"}},
+ {"type":"expect_column_values_to_be_unique","kwargs":{"column":"id"}},
+ {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}},
+ {"type":"expect_column_mean_to_be_between","kwargs":{"column":"score","min_value":0,"max_value":100}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":5,"max_value":40}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"a","column_B":"b"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["id","term"]}}
+]}`
+
+// peakHeap samples the live heap while f runs.
+func peakHeap(f func()) uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(stop)
+	wg.Wait()
+
+	return peak.Load()
+}
+
+// BenchmarkTenChecks1M runs the ten common checks over 1M generated rows in
+// one pass and reports rows/s and the peak heap.
+func BenchmarkTenChecks1M(b *testing.B) {
+	const rows = 1_000_000
+	s, err := ParseSuite([]byte(benchSuite))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var peak uint64
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		p := peakHeap(func() {
+			res, err := Run(context.Background(), s, newGenSource(rows), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Statistics.Evaluated != 10 {
+				b.Fatal("not all expectations evaluated")
+			}
+		})
+		peak = max(peak, p)
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	// CPU time per row (all threads, generator included) stays meaningful
+	// on a shared, loaded machine where wall time does not.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
+}
+
+// BenchmarkGenerateOnly measures the generator alone, to separate data
+// production from checking in the figure above.
+func BenchmarkGenerateOnly1M(b *testing.B) {
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		g := newGenSource(1_000_000)
+		for {
+			bt, err := g.Next(context.Background())
+			if err == io.EOF {
+				break
+			}
+			bt.release()
+		}
+	}
+	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(1e6*b.N), "cpu-ns/row")
+}
+
+// cpuTime is the process's user+system CPU time in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}

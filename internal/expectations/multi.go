@@ -1,0 +1,305 @@
+package expectations
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+func init() {
+	register("expect_column_pair_values_a_to_be_greater_than_b", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := pairExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		orEqual := k.boolean("or_equal", false)
+		m.pred = func(v []any) (bool, error) {
+			if v[0] == nil || v[1] == nil {
+				return true, nil
+			}
+			a, b := v[0], v[1]
+			if m.text {
+				if fa, ok := toFloatLoose(a); ok {
+					if fb, ok := toFloatLoose(b); ok {
+						a, b = fa, fb
+					}
+				}
+			}
+			c, ok := compare(a, b)
+			if !ok {
+				return false, fmt.Errorf("cannot compare %v with %v", v[0], v[1])
+			}
+			return !(c > 0 || (orEqual && c == 0)), nil
+		}
+		m.fast = func(m *mapExp, b *Batch) bool {
+			return m.fastPair(b, func(x, y float64) bool { return !(x > y || (orEqual && x == y)) })
+		}
+		return m, nil
+	})
+	register("expect_column_pair_values_to_be_equal", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := pairExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		m.pred = func(v []any) (bool, error) {
+			if v[0] == nil || v[1] == nil {
+				return true, nil
+			}
+			return key(v[0]) != key(v[1]), nil
+		}
+		return m, nil
+	})
+	register("expect_column_pair_values_to_be_in_set", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := pairExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		pairs, _ := k.list("value_pairs_set", true)
+		set := map[[2]any]bool{}
+		for _, p := range pairs {
+			l, ok := p.([]any)
+			if !ok || len(l) != 2 {
+				return nil, errors.New("value_pairs_set must list pairs [a, b]")
+			}
+			set[[2]any{key(l[0]), key(l[1])}] = true
+		}
+		m.pred = func(v []any) (bool, error) { return !set[[2]any{key(v[0]), key(v[1])}], nil }
+		return m, nil
+	})
+	register("expect_compound_columns_to_be_unique", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := multiExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		u := newUniq()
+		m.spred, m.fast = u.pred, u.fast
+		return m, nil
+	})
+	register("expect_select_column_values_to_be_unique_within_record", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := multiExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		m.pred = func(v []any) (bool, error) {
+			seen := map[any]bool{}
+			for _, x := range v {
+				if x == nil {
+					continue
+				}
+				if seen[key(x)] {
+					return true, nil
+				}
+				seen[key(x)] = true
+			}
+			return false, nil
+		}
+		return m, nil
+	})
+	register("expect_multicolumn_sum_to_equal", func(k *kw, env *buildEnv) (evaluator, error) {
+		m, err := multiExp(k, env)
+		if err != nil {
+			return nil, err
+		}
+		total, ok := k.num("sum_total")
+		if !ok {
+			return nil, errors.New(`kwarg "sum_total" is required`)
+		}
+		m.pred = func(v []any) (bool, error) {
+			s := 0.0
+			for _, x := range v {
+				if x == nil {
+					continue
+				}
+				f, ok := toFloat(x)
+				if !ok {
+					return false, fmt.Errorf("cannot add %v (%T)", x, x)
+				}
+				s += f
+			}
+			return math.Abs(s-total) > 1e-9*math.Max(1, math.Abs(total)), nil
+		}
+		return m, nil
+	})
+}
+
+func pairExp(k *kw, env *buildEnv) (*mapExp, error) {
+	a, b := k.str("column_A", true), k.str("column_B", true)
+	m := newMap(k, env, a, b)
+	m.ignore = k.str("ignore_row_if", false)
+	if m.ignore == "" {
+		m.ignore = "both_values_are_missing"
+	}
+	switch m.ignore {
+	case "both_values_are_missing", "either_value_is_missing", "neither":
+	default:
+		return nil, fmt.Errorf("ignore_row_if must be both_values_are_missing, either_value_is_missing or neither, not %q", m.ignore)
+	}
+	m.show = func(v []any) any { return []any{jsonValue(v[0]), jsonValue(v[1])} }
+
+	return m, nil
+}
+
+func multiExp(k *kw, env *buildEnv) (*mapExp, error) {
+	cols := k.strList("column_list", true)
+	if k.err == nil && len(cols) < 2 {
+		return nil, errors.New("column_list must name at least two columns")
+	}
+	m := newMap(k, env, cols...)
+	m.ignore = k.str("ignore_row_if", false)
+	if m.ignore == "" {
+		m.ignore = "all_values_are_missing"
+	}
+	switch m.ignore {
+	case "all_values_are_missing", "any_value_is_missing", "never":
+	default:
+		return nil, fmt.Errorf("ignore_row_if must be all_values_are_missing, any_value_is_missing or never, not %q", m.ignore)
+	}
+	m.hashable = false
+	m.show = func(v []any) any {
+		d := make(map[string]any, len(cols))
+		for i, c := range cols {
+			d[c] = jsonValue(v[i])
+		}
+		return d
+	}
+
+	return m, nil
+}
+
+// uniq tracks duplicates with 64-bit hashes: memory is one 24-byte entry
+// per distinct value, whatever the row count. A value seen twice flags both
+// rows (GX flags every occurrence), the first one late, out of row order.
+type uniq struct {
+	seen map[uint64]firstSeen
+	idx  map[uint64][]any // index-column values of first occurrences, only when asked for
+	buf  []byte
+}
+
+type firstSeen struct {
+	row   int64
+	count int32
+	line  int32
+}
+
+func newUniq() *uniq { return &uniq{seen: map[uint64]firstSeen{}} }
+
+func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
+	// A composite key with a missing part is never a duplicate (C22).
+	for _, v := range vals {
+		if v == nil {
+			return false, nil
+		}
+	}
+	u.buf = u.buf[:0]
+	for _, v := range vals {
+		u.buf = appendKey(u.buf, v)
+	}
+
+	return u.seenRow(m, b, i, xxhash.Sum64(u.buf), vals), nil
+}
+
+// seenRow records the key of row i and reports whether it is a duplicate.
+func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
+	f, ok := u.seen[h]
+	if !ok {
+		f = firstSeen{row: b.Row(i), count: 1}
+		if b.Lines != nil {
+			f.line = int32(b.Lines[i])
+		}
+		if len(m.env.rf.IndexColumns) > 0 {
+			if u.idx == nil {
+				u.idx = map[uint64][]any{}
+			}
+			var idx []any
+			for _, c := range m.env.rf.IndexColumns {
+				idx = append(idx, jsonValue(b.Cols[c].Value(i)))
+			}
+			u.idx[h] = idx
+		}
+		u.seen[h] = f
+		return false
+	}
+	f.count++
+	u.seen[h] = f
+	if f.count == 2 {
+		if vals == nil {
+			vals = make([]any, len(m.cols))
+			for j, c := range m.cols {
+				vals[j] = b.Cols[c].Value(i)
+			}
+		}
+		m.unexpected++
+		m.insert(unexRow{row: f.row, val: m.show(vals), idx: u.idx[h], line: int(f.line)})
+		delete(u.idx, h)
+	}
+
+	return true
+}
+
+// fast hashes typed Arrow columns directly.
+func (u *uniq) fast(m *mapExp, b *Batch) bool {
+	if len(m.env.null) > 0 {
+		return false
+	}
+	kh, ok := newKeyHasher(b, m.cols)
+	if !ok {
+		return false
+	}
+	for i := 0; i < b.Len; i++ {
+		m.element++
+		nmiss := 0
+		for _, c := range kh.cols {
+			if c.IsNull(i) {
+				nmiss++
+			}
+		}
+		if m.skip(nmiss, len(m.cols)) {
+			m.missing++
+			continue
+		}
+		h, ok := kh.hash(i)
+		if !ok {
+			continue
+		}
+		if u.seenRow(m, b, i, h, nil) {
+			m.flag(b, i)
+		}
+	}
+
+	return true
+}
+
+// appendKey encodes a value so that equal values (1 and 1.0 included) give
+// equal bytes.
+func appendKey(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case int64:
+		return appendKey(b, float64(x))
+	case float64:
+		b = append(b, 'n')
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x+0))
+	case Decimal:
+		return appendKey(b, x.F)
+	case string:
+		b = append(b, 's')
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(x)))
+		return append(b, x...)
+	case bool:
+		if x {
+			return append(b, 'T')
+		}
+		return append(b, 'F')
+	case time.Time:
+		b = append(b, 't')
+		return binary.LittleEndian.AppendUint64(b, uint64(x.UnixNano()))
+	}
+	s := fmt.Sprint(v)
+	b = append(b, 'x')
+
+	return append(b, strings.ToValidUTF8(s, "")...)
+}

@@ -1,0 +1,217 @@
+// Package report renders expectation validation results for people and
+// for CI: a text summary, JUnit XML and a self-contained HTML page.
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
+)
+
+// Table is one validated table with its result.
+type Table struct {
+	Name   string
+	Result *expectations.Result
+}
+
+// WriteJSON writes the GX 1.x validation result of one table, or a list of
+// them when several tables were checked.
+func WriteJSON(w io.Writer, tables []Table) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(tables) == 1 {
+		return enc.Encode(tables[0].Result)
+	}
+	out := make([]*expectations.Result, len(tables))
+	for i, t := range tables {
+		out[i] = t.Result
+	}
+
+	return enc.Encode(out)
+}
+
+// Describe renders an expectation's configuration in one short line.
+func Describe(c expectations.Config) string {
+	keys := make([]string, 0, len(c.Kwargs))
+	for k := range c.Kwargs {
+		if k == "result_format" || k == "catch_exceptions" || k == "meta" || k == "batch_id" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		s := compactJSON(c.Kwargs[k])
+		if len(s) > 60 {
+			s = s[:57] + "..."
+		}
+		parts[i] = k + "=" + s
+	}
+
+	return fmt.Sprintf("%s(%s)", strings.TrimPrefix(c.Type, "expect_"), strings.Join(parts, ", "))
+}
+
+// Observation summarises an expectation result: the observed value or the
+// unexpected count.
+func Observation(r expectations.ExpectationResult) string {
+	if r.ExceptionInfo.Raised {
+		return "error: " + r.ExceptionInfo.Message
+	}
+	res := r.Result
+	if v, ok := res["unexpected_count"]; ok {
+		s := fmt.Sprintf("%v unexpected of %v rows", v, res["element_count"])
+		if p, ok := res["unexpected_percent"].(float64); ok {
+			s += fmt.Sprintf(" (%.2f%%", p)
+			if mc, ok := res["missing_count"]; ok {
+				s += fmt.Sprintf(", %v missing", mc)
+			}
+			s += ")"
+		}
+		if l, ok := res["partial_unexpected_list"].([]any); ok && len(l) > 0 {
+			s += "; e.g. " + compactJSON(l[:min(len(l), 5)])
+		}
+		if l, ok := res["partial_unexpected_line_list"].([]int); ok && len(l) > 0 {
+			s += "; lines " + compactJSON(l[:min(len(l), 10)])
+		}
+		return s
+	}
+	if v, ok := res["observed_value"]; ok {
+		s := compactJSON(v)
+		if len(s) > 120 {
+			s = s[:117] + "..."
+		}
+		return "observed " + s
+	}
+
+	return ""
+}
+
+// WriteText writes a readable report.
+func WriteText(w io.Writer, tables []Table) error {
+	var b strings.Builder
+	for _, t := range tables {
+		r := t.Result
+		fmt.Fprintf(&b, "Suite %q on %s: ", r.SuiteName, t.Name)
+		if r.Success {
+			b.WriteString("PASSED")
+		} else {
+			b.WriteString("FAILED")
+		}
+		fmt.Fprintf(&b, " (%d of %d expectations met, %v rows)\n", r.Statistics.Successful, r.Statistics.Evaluated, r.Meta["row_count"])
+		for _, e := range r.Results {
+			mark := "ok  "
+			if !e.Success {
+				mark = "FAIL"
+			}
+			fmt.Fprintf(&b, "  %s %s\n", mark, Describe(e.ExpectationConfig))
+			if o := Observation(e); o != "" && (!e.Success || strings.HasPrefix(o, "observed")) {
+				fmt.Fprintf(&b, "       %s\n", o)
+			}
+		}
+		if se, ok := r.Meta["structural_errors"].([]string); ok && len(se) > 0 {
+			fmt.Fprintf(&b, "  FAIL %v malformed records (left out of the checks):\n", r.Meta["structural_error_count"])
+			for _, s := range se {
+				fmt.Fprintf(&b, "       %s\n", s)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+
+	return err
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Body    string `xml:",chardata"`
+}
+
+// WriteJUnit writes JUnit XML: one testsuite per table, one testcase per
+// expectation; a failed expectation is a failure, one that could not be
+// evaluated an error.
+func WriteJUnit(w io.Writer, tables []Table) error {
+	var out junitSuites
+	for _, t := range tables {
+		s := junitSuite{Name: t.Result.SuiteName + " @ " + t.Name}
+		for i, e := range t.Result.Results {
+			c := junitCase{Name: fmt.Sprintf("%02d %s", i+1, Describe(e.ExpectationConfig)), Classname: e.ExpectationConfig.Type}
+			detail, _ := json.MarshalIndent(e.Result, "", "  ")
+			switch {
+			case e.ExceptionInfo.Raised:
+				c.Error = &junitMessage{Message: e.ExceptionInfo.Message, Type: "exception"}
+				s.Errors++
+			case !e.Success:
+				c.Failure = &junitMessage{Message: Observation(e), Type: e.ExpectationConfig.Type, Body: string(detail)}
+				s.Failures++
+			default:
+				c.SystemOut = Observation(e)
+			}
+			s.Cases = append(s.Cases, c)
+			s.Tests++
+		}
+		if se, ok := t.Result.Meta["structural_errors"].([]string); ok && len(se) > 0 {
+			s.Cases = append(s.Cases, junitCase{Name: "records are well-formed", Classname: "structure",
+				Failure: &junitMessage{Message: fmt.Sprintf("%v malformed records", t.Result.Meta["structural_error_count"]), Type: "structure", Body: strings.Join(se, "\n")}})
+			s.Tests++
+			s.Failures++
+		}
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Errors += s.Errors
+		out.Suites = append(out.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+
+	return err
+}
+
+// compactJSON renders a value as JSON without HTML escaping (the text and
+// XML writers escape for their own formats).
+func compactJSON(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+
+	return strings.TrimSuffix(b.String(), "\n")
+}

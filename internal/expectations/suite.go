@@ -1,0 +1,359 @@
+// Package expectations is a Great-Expectations-compatible expectation engine:
+// it reads GX 1.x (and 0.18) suite JSON, evaluates every expectation of a
+// suite over a table in one streaming pass of record batches, and reports GX
+// 1.x validation results.
+//
+// Null rule (one rule for every expectation, see mapAcc): a value is
+// missing when it is null or, for text, listed in Options.TreatAsNull (by
+// default the CSV reader already turns empty fields into nulls; whitespace
+// is a value). Map expectations sort every row into missing, expected or
+// unexpected before their predicate runs; `mostly` is measured over
+// non-missing rows as GX does, or over all rows with
+// Options.MostlyDenominator = "all" (or the kwarg `mostly_denominator`).
+package expectations
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Suite is an expectation suite in GX 1.x shape.
+type Suite struct {
+	Name            string         `json:"name"`
+	ID              string         `json:"id,omitempty"`
+	Expectations    []Config       `json:"expectations"`
+	SuiteParameters map[string]any `json:"suite_parameters,omitempty"`
+	Meta            map[string]any `json:"meta,omitempty"`
+	Notes           any            `json:"notes,omitempty"`
+}
+
+// Config is one expectation configuration.
+type Config struct {
+	Type        string         `json:"type"`
+	Kwargs      map[string]any `json:"kwargs"`
+	Meta        map[string]any `json:"meta,omitempty"`
+	ID          string         `json:"id,omitempty"`
+	Notes       any            `json:"notes,omitempty"`
+	Description string         `json:"description,omitempty"`
+}
+
+// ConfigError is a problem with a suite: unknown expectation type, bad or
+// missing kwarg. The CLI maps it to exit code 2.
+type ConfigError struct {
+	Index int    // expectation index in the suite, -1 for the suite itself
+	Type  string // expectation type
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	if e.Index < 0 {
+		return "suite: " + e.Err.Error()
+	}
+
+	return fmt.Sprintf("expectation %d (%s): %v", e.Index, e.Type, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ParseSuite reads GX 1.x suite JSON, and also GX 0.18 JSON
+// (expectation_suite_name, expectation_type, evaluation_parameters,
+// ge_cloud_id), which it normalises to 1.x. Every expectation is checked
+// (type known, kwargs valid), so a bad suite fails before any data is read.
+func ParseSuite(data []byte) (*Suite, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &ConfigError{Index: -1, Err: fmt.Errorf("not valid JSON: %w", err)}
+	}
+	s := &Suite{}
+	s.Name = firstString(raw, "name", "expectation_suite_name")
+	s.ID = firstString(raw, "id", "ge_cloud_id")
+	if m, ok := first(raw, "suite_parameters", "evaluation_parameters").(map[string]any); ok {
+		s.SuiteParameters = normalize(m).(map[string]any)
+	}
+	if m, ok := raw["meta"].(map[string]any); ok {
+		s.Meta = m
+		if n, ok := m["notes"]; ok && raw["notes"] == nil {
+			s.Notes = n
+		}
+	}
+	if n := raw["notes"]; n != nil {
+		s.Notes = n
+	}
+	exps, ok := raw["expectations"].([]any)
+	if !ok && raw["expectations"] != nil {
+		return nil, &ConfigError{Index: -1, Err: errors.New(`"expectations" must be a list`)}
+	}
+	for i, e := range exps {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, &ConfigError{Index: i, Err: errors.New("not a JSON object")}
+		}
+		c := Config{Type: firstString(m, "type", "expectation_type"), ID: firstString(m, "id", "ge_cloud_id")}
+		if c.Type == "" {
+			return nil, &ConfigError{Index: i, Err: errors.New(`"type" missing`)}
+		}
+		kw, _ := m["kwargs"].(map[string]any)
+		if kw == nil {
+			kw = map[string]any{}
+		}
+		c.Kwargs = normalize(kw).(map[string]any)
+		c.Meta, _ = m["meta"].(map[string]any)
+		c.Notes = m["notes"]
+		c.Description, _ = m["description"].(string)
+		s.Expectations = append(s.Expectations, c)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+
+	return s, nil
+}
+
+// Validate checks every expectation's type and kwargs.
+func (s *Suite) Validate() error {
+	for i, c := range s.Expectations {
+		if _, err := build(c, s.SuiteParameters, Options{}); err != nil {
+			return &ConfigError{Index: i, Type: c.Type, Err: err}
+		}
+	}
+
+	return nil
+}
+
+func first(m map[string]any, keys ...string) any {
+	for _, k := range keys {
+		if v, ok := m[k]; ok && v != nil {
+			return v
+		}
+	}
+
+	return nil
+}
+
+func firstString(m map[string]any, keys ...string) string {
+	s, _ := first(m, keys...).(string)
+	return s
+}
+
+// substituteParameters replaces {"$PARAMETER": "name"} kwargs with the
+// suite parameter's value, as GX does.
+func substituteParameters(v any, params map[string]any) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		if p, ok := x["$PARAMETER"]; ok && len(x) <= 2 {
+			name, _ := p.(string)
+			if val, ok := params[name]; ok {
+				return val, nil
+			}
+			return evalParameterExpr(name, params)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			r, err := substituteParameters(e, params)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = r
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			r, err := substituteParameters(e, params)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	}
+
+	return v, nil
+}
+
+// Types lists every supported expectation type, sorted.
+func Types() []string {
+	out := make([]string, 0, len(registry))
+	for k := range registry {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+
+	return out
+}
+
+func suggestType(t string) string {
+	best, bestScore := "", 0
+	for _, k := range Types() {
+		score := commonPrefix(k, t)
+		if score > bestScore {
+			best, bestScore = k, score
+		}
+	}
+	if bestScore > len("expect_column_") {
+		return best
+	}
+
+	return ""
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	if strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
+		n += 5
+	}
+
+	return n
+}
+
+// evalParameterExpr evaluates the small expression language GX accepts in
+// place of a suite parameter name: now(), datetime(y, m, d[, H, M, S]),
+// timedelta(weeks=, days=, hours=, minutes=, seconds=), numbers, * and
+// + / - between a datetime and timedeltas. Anything else is an error.
+func evalParameterExpr(expr string, params map[string]any) (any, error) {
+	parts, ops := splitTerms(expr)
+	var acc any
+	for i, p := range parts {
+		v, err := evalTerm(strings.TrimSpace(p), params)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			acc = v
+			continue
+		}
+		switch a := acc.(type) {
+		case time.Time:
+			d, ok := v.(time.Duration)
+			if !ok {
+				return nil, fmt.Errorf("%q: only a timedelta can be added to a datetime", expr)
+			}
+			if ops[i-1] == '-' {
+				d = -d
+			}
+			acc = a.Add(d)
+		case float64:
+			f, ok := v.(float64)
+			if !ok {
+				return nil, fmt.Errorf("%q: cannot mix numbers and dates", expr)
+			}
+			if ops[i-1] == '-' {
+				f = -f
+			}
+			acc = a + f
+		default:
+			return nil, fmt.Errorf("%q: unsupported arithmetic", expr)
+		}
+	}
+	if t, ok := acc.(time.Time); ok {
+		return t.Format("2006-01-02T15:04:05.999999"), nil
+	}
+
+	return acc, nil
+}
+
+// splitTerms splits at + and - outside parentheses.
+func splitTerms(s string) ([]string, []byte) {
+	var parts []string
+	var ops []byte
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case (c == '+' || c == '-') && depth == 0 && i > start && strings.TrimSpace(s[start:i]) != "":
+			parts = append(parts, s[start:i])
+			ops = append(ops, c)
+			start = i + 1
+		}
+	}
+
+	return append(parts, s[start:]), ops
+}
+
+var callRE = regexp.MustCompile(`^([a-z_]+)\((.*)\)$`)
+
+func evalTerm(t string, params map[string]any) (any, error) {
+	if v, ok := params[t]; ok {
+		if f, ok := toFloat(v); ok {
+			return f, nil
+		}
+		if s, ok := v.(string); ok {
+			if tm, ok := parseTime(s); ok {
+				return tm, nil
+			}
+		}
+		return v, nil
+	}
+	if f, err := evalProduct(t); err == nil {
+		return f, nil
+	}
+	m := callRE.FindStringSubmatch(t)
+	if m == nil {
+		return nil, fmt.Errorf("suite parameter %q is not defined", t)
+	}
+	args := strings.Split(m[2], ",")
+	switch m[1] {
+	case "now":
+		return time.Now().UTC(), nil
+	case "datetime":
+		var n []int
+		for _, a := range args {
+			f, err := evalProduct(strings.TrimSpace(a))
+			if err != nil {
+				return nil, fmt.Errorf("datetime(%s): %w", m[2], err)
+			}
+			n = append(n, int(f))
+		}
+		for len(n) < 6 {
+			n = append(n, map[bool]int{true: 1, false: 0}[len(n) < 3])
+		}
+		return time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC), nil
+	case "timedelta":
+		units := map[string]time.Duration{"weeks": 7 * 24 * time.Hour, "days": 24 * time.Hour, "hours": time.Hour,
+			"minutes": time.Minute, "seconds": time.Second}
+		var d time.Duration
+		for _, a := range args {
+			k, v, ok := strings.Cut(strings.TrimSpace(a), "=")
+			u, known := units[strings.TrimSpace(k)]
+			if !ok || !known {
+				return nil, fmt.Errorf("timedelta(%s): use weeks=, days=, hours=, minutes= or seconds=", m[2])
+			}
+			f, err := evalProduct(strings.TrimSpace(v))
+			if err != nil {
+				return nil, fmt.Errorf("timedelta(%s): %w", m[2], err)
+			}
+			d += time.Duration(f * float64(u))
+		}
+		return d, nil
+	}
+
+	return nil, fmt.Errorf("suite parameter %q is not defined", t)
+}
+
+func evalProduct(s string) (float64, error) {
+	out := 1.0
+	for _, p := range strings.Split(s, "*") {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return 0, err
+		}
+		out *= f
+	}
+
+	return out, nil
+}

@@ -1,0 +1,221 @@
+package httpx_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+)
+
+func fastRetry(attempts int) httpx.RetrySettings {
+	return httpx.RetrySettings{MaxAttempts: attempts, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Second, RequestTimeout: 10 * time.Second}
+}
+
+// server answers with the given statuses in turn, then 200, and counts calls.
+func server(t *testing.T, statuses []int, header http.Header) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		body, _ := io.ReadAll(r.Body)
+		if i < len(statuses) {
+			for k, v := range header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(statuses[i])
+
+			return
+		}
+		_, _ = w.Write(append([]byte("ok:"), body...))
+	}))
+	t.Cleanup(s.Close)
+
+	return s, &n
+}
+
+func TestRetriesServerErrorThenSucceeds(t *testing.T) {
+	s, n := server(t, []int{http.StatusServiceUnavailable, http.StatusBadGateway}, nil)
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(5), Backend: "test"})
+	resp, err := c.Post(s.URL, "text/plain", strings.NewReader("payload"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || n.Load() != 3 {
+		t.Fatalf("status %d after %d calls, want 200 after 3", resp.StatusCode, n.Load())
+	}
+	// The body is sent again on every attempt.
+	if string(body) != "ok:payload" {
+		t.Fatalf("body on the final attempt: %q", body)
+	}
+}
+
+func TestHonoursRetryAfterOn429(t *testing.T) {
+	s, n := server(t, []int{http.StatusTooManyRequests}, http.Header{"Retry-After": {"1"}})
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(3)})
+	start := time.Now()
+	resp, err := c.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	waited := time.Since(start)
+	if resp.StatusCode != http.StatusOK || n.Load() != 2 {
+		t.Fatalf("status %d after %d calls", resp.StatusCode, n.Load())
+	}
+	if waited < time.Second || waited > 4*time.Second {
+		t.Fatalf("waited %s, want about the 1s Retry-After (min backoff is 1ms)", waited)
+	}
+}
+
+func TestRetryAfterIsCappedByMaxBackoff(t *testing.T) {
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}
+	if d := httpx.Backoff(time.Millisecond, 2*time.Second, 0, resp); d != 2*time.Second {
+		t.Fatalf("Backoff = %s, want the 2s cap", d)
+	}
+	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	if d, ok := httpx.RetryAfter(date, time.Now()); !ok || d < 80*time.Second || d > 91*time.Second {
+		t.Fatalf("RetryAfter(HTTP date) = %s, %t", d, ok)
+	}
+	if _, ok := httpx.RetryAfter("soon", time.Now()); ok {
+		t.Fatal("RetryAfter accepted garbage")
+	}
+}
+
+func TestGivesUpAfterMaxAttempts(t *testing.T) {
+	s, n := server(t, []int{503, 503, 503, 503, 503, 503, 503}, nil)
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(3)})
+	resp, err := c.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || n.Load() != 3 {
+		t.Fatalf("status %d after %d calls, want the last 503 after exactly 3", resp.StatusCode, n.Load())
+	}
+}
+
+func TestDoesNotRetryClientErrors(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusNotImplemented} {
+		s, n := server(t, []int{status, status}, nil)
+		c := httpx.NewClient(httpx.Options{Retry: fastRetry(5)})
+		resp, err := c.Get(s.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != status || n.Load() != 1 {
+			t.Errorf("%d: got %d after %d calls, want no retry", status, resp.StatusCode, n.Load())
+		}
+	}
+}
+
+func TestRetriesConnectionErrors(t *testing.T) {
+	s := httptest.NewServer(http.NotFoundHandler())
+	url := s.URL
+	s.Close() // nothing listens any more
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(2)})
+	start := time.Now()
+	_, err := c.Get(url)
+	if err == nil {
+		t.Fatal("want an error from a closed port")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("connection errors must not wait long with a 1ms backoff")
+	}
+}
+
+func TestCancelledContextStopsRetrying(t *testing.T) {
+	s, n := server(t, []int{503, 503, 503, 503}, http.Header{"Retry-After": {"30"}})
+	c := httpx.NewClient(httpx.Options{Retry: httpx.RetrySettings{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: time.Minute, RequestTimeout: time.Minute}})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	start := time.Now()
+	resp, err := c.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("want the context's error")
+	}
+	if time.Since(start) > 5*time.Second || n.Load() != 1 {
+		t.Fatalf("took %s and %d calls; a cancelled context must end the wait", time.Since(start), n.Load())
+	}
+}
+
+func TestLogsAreRedacted(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	s, _ := server(t, []int{503}, nil)
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(2), Backend: "dremio"})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api?token=tok-QUERY-SECRET&page=2", nil)
+	req.Header.Set("Authorization", "Bearer tok-HEADER-SECRET")
+	req.Header.Set("X-Amz-Security-Token", "tok-SESSION-SECRET")
+	req.Header.Set("Cookie", "session=tok-COOKIE-SECRET")
+	req.Header.Set("X-Request-Id", "visible-id")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	out := buf.String()
+	for _, secret := range []string{"tok-QUERY-SECRET", "tok-HEADER-SECRET", "tok-SESSION-SECRET", "tok-COOKIE-SECRET"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log carries %s:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"REDACTED", "visible-id", "page=2", `"lakehouse.http.backend":"dremio"`, `"lakehouse.http.attempt":2`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestLoggingTransportRedacts(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	s, _ := server(t, nil, nil)
+	c := &http.Client{Transport: httpx.LoggingTransport(nil, "s3")}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/b/k?X-Amz-Signature=sig-SECRET&X-Amz-Credential=cred-SECRET", nil)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA-SECRET/20260101/us-east-1/s3/aws4_request, Signature=abc")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, secret := range []string{"sig-SECRET", "cred-SECRET", "AKIA-SECRET"} {
+		if strings.Contains(buf.String(), secret) {
+			t.Errorf("log carries %s:\n%s", secret, buf.String())
+		}
+	}
+	if !strings.Contains(buf.String(), "received response") {
+		t.Errorf("no response line:\n%s", buf.String())
+	}
+}
+
+func TestRedactHeaders(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-Api-Key", "k1")
+	h.Set("X-Amz-Server-Side-Encryption-Customer-Key", "k2")
+	h.Set("Proxy-Authorization", "Basic k3")
+	h.Set("X-Csrftoken", "k4")
+	h.Set("Content-Type", "application/json")
+	got := httpx.RedactHeaders(h)
+	for _, k := range []string{"X-Api-Key", "X-Amz-Server-Side-Encryption-Customer-Key", "Proxy-Authorization", "X-Csrftoken"} {
+		if got[k] != "[REDACTED]" {
+			t.Errorf("%s = %q, want it redacted", k, got[k])
+		}
+	}
+	if got["Content-Type"] != "application/json" {
+		t.Errorf("Content-Type must stay readable: %q", got["Content-Type"])
+	}
+}

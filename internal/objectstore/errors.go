@@ -1,0 +1,50 @@
+package objectstore
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/minio/minio-go/v7"
+)
+
+// Code returns the S3 error code of err ("NoSuchBucket", ...), or "".
+func Code(err error) string {
+	var er minio.ErrorResponse
+	if errors.As(err, &er) {
+		return er.Code
+	}
+
+	return ""
+}
+
+// IsNoSuchBucket reports whether err says the bucket does not exist.
+func IsNoSuchBucket(err error) bool {
+	return Code(err) == "NoSuchBucket"
+}
+
+// IsNotFound reports whether err says the bucket, the object or the object
+// version does not exist (a 404 of any kind, or a HEAD without a body).
+func IsNotFound(err error) bool {
+	var er minio.ErrorResponse
+	if !errors.As(err, &er) {
+		return false
+	}
+	switch er.Code {
+	case "NoSuchBucket", "NoSuchKey", "NoSuchVersion", "NotFound":
+		return true
+	}
+
+	return er.StatusCode == http.StatusNotFound && er.Code == ""
+}
+
+// IsAbsentConfig reports whether err only says a bucket sub-configuration
+// (tags, lifecycle, policy, object lock) is not set, which is not a failure.
+func IsAbsentConfig(err error) bool {
+	switch Code(err) {
+	case "NoSuchTagSet", "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy",
+		"ObjectLockConfigurationNotFoundError", "ServerSideEncryptionConfigurationNotFoundError":
+		return true
+	}
+
+	return false
+}

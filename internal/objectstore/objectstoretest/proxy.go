@@ -1,0 +1,196 @@
+// Package objectstoretest puts a recording reverse proxy in front of a real
+// S3 server (MinIO in tests). It counts requests per operation, so tests can
+// assert how many calls a refresh costs, and can hide a freshly created
+// bucket for a few requests, as some S3-compatible stores do.
+package objectstoretest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Proxy is a running recording proxy.
+type Proxy struct {
+	*httptest.Server
+
+	mu     sync.Mutex
+	counts map[string]int
+	hide   int                  // NoSuchBucket answers to give after each bucket create
+	match  func(op string) bool // which requests get them
+	hidden map[string]int       // per bucket: answers still to fake
+	faked  int
+}
+
+// NewProxy starts a proxy in front of endpoint (host:port, plain HTTP). The
+// Host header is passed through unchanged, so SigV4 signatures stay valid.
+func NewProxy(endpoint string) *Proxy {
+	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: func(string) bool { return false }}
+	target := &url.URL{Scheme: "http", Host: endpoint}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op, bucket := Operation(r)
+		p.mu.Lock()
+		p.counts[op]++
+		fake := false
+		if p.hidden[bucket] > 0 && op != "CreateBucket" && op != "ListBuckets" && p.match(op) {
+			p.hidden[bucket]--
+			p.faked++
+			fake = true
+		}
+		p.mu.Unlock()
+		if fake {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusNotFound)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code>` +
+					`<Message>The specified bucket does not exist</Message><BucketName>` + bucket + `</BucketName></Error>`))
+			}
+
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		rp.ServeHTTP(rec, r)
+		if op == "CreateBucket" && rec.status < 300 {
+			p.mu.Lock()
+			p.hidden[bucket] = p.hide
+			p.mu.Unlock()
+		}
+	}))
+
+	return p
+}
+
+// Endpoint is the proxy's host:port, for the provider's s3 endpoint.
+func (p *Proxy) Endpoint() string { return strings.TrimPrefix(p.URL, "http://") }
+
+// HideNewBuckets makes the proxy answer NoSuchBucket to the next n GET or
+// HEAD requests on every bucket created after this call.
+func (p *Proxy) HideNewBuckets(n int) {
+	p.Hide(n, func(op string) bool { return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "Head") })
+}
+
+// Hide makes the proxy answer NoSuchBucket to the next n requests whose
+// operation match accepts, on every bucket created after this call.
+func (p *Proxy) Hide(n int, match func(op string) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hide, p.match = n, match
+}
+
+// Faked is the number of NoSuchBucket answers the proxy made up.
+func (p *Proxy) Faked() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	return p.faked
+}
+
+// Reset clears the counters.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.counts = map[string]int{}
+}
+
+// Counts returns a copy of the counters, keyed by operation name.
+func (p *Proxy) Counts() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]int, len(p.counts))
+	for k, v := range p.counts {
+		out[k] = v
+	}
+
+	return out
+}
+
+// Total is the number of requests counted since the last Reset.
+func (p *Proxy) Total() int {
+	n := 0
+	for _, v := range p.Counts() {
+		n += v
+	}
+
+	return n
+}
+
+// String lists the counters in a stable order, for test failure messages.
+func (p *Proxy) String() string {
+	c := p.Counts()
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + strconv.Itoa(c[k]) + " ")
+	}
+
+	return strings.TrimSpace(b.String())
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+
+	return r.ResponseWriter.Write(b)
+}
+
+// subresources name the bucket configuration a query parameter addresses.
+var subresources = []struct{ param, name string }{
+	{"versioning", "Versioning"}, {"lifecycle", "Lifecycle"}, {"tagging", "Tagging"},
+	{"policy", "Policy"}, {"object-lock", "ObjectLock"}, {"location", "Location"},
+	{"uploads", "Uploads"}, {"versions", "ListVersions"}, {"delete", "DeleteObjects"},
+	{"retention", "Retention"}, {"legal-hold", "LegalHold"}, {"uploadId", "Multipart"},
+}
+
+// Operation names a path-style S3 request: "GetVersioning", "HeadBucket",
+// "PutObject", ... and returns the bucket it addresses.
+func Operation(r *http.Request) (op, bucket string) {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	bucket, key, _ := strings.Cut(path, "/")
+	verb := map[string]string{
+		http.MethodGet: "Get", http.MethodHead: "Head", http.MethodPut: "Put",
+		http.MethodDelete: "Delete", http.MethodPost: "Post",
+	}[r.Method]
+	q := r.URL.Query()
+	for _, s := range subresources {
+		if _, ok := q[s.param]; ok {
+			if key != "" {
+				return verb + "Object" + s.name, bucket
+			}
+
+			return verb + s.name, bucket
+		}
+	}
+	switch {
+	case bucket == "":
+		return "ListBuckets", ""
+	case key != "":
+		return verb + "Object", bucket
+	case r.Method == http.MethodPut:
+		return "CreateBucket", bucket
+	case r.Method == http.MethodGet:
+		return "ListObjects", bucket
+	}
+
+	return verb + "Bucket", bucket
+}

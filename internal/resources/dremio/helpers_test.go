@@ -1,0 +1,80 @@
+package dremio_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/dremio/dremiotest"
+)
+
+// testAccProviderConfig points the provider at the fake, with short
+// backoffs so retry tests stay fast, and an s3 block that sources can take
+// their endpoint and keys from.
+func testAccProviderConfig(f *dremiotest.Server) string {
+	return fmt.Sprintf(`
+provider "lakehouse" {
+  dremio {
+    endpoint = %[1]q
+    username = %[2]q
+    password = %[3]q
+  }
+  s3 {
+    endpoint   = "minio.internal:9000"
+    use_ssl    = false
+    path_style = true
+    access_key = "lakehouse-admin"
+    secret_key = "provider-secret-key"
+  }
+  retry {
+    max_attempts = 6
+    min_backoff  = "5ms"
+    max_backoff  = "20ms"
+  }
+}
+`, f.URL, dremiotest.Username, dremiotest.Password)
+}
+
+func newFake(t *testing.T) *dremiotest.Server {
+	t.Helper()
+	f := dremiotest.New()
+	t.Cleanup(f.Close)
+
+	return f
+}
+
+// stateID reads a resource's id from state, for import steps.
+func stateID(name string) func(*terraform.State) (string, error) {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[name]
+		if !ok {
+			return "", fmt.Errorf("%s not in state", name)
+		}
+
+		return rs.Primary.ID, nil
+	}
+}
+
+// cfgOf returns the stored config of the source named name, secrets in clear.
+func cfgOf(t *testing.T, f *dremiotest.Server, name string) map[string]any {
+	t.Helper()
+	e := f.Entity(name)
+	if e == nil {
+		t.Fatalf("source %q not on the fake", name)
+	}
+	cfg, _ := e["config"].(map[string]any)
+
+	return cfg
+}
+
+func propsOf(cfg map[string]any) map[string]string {
+	out := map[string]string{}
+	list, _ := cfg["propertyList"].([]any)
+	for _, it := range list {
+		m, _ := it.(map[string]any)
+		out[fmt.Sprint(m["name"])] = fmt.Sprint(m["value"])
+	}
+
+	return out
+}

@@ -1,0 +1,84 @@
+package governance_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+)
+
+// server is the MinIO every acceptance test of the governance documents
+// uses (submission schemas, de-identification policies, suites); the
+// provider reaches it through the environment.
+var server *acctest.MinIO
+
+func TestMain(m *testing.M) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		os.Exit(m.Run())
+	}
+	var err error
+	server, err = acctest.StartMinIO()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	server.Setenv()
+	code := m.Run()
+	server.Stop()
+	os.Exit(code)
+}
+
+// s3 is a direct client for setup and out-of-band changes.
+func s3(t *testing.T) *minio.Client {
+	t.Helper()
+	c, err := minio.New(server.Endpoint, &minio.Options{
+		Creds: credentials.NewStaticV4(server.AccessKey, server.SecretKey, ""), Region: "us-east-1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return c
+}
+
+// testBucket creates a fresh bucket for one test, so documents of
+// different tests never meet.
+func testBucket(t *testing.T) string {
+	t.Helper()
+	name := acctest.RandomName()
+	if err := s3(t).MakeBucket(context.Background(), name, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	return name
+}
+
+// outOfBand runs fn with a direct client as a step's Check, to simulate an
+// edit made by hand in a console.
+func outOfBand(t *testing.T, fn func(ctx context.Context, c *minio.Client) error) resource.TestCheckFunc {
+	return func(*terraform.State) error { return fn(context.Background(), s3(t)) }
+}
+
+// checkObjectGone is a CheckDestroy that the document's object is deleted.
+func checkObjectGone(t *testing.T, typ string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != typ {
+				continue
+			}
+			_, err := s3(t).StatObject(context.Background(), rs.Primary.Attributes["bucket"], rs.Primary.Attributes["key"], minio.StatObjectOptions{})
+			if err == nil {
+				return fmt.Errorf("%s %s still exists", typ, rs.Primary.ID)
+			}
+		}
+
+		return nil
+	}
+}

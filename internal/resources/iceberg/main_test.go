@@ -1,0 +1,155 @@
+package iceberg_test
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"fmt"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+)
+
+// The SQL catalog runs on SQLite and on PostgreSQL, with its warehouse in a
+// real MinIO; both services start once for the package.
+var (
+	minioServer *acctest.MinIO
+	pgServer    *acctest.Postgres
+	tmpDir      string
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		os.Exit(m.Run())
+	}
+	os.Exit(runServices(m))
+}
+
+func runServices(m *testing.M) int {
+	var err error
+	if minioServer, err = acctest.StartMinIO(); err != nil {
+		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
+
+		return 1
+	}
+	defer minioServer.Stop()
+	minioServer.Setenv()
+	if pgServer, err = acctest.StartPostgres(); err != nil {
+		fmt.Fprintln(os.Stderr, "starting PostgreSQL:", err)
+
+		return 1
+	}
+	defer pgServer.Stop()
+	if tmpDir, err = os.MkdirTemp("", "iceberg-acc-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+
+		return 1
+	}
+	defer os.RemoveAll(tmpDir)
+
+	return m.Run()
+}
+
+// providerFactories serve the real provider with only the Iceberg types
+// registered, so a schema problem in another backend's resource cannot stop
+// these tests.
+var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"lakehouse": providerserver.NewProtocol6WithError(icebergOnly{provider.New("test")()}),
+}
+
+type icebergOnly struct{ fwprovider.Provider }
+
+func (p icebergOnly) Resources(ctx context.Context) []func() fwresource.Resource {
+	return []func() fwresource.Resource{iceberg.NewNamespaceResource, iceberg.NewTableResource}
+}
+
+func (p icebergOnly) DataSources(ctx context.Context) []func() datasource.DataSource {
+	return icebergDataSources
+}
+
+// icebergDataSources is filled by the data source tests' package init.
+var icebergDataSources []func() datasource.DataSource
+
+// backend is one catalog the acceptance tests run against.
+type backend struct {
+	name      string
+	uri       string
+	warehouse string
+}
+
+// providerConfig is the provider block pointing at b; s3 comes from the
+// environment MinIO set.
+func (b backend) providerConfig() string {
+	return fmt.Sprintf(`
+provider "lakehouse" {
+  catalog {
+    type      = "sql"
+    uri       = %[1]q
+    warehouse = %[2]q
+  }
+}
+`, b.uri, b.warehouse)
+}
+
+// open returns a catalog on b for setup and out-of-band changes.
+func (b backend) open(t *testing.T) catalog.Catalog {
+	t.Helper()
+	cat, err := catalog.Open(context.Background(), b.data())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return cat
+}
+
+func (b backend) data() *providerdata.Data {
+	return &providerdata.Data{
+		S3: providerdata.S3Settings{Configured: true, Endpoint: minioServer.Endpoint, AccessKey: minioServer.AccessKey,
+			SecretKey: minioServer.SecretKey, Region: "us-east-1", PathStyle: true},
+		Catalog: providerdata.CatalogSettings{Configured: true, Type: "sql", URI: b.uri, Warehouse: b.warehouse},
+		Retry:   httpx.DefaultRetrySettings(),
+	}
+}
+
+// backends gives a fresh SQLite and PostgreSQL catalog for one test, each
+// with its own bucket.
+func backends(t *testing.T) []backend {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	name := acctest.RandomName()
+	mc, err := objectstore.New(backend{}.data().S3, httpx.DefaultRetrySettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mc.MakeBucket(context.Background(), name, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dbName := "c" + name[len(acctest.NamePrefix):]
+	dsn, err := pgServer.CreateDatabase(dbName)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return []backend{
+		{name: "sqlite", uri: filepath.Join(tmpDir, name+".db"), warehouse: "s3://" + name + "/sqlite"},
+		{name: "postgres", uri: dsn, warehouse: "s3://" + name + "/postgres"},
+	}
+}

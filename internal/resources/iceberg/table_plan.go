@@ -1,0 +1,451 @@
+package iceberg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/iceberg-go/table"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
+)
+
+// ModifyPlan assigns field ids and checks every change against Iceberg's
+// rules on the config plus the prior state, so illegal changes fail at plan
+// time with the attribute path rather than at commit time.
+func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan tableResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *tableResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &tableResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !plan.Name.Equal(state.Name) || !plan.Namespace.Equal(state.Namespace) {
+			state = nil // replaced: planned like a new table
+		}
+	}
+	fields, err := fieldsFromList(plan.Schema)
+	if err != nil || plan.FormatVersion.IsUnknown() || plan.AllowColumnDrops.IsUnknown() {
+		return // values from other resources are not known yet
+	}
+	if !checkShapes(fields, path.Root("schema"), &resp.Diagnostics) {
+		return
+	}
+	lastID, ok := assignIDs(fields, &plan, state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	catalog.ClearNonApplicableIDs(fields)
+	if _, err := catalog.ToIcebergFields(fields); err != nil {
+		addFieldError(&resp.Diagnostics, err)
+
+		return
+	}
+	checkIdentifiers(ctx, fields, &plan, state, &resp.Diagnostics)
+	parts := planPartitions(ctx, fields, &plan, state, &resp.Diagnostics)
+	sorts := planSorts(ctx, fields, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Where the prior state spells a type differently but equally, plan the
+	// prior spelling: Terraform accepts the prior value as "no change".
+	var priorFields []*catalog.Field
+	if state != nil {
+		priorFields, _ = fieldsFromList(state.Schema)
+	}
+	plan.Schema = fieldsToList(fields, priorFields, 1)
+	plan.LastColumnID = types.Int64Value(int64(lastID))
+	if parts != nil {
+		plan.PartitionSpec = *parts
+	}
+	if sorts != nil {
+		plan.SortOrder = *sorts
+	}
+	if state != nil && plan.sameDeclaration(state) {
+		// Only spellings differed: nothing will be committed, so the
+		// server-side values stay as they are.
+		plan.CurrentSchemaID, plan.CurrentSnapshotID = state.CurrentSchemaID, state.CurrentSnapshotID
+		plan.MetadataLocation, plan.Location, plan.TableUUID = state.MetadataLocation, state.Location, state.TableUUID
+		plan.LastColumnID, plan.ID = state.LastColumnID, state.ID
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// sameDeclaration reports whether m declares exactly what state holds.
+func (m *tableResourceModel) sameDeclaration(state *tableResourceModel) bool {
+	return m.Schema.Equal(state.Schema) && m.IdentifierFields.Equal(state.IdentifierFields) &&
+		m.PartitionSpec.Equal(state.PartitionSpec) && m.SortOrder.Equal(state.SortOrder) &&
+		m.Properties.Equal(state.Properties) && m.FormatVersion.Equal(state.FormatVersion) &&
+		m.AllowColumnDrops.Equal(state.AllowColumnDrops) && m.Purge.Equal(state.Purge) &&
+		(m.Location.IsUnknown() || m.Location.Equal(state.Location))
+}
+
+// checkShapes rejects attributes that do not belong to a field's type.
+func checkShapes(fields []*catalog.Field, at path.Path, d *diag.Diagnostics) bool {
+	ok := true
+	for i, f := range fields {
+		p := at.AtListIndex(i)
+		kind := strings.ToLower(strings.TrimSpace(f.Type))
+		bad := func(attr, msg string) {
+			d.AddAttributeError(p.AtName(attr), "Invalid schema field", fmt.Sprintf("%s: field %q: %s", p.AtName(attr), f.Name, msg))
+			ok = false
+		}
+		switch {
+		case kind == catalog.TypeList && f.ElementType == "":
+			bad("element_type", "a list needs element_type.")
+		case kind != catalog.TypeList && f.ElementType != "":
+			bad("element_type", "element_type applies only to type = \"list\".")
+		case kind == catalog.TypeMap && (f.KeyType == "" || f.ValueType == ""):
+			bad("key_type", "a map needs key_type and value_type.")
+		case kind != catalog.TypeMap && (f.KeyType != "" || f.ValueType != ""):
+			bad("key_type", "key_type and value_type apply only to type = \"map\".")
+		}
+		structy := kind == catalog.TypeStruct || kind == catalog.TypeList && strings.EqualFold(f.ElementType, catalog.TypeStruct) ||
+			kind == catalog.TypeMap && strings.EqualFold(f.ValueType, catalog.TypeStruct)
+		if structy && len(f.Fields) == 0 {
+			bad("fields", "a struct needs its fields declared in `fields`.")
+		}
+		if !structy && len(f.Fields) > 0 {
+			bad("fields", "`fields` applies only to a struct, a list of struct or a map with struct values.")
+		}
+		if !checkShapes(f.Fields, p.AtName("fields"), d) {
+			ok = false
+		}
+	}
+
+	return ok
+}
+
+// assignIDs gives every planned field its id and returns last_column_id.
+func assignIDs(fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) (int, bool) {
+	if state == nil {
+		for i, f := range fields {
+			if f.ID != 0 {
+				d.AddAttributeError(path.Root("schema").AtListIndex(i).AtName("id"), "Field id set on a new table",
+					fmt.Sprintf("schema[%d].id: field %q declares id %d, but the table does not exist yet; Iceberg assigns the ids of "+
+						"a new table. Set id only to keep an existing field's identity across a rename.", i, f.Name, f.ID))
+
+				return 0, false
+			}
+		}
+		clearIDs(fields)
+		if err := catalog.AssignFreshIDs(fields); err != nil {
+			addFieldError(d, err)
+
+			return 0, false
+		}
+
+		return catalog.MaxID(fields), true
+	}
+	prior, err := fieldsFromList(state.Schema)
+	if err != nil {
+		d.AddError("Invalid prior state", err.Error())
+
+		return 0, false
+	}
+	if plan.FormatVersion.ValueInt64() < state.FormatVersion.ValueInt64() {
+		d.AddAttributeError(path.Root("format_version"), "Format version cannot be lowered",
+			fmt.Sprintf("The table is format version %d; Iceberg cannot downgrade it to %d.",
+				state.FormatVersion.ValueInt64(), plan.FormatVersion.ValueInt64()))
+
+		return 0, false
+	}
+	ev, err := catalog.Evolve(fields, prior, catalog.EvolveOptions{
+		LastColumnID: int(state.LastColumnID.ValueInt64()), HasData: !state.CurrentSnapshotID.IsNull(),
+		FormatVersion: int(plan.FormatVersion.ValueInt64()),
+	})
+	if err != nil {
+		addFieldError(d, err)
+
+		return 0, false
+	}
+	if len(ev.Dropped) > 0 && !plan.AllowColumnDrops.ValueBool() {
+		names := make([]string, len(ev.Dropped))
+		for i, p := range ev.Dropped {
+			names[i] = strings.Join(p, ".")
+		}
+		d.AddAttributeError(path.Root("schema"), "Column drop not allowed",
+			fmt.Sprintf("The table has column(s) %s that the schema no longer declares. Dropping a column makes its "+
+				"data unreadable, so it needs allow_column_drops = true. To rename a column instead, keep its id: set "+
+				"id on the renamed field. If the column was added outside Terraform, declare it.",
+				strings.Join(quoteAll(names), ", ")))
+		// Carry on, so the identifier, partition and sort checks can name
+		// the other settings that still use the column.
+	}
+
+	return ev.LastID, true
+}
+
+func clearIDs(fields []*catalog.Field) {
+	for _, f := range fields {
+		f.ID, f.ElementID, f.KeyID, f.ValueID = 0, 0, 0, 0
+		clearIDs(f.Fields)
+	}
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = fmt.Sprintf("%q", v)
+	}
+
+	return out
+}
+
+// addFieldError turns a catalog.PathError into an attribute error.
+func addFieldError(d *diag.Diagnostics, err error) {
+	var pe *catalog.PathError
+	if !errors.As(err, &pe) {
+		d.AddAttributeError(path.Root("schema"), "Invalid schema", err.Error())
+
+		return
+	}
+	p := path.Root("schema")
+	for i, idx := range pe.Index {
+		if i > 0 {
+			p = p.AtName("fields")
+		}
+		p = p.AtListIndex(idx)
+	}
+	if pe.Attr != "" {
+		p = p.AtName(pe.Attr)
+	}
+	// The path also goes into the text: Terraform cannot point at an
+	// element of a nested list in the configuration.
+	d.AddAttributeError(p, "Invalid schema change", p.String()+": "+pe.Error())
+}
+
+func checkIdentifiers(ctx context.Context, fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) {
+	var prior []*catalog.Field
+	if state != nil {
+		prior, _ = fieldsFromList(state.Schema)
+	}
+	for i, ref := range stringList(ctx, plan.IdentifierFields, d) {
+		if _, err := catalog.CheckIdentifierField(fields, ref); err != nil {
+			msg := fmt.Sprintf("identifier_fields names %q, which Iceberg does not allow: %v.", ref, err)
+			if _, perr := catalog.Resolve(prior, ref); perr == nil && prior != nil {
+				if _, nerr := catalog.Resolve(fields, ref); nerr != nil {
+					msg = fmt.Sprintf("identifier_fields names %q, but schema no longer declares that column. Remove "+
+						"it from identifier_fields in the same change that removes it from schema.", ref)
+				}
+			}
+			at := path.Root("identifier_fields").AtListIndex(i)
+			d.AddAttributeError(at, "Invalid identifier field", at.String()+": "+msg)
+		}
+	}
+}
+
+func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) *types.List {
+	parts := partitionFields(ctx, plan.PartitionSpec, d)
+	if len(parts) == 0 {
+		return nil
+	}
+	var prior []partitionFieldModel
+	if state != nil {
+		prior = partitionFields(ctx, state.PartitionSpec, d)
+	}
+	for i := range parts {
+		p := &parts[i]
+		if p.Source.IsUnknown() || p.Transform.IsUnknown() {
+			return nil
+		}
+		_, tr, err := catalog.CheckTransform(fields, p.Source.ValueString(), p.Transform.ValueString())
+		if err != nil {
+			at := path.Root("partition_spec").AtListIndex(i)
+			d.AddAttributeError(at, "Invalid partition field", at.String()+": "+err.Error())
+
+			continue
+		}
+		if !p.Name.IsNull() && !p.Name.IsUnknown() {
+			continue
+		}
+		p.Name = types.StringValue(catalog.DefaultPartitionName(p.Source.ValueString(), tr))
+		for _, o := range prior {
+			if o.Source.Equal(p.Source) && catalog.SameTransform(o.Transform.ValueString(), p.Transform.ValueString()) {
+				p.Name = o.Name
+			}
+		}
+	}
+	l, dd := types.ListValueFrom(ctx, plan.PartitionSpec.ElementType(ctx), parts)
+	d.Append(dd...)
+
+	return &l
+}
+
+func planSorts(ctx context.Context, fields []*catalog.Field, plan *tableResourceModel, d *diag.Diagnostics) *types.List {
+	sorts := sortFields(ctx, plan.SortOrder, d)
+	if len(sorts) == 0 {
+		return nil
+	}
+	for i := range sorts {
+		o := &sorts[i]
+		if o.Source.IsUnknown() || o.Transform.IsUnknown() {
+			return nil
+		}
+		if _, _, err := catalog.CheckTransform(fields, o.Source.ValueString(), o.Transform.ValueString()); err != nil {
+			at := path.Root("sort_order").AtListIndex(i)
+			d.AddAttributeError(at, "Invalid sort field", at.String()+": "+err.Error())
+
+			continue
+		}
+		if o.NullOrder.IsNull() || o.NullOrder.IsUnknown() {
+			o.NullOrder = types.StringValue(string(table.NullsFirst))
+			if o.Direction.ValueString() == string(table.SortDESC) {
+				o.NullOrder = types.StringValue(string(table.NullsLast))
+			}
+		}
+	}
+	l, dd := types.ListValueFrom(ctx, plan.SortOrder.ElementType(ctx), sorts)
+	d.Append(dd...)
+
+	return &l
+}
+
+// fromTable maps table metadata into m, shared by Create, Read, Update and
+// import so all of them produce the same shapes (C13). prior supplies the
+// user's spellings and which property keys are tracked.
+func (m *tableResourceModel) fromTable(ctx context.Context, tbl *table.Table, prior *tableResourceModel, importing bool) diag.Diagnostics {
+	var d diag.Diagnostics
+	md := tbl.Metadata()
+	sc := md.CurrentSchema()
+	fields, err := catalog.FromIcebergFields(sc.Fields())
+	if err == nil && depth(fields) > MaxNesting {
+		err = fmt.Errorf("the schema nests %d levels deep; this provider models at most %d", depth(fields), MaxNesting)
+	}
+	if err != nil {
+		d.AddError("Table schema cannot be represented", err.Error())
+
+		return d
+	}
+	priorFields, _ := fieldsFromList(prior.Schema)
+	m.Schema = fieldsToList(fields, priorFields, 1)
+	m.IdentifierFields = identifierList(ctx, fields, sc.IdentifierFieldIDs, prior.IdentifierFields, &d)
+	m.PartitionSpec = partitionList(ctx, fields, md, prior, &d)
+	m.SortOrder = sortList(ctx, fields, md, prior, &d)
+	m.Properties = trackedProperties(ctx, prior.Properties, md.Properties(), serverProperties, importing, &d)
+	m.Location = types.StringValue(md.Location())
+	m.FormatVersion = types.Int64Value(int64(md.Version()))
+	m.TableUUID = types.StringValue(md.TableUUID().String())
+	m.MetadataLocation = types.StringValue(tbl.MetadataLocation())
+	m.CurrentSnapshotID = types.Int64Null()
+	if s := md.CurrentSnapshot(); s != nil {
+		m.CurrentSnapshotID = types.Int64Value(s.SnapshotID)
+	}
+	m.CurrentSchemaID = types.Int64Value(int64(sc.ID))
+	m.LastColumnID = types.Int64Value(int64(md.LastColumnID()))
+	if m.AllowColumnDrops.IsNull() || m.AllowColumnDrops.IsUnknown() {
+		m.AllowColumnDrops = types.BoolValue(false)
+	}
+	if m.Purge.IsNull() || m.Purge.IsUnknown() {
+		m.Purge = types.BoolValue(false)
+	}
+
+	return d
+}
+
+func identifierList(ctx context.Context, fields []*catalog.Field, ids []int, prior types.List, d *diag.Diagnostics) types.List {
+	var names []string
+	for _, id := range ids {
+		if p, ok := catalog.FieldPath(fields, id); ok {
+			names = append(names, p)
+		}
+	}
+	priorNames := stringList(ctx, prior, d)
+	if len(names) == 0 && (prior.IsNull() || prior.IsUnknown()) {
+		return types.ListNull(types.StringType)
+	}
+	// Iceberg keeps identifier fields as a set: keep the declared order.
+	a, b := slices.Clone(names), slices.Clone(priorNames)
+	slices.Sort(a)
+	slices.Sort(b)
+	if slices.Equal(a, b) {
+		names = priorNames
+	}
+	l, dd := types.ListValueFrom(ctx, types.StringType, names)
+	d.Append(dd...)
+
+	return l
+}
+
+func partitionList(ctx context.Context, fields []*catalog.Field, md table.Metadata, prior *tableResourceModel, d *diag.Diagnostics) types.List {
+	elem := types.ObjectType{AttrTypes: map[string]attr.Type{"source": types.StringType, "transform": types.StringType, "name": types.StringType}}
+	priorParts := partitionFields(ctx, prior.PartitionSpec, d)
+	var out []partitionFieldModel
+	spec := md.PartitionSpec()
+	i := 0
+	for _, f := range spec.Fields() {
+		src, _ := catalog.FieldPath(fields, f.SourceID())
+		tr := f.Transform.String()
+		if i < len(priorParts) && priorParts[i].Source.ValueString() == src && catalog.SameTransform(priorParts[i].Transform.ValueString(), tr) {
+			tr = priorParts[i].Transform.ValueString()
+		}
+		out = append(out, partitionFieldModel{Source: types.StringValue(src), Transform: types.StringValue(tr), Name: types.StringValue(f.Name)})
+		i++
+	}
+	if len(out) == 0 && (prior.PartitionSpec.IsNull() || prior.PartitionSpec.IsUnknown()) {
+		return types.ListNull(elem)
+	}
+	l, dd := types.ListValueFrom(ctx, elem, out)
+	d.Append(dd...)
+
+	return l
+}
+
+func sortList(ctx context.Context, fields []*catalog.Field, md table.Metadata, prior *tableResourceModel, d *diag.Diagnostics) types.List {
+	elem := types.ObjectType{AttrTypes: map[string]attr.Type{"source": types.StringType, "transform": types.StringType,
+		"direction": types.StringType, "null_order": types.StringType}}
+	priorSorts := sortFields(ctx, prior.SortOrder, d)
+	var out []sortFieldModel
+	i := 0
+	for _, f := range md.SortOrder().Fields() {
+		src, _ := catalog.FieldPath(fields, f.SourceID())
+		tr := f.Transform.String()
+		if i < len(priorSorts) && catalog.SameTransform(priorSorts[i].Transform.ValueString(), tr) {
+			tr = priorSorts[i].Transform.ValueString()
+		}
+		out = append(out, sortFieldModel{Source: types.StringValue(src), Transform: types.StringValue(tr),
+			Direction: types.StringValue(string(f.Direction)), NullOrder: types.StringValue(string(f.NullOrder))})
+		i++
+	}
+	if len(out) == 0 && (prior.SortOrder.IsNull() || prior.SortOrder.IsUnknown()) {
+		return types.ListNull(elem)
+	}
+	l, dd := types.ListValueFrom(ctx, elem, out)
+	d.Append(dd...)
+
+	return l
+}
+
+// typeValidator checks a field type spelling at validate time.
+type typeValidator struct{}
+
+func (typeValidator) Description(context.Context) string { return "must be an Iceberg type" }
+func (v typeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (typeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := catalog.NormalizeTypeName(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid column type", err.Error())
+	}
+}

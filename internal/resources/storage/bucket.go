@@ -1,0 +1,557 @@
+package storage
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/tags"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/validators"
+)
+
+var (
+	_ resource.Resource                   = (*bucketResource)(nil)
+	_ resource.ResourceWithConfigure      = (*bucketResource)(nil)
+	_ resource.ResourceWithImportState    = (*bucketResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*bucketResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*bucketResource)(nil)
+)
+
+const (
+	bucketType = "lakehouse_bucket"
+	// importKey marks the first Read after an import: it reads every
+	// sub-configuration, because nothing says yet which ones are managed.
+	importKey = "imported"
+)
+
+// NewBucketResource is the lakehouse_bucket constructor.
+func NewBucketResource() resource.Resource { return &bucketResource{} }
+
+type bucketResource struct {
+	data *providerdata.Data
+}
+
+type bucketResourceModel struct {
+	ID                types.String `tfsdk:"id"`
+	Bucket            types.String `tfsdk:"bucket"`
+	Versioning        types.String `tfsdk:"versioning"`
+	ObjectLockEnabled types.Bool   `tfsdk:"object_lock_enabled"`
+	Tags              types.Map    `tfsdk:"tags"`
+	LifecycleRules    types.List   `tfsdk:"lifecycle_rules"`
+	ForceDestroy      types.Bool   `tfsdk:"force_destroy"`
+}
+
+func (r *bucketResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bucket"
+}
+
+func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	emptyTags := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An object storage bucket (MinIO or any S3) for raw, curated and governance data. " +
+			"Each optional setting (`versioning`, `object_lock_enabled`, `tags`, `lifecycle_rules`) is managed only when it is set: " +
+			"a refresh reads only the settings this resource manages, and leaving one out leaves the bucket's current value alone.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The bucket name.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"bucket": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Bucket name. New buckets must follow the S3 naming rules (3-63 characters; lower-case letters, digits, dots and hyphens; " +
+					"starting and ending with a letter or digit; no `..`, `.-` or `-.`; not an IP address; no reserved prefix or suffix), checked at plan time. " +
+					"Existing buckets with legacy names can be imported. Changing it creates a new bucket.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"versioning": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Object versioning: `Enabled` or `Suspended` (`Suspended` also describes a bucket that was never versioned). " +
+					"Leave unset to not manage versioning.",
+				Validators: []validator.String{stringvalidator.OneOf("Enabled", "Suspended")},
+			},
+			"object_lock_enabled": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Enable S3 Object Lock (WORM retention; it turns versioning on). Set at creation where possible. " +
+					"Turning it on for an existing bucket is an in-place change on servers that allow it (AWS S3); servers that do not " +
+					"(MinIO allows it only at creation) fail the apply with an explanation, and the bucket is never replaced. " +
+					"Object Lock can never be turned off again.",
+			},
+			"tags": schema.MapAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Bucket tags. An empty map removes all tags; leave unset to not manage tags.",
+			},
+			"lifecycle_rules": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Lifecycle (ILM) rules. An empty list removes the lifecycle configuration; leave unset to not manage it. " +
+					"MinIO ignores `abort_incomplete_multipart_upload_days` (it cleans stale uploads itself), so the apply fails with an explanation there.",
+				Validators: []validator.List{listvalidator.SizeAtMost(1000)},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Rule id, unique in the bucket.",
+						Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
+					},
+					"enabled": schema.BoolAttribute{
+						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+						MarkdownDescription: "Whether the rule is active. Defaults to `true`.",
+					},
+					"filter": schema.SingleNestedAttribute{
+						Optional: true, Computed: true,
+						Default: objectdefault.StaticValue(types.ObjectValueMust(filterAttrTypes, map[string]attr.Value{
+							"prefix": types.StringValue(""), "tags": emptyTags,
+						})),
+						MarkdownDescription: "Which objects the rule applies to. No filter, `filter = {}` and `prefix = \"\"` all mean every object and never differ in a plan.",
+						Attributes: map[string]schema.Attribute{
+							"prefix": schema.StringAttribute{
+								Optional: true, Computed: true, Default: stringdefault.StaticString(""),
+								MarkdownDescription: "Key prefix, e.g. `tmp/`. Defaults to `\"\"` (every key).",
+							},
+							"tags": schema.MapAttribute{
+								Optional: true, Computed: true, ElementType: types.StringType, Default: mapdefault.StaticValue(emptyTags),
+								MarkdownDescription: "Object tags that must all match.",
+							},
+						},
+					},
+					"expiration_days": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+						MarkdownDescription: "Expire current object versions this many days after creation.",
+					},
+					"noncurrent_version_expiration_days": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+						MarkdownDescription: "Delete noncurrent versions this many days after they became noncurrent.",
+					},
+					"noncurrent_versions_retained": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.Between(1, 100)},
+						MarkdownDescription: "Keep this many newest noncurrent versions regardless of `noncurrent_version_expiration_days`.",
+					},
+					"abort_incomplete_multipart_upload_days": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+						MarkdownDescription: "Abort multipart uploads not completed this many days after they started (AWS S3; MinIO does not support it).",
+					},
+				}},
+			},
+			"force_destroy": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, first delete every object version, delete marker and incomplete multipart upload. " +
+					"Objects under retention or legal hold are never bypassed: destroy then fails with their count and sample keys. Defaults to `false`.",
+			},
+		},
+	}
+}
+
+func (r *bucketResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+func (r *bucketResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m bucketResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateRules(ctx, m.LifecycleRules, &resp.Diagnostics)
+	if m.ObjectLockEnabled.ValueBool() && m.Versioning.ValueString() == "Suspended" {
+		resp.Diagnostics.AddAttributeError(path.Root("versioning"), "Versioning conflicts with object lock",
+			"Object Lock needs versioning; set versioning = \"Enabled\" or leave it unset.")
+	}
+}
+
+// ModifyPlan checks the name rules for buckets about to be created only, so
+// buckets with legacy names can still be imported, and refuses to plan
+// turning Object Lock off, which no server can do.
+func (r *bucketResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan bucketResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if !plan.Bucket.IsUnknown() {
+			if p := validators.BucketNameProblems(plan.Bucket.ValueString()); p != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Invalid bucket name",
+					validators.BucketNameDetail(plan.Bucket.ValueString(), p))
+			}
+		}
+
+		return
+	}
+	var state bucketResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.ObjectLockEnabled.ValueBool() && !plan.ObjectLockEnabled.IsNull() && !plan.ObjectLockEnabled.IsUnknown() &&
+		!plan.ObjectLockEnabled.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("object_lock_enabled"), "Object Lock cannot be turned off",
+			"S3 and MinIO never turn Object Lock off once it is on. Keep object_lock_enabled = true, or remove the attribute to stop managing it.")
+	}
+}
+
+func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan bucketResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "creating", bucketType, name)
+	if c == nil {
+		return
+	}
+
+	tflog.Debug(ctx, "creating bucket", map[string]any{"lakehouse.s3.bucket": name})
+	err := c.MakeBucket(ctx, name, minio.MakeBucketOptions{
+		Region: r.data.S3.Region, ObjectLocking: plan.ObjectLockEnabled.ValueBool(),
+	})
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The server refused to create the bucket.",
+			"Bucket names are global on AWS S3: if it is taken, choose another name. Check the credentials' permissions.", err)
+
+		return
+	}
+	if err := objectstore.WaitBucketVisible(ctx, c, name); err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The bucket was created but did not become readable in time.",
+			"Run apply again; the bucket is recorded in the state.", err)
+	}
+	plan.ID = types.StringValue(name)
+	if !resp.Diagnostics.HasError() {
+		r.apply(ctx, c, name, bucketResourceModel{}, plan, &resp.Diagnostics)
+	}
+	// The bucket exists whatever failed after MakeBucket: keep it in the
+	// state (Terraform taints it) so it is never orphaned.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *bucketResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state bucketResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "reading", bucketType, name)
+	if c == nil {
+		return
+	}
+	imported, d := req.Private.GetKey(ctx, importKey)
+	resp.Diagnostics.Append(d...)
+
+	exists, err := c.BucketExists(ctx, name)
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", bucketType, name, "Checking whether the bucket exists failed.", "", err)
+
+		return
+	}
+	if !exists {
+		diags.NotFoundWarning(&resp.Diagnostics, bucketType, name)
+		resp.State.RemoveResource(ctx)
+
+		return
+	}
+	if err := r.read(ctx, c, &state, len(imported) > 0); err != nil {
+		if objectstore.IsNoSuchBucket(err) {
+			diags.NotFoundWarning(&resp.Diagnostics, bucketType, name)
+			resp.State.RemoveResource(ctx)
+
+			return
+		}
+		diags.AddError(&resp.Diagnostics, "reading", bucketType, name, "Reading the bucket's configuration failed.", "", err)
+
+		return
+	}
+	if len(imported) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importKey, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// read refreshes the sub-configurations the state manages (all of them
+// after an import) and nothing else, to keep a refresh to the calls it needs.
+func (r *bucketResource) read(ctx context.Context, c *minio.Client, m *bucketResourceModel, all bool) error {
+	name := m.Bucket.ValueString()
+	m.ID = types.StringValue(name)
+	if m.ForceDestroy.IsNull() {
+		m.ForceDestroy = types.BoolValue(false)
+	}
+	if all || !m.Versioning.IsNull() {
+		v, err := c.GetBucketVersioning(ctx, name)
+		if err != nil {
+			return err
+		}
+		m.Versioning = versioningState(v.Status, all)
+	}
+	if all || !m.ObjectLockEnabled.IsNull() {
+		enabled, _, _, _, err := c.GetObjectLockConfig(ctx, name)
+		if err != nil && !objectstore.IsAbsentConfig(err) {
+			return err
+		}
+		m.ObjectLockEnabled = types.BoolValue(enabled == "Enabled")
+		if all && enabled != "Enabled" {
+			m.ObjectLockEnabled = types.BoolNull()
+		}
+	}
+	if all || !m.Tags.IsNull() {
+		t, err := c.GetBucketTagging(ctx, name)
+		if err != nil && !objectstore.IsAbsentConfig(err) {
+			return err
+		}
+		got := map[string]string{}
+		if t != nil {
+			got = t.ToMap()
+		}
+		if !all || len(got) > 0 {
+			tv, d := types.MapValueFrom(ctx, types.StringType, got)
+			if d.HasError() {
+				return errors.New("converting tags")
+			}
+			m.Tags = tv
+		}
+	}
+	if all || !m.LifecycleRules.IsNull() {
+		cfg, err := c.GetBucketLifecycle(ctx, name)
+		if err != nil && !objectstore.IsAbsentConfig(err) {
+			return err
+		}
+		got := canonicalFromServer(cfg)
+		prior, d := canonicalFromModel(ctx, m.LifecycleRules)
+		if d.HasError() {
+			return errors.New("reading lifecycle rules from the state")
+		}
+		// Keep the configured form while the server's rules mean the same.
+		if (!all || len(got) > 0) && (m.LifecycleRules.IsNull() || !rulesEqual(prior, got)) {
+			l, d := toModel(got)
+			if d.HasError() {
+				return errors.New("converting lifecycle rules")
+			}
+			m.LifecycleRules = l
+		}
+	}
+
+	return nil
+}
+
+// versioningState maps the server's status to the attribute: a bucket that
+// was never versioned ("") counts as Suspended, so the configured value
+// stays when it means the same.
+func versioningState(status string, imported bool) types.String {
+	switch status {
+	case "Enabled":
+		return types.StringValue("Enabled")
+	case "":
+		if imported {
+			return types.StringNull()
+		}
+	}
+
+	return types.StringValue("Suspended")
+}
+
+func (r *bucketResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state bucketResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "updating", bucketType, name)
+	if c == nil {
+		return
+	}
+
+	r.apply(ctx, c, name, state, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = types.StringValue(name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply sends each managed sub-configuration that differs between prior and
+// plan. Object Lock goes after versioning, which it needs.
+func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string, prior, plan bucketResourceModel, ds *diag.Diagnostics) {
+	action := "updating"
+	if prior.Bucket.IsNull() {
+		action = "creating"
+	}
+	fail := func(what, todo string, err error) {
+		diags.AddError(ds, action, bucketType, name, what, todo, err)
+	}
+	if !plan.Versioning.IsNull() && !plan.Versioning.Equal(prior.Versioning) {
+		var err error
+		if plan.Versioning.ValueString() == "Enabled" {
+			err = c.EnableVersioning(ctx, name)
+		} else if !prior.Bucket.IsNull() || plan.ObjectLockEnabled.ValueBool() {
+			err = c.SuspendVersioning(ctx, name)
+		}
+		if err != nil {
+			fail("Setting versioning to "+plan.Versioning.ValueString()+" failed.", "", err)
+
+			return
+		}
+	}
+	if plan.ObjectLockEnabled.ValueBool() && !prior.ObjectLockEnabled.ValueBool() && !prior.Bucket.IsNull() {
+		if !r.enableObjectLock(ctx, c, name, ds) {
+			return
+		}
+	}
+	if !plan.Tags.IsNull() && !plan.Tags.Equal(prior.Tags) {
+		if err := setBucketTags(ctx, c, name, plan.Tags); err != nil {
+			fail("Setting the bucket tags failed.", "Tag keys and values must follow the S3 tag rules (at most 50 tags).", err)
+
+			return
+		}
+	}
+	if !plan.LifecycleRules.IsNull() && !plan.LifecycleRules.Equal(prior.LifecycleRules) {
+		setLifecycle(ctx, c, name, plan.LifecycleRules, func(what, todo string, err error) { fail(what, todo, err) })
+	}
+}
+
+func (r *bucketResource) enableObjectLock(ctx context.Context, c *minio.Client, name string, ds *diag.Diagnostics) bool {
+	if err := c.EnableVersioning(ctx, name); err != nil {
+		diags.AddError(ds, "updating", bucketType, name, "Enabling versioning, which Object Lock needs, failed.", "", err)
+
+		return false
+	}
+	err := c.SetObjectLockConfig(ctx, name, nil, nil, nil)
+	if err == nil {
+		return true
+	}
+	if code := objectstore.Code(err); code == "InvalidBucketState" || code == "ObjectLockConfigurationNotAllowed" ||
+		code == "NotImplemented" {
+		diags.AddError(ds, "updating", bucketType, name,
+			"This server does not allow turning Object Lock on for an existing bucket (MinIO allows it only when the bucket is created).",
+			"The bucket was left as it was; this provider never replaces a bucket to change this, because that would delete its data. "+
+				"Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration.", err)
+
+		return false
+	}
+	diags.AddError(ds, "updating", bucketType, name, "Turning Object Lock on failed.", "", err)
+
+	return false
+}
+
+func setBucketTags(ctx context.Context, c *minio.Client, name string, m types.Map) error {
+	want, d := stringMap(ctx, m)
+	if d.HasError() {
+		return errors.New("reading tags from the plan")
+	}
+	if len(want) == 0 {
+		return c.RemoveBucketTagging(ctx, name)
+	}
+	t, err := tags.MapToBucketTags(want)
+	if err != nil {
+		return err
+	}
+
+	return c.SetBucketTagging(ctx, name, t)
+}
+
+// setLifecycle writes the rules and reads them back: a server that drops
+// part of a rule (MinIO ignores AbortIncompleteMultipartUpload) must fail
+// the apply rather than leave a permanent diff.
+func setLifecycle(ctx context.Context, c *minio.Client, name string, l types.List, fail func(what, todo string, err error)) {
+	want, d := canonicalFromModel(ctx, l)
+	if d.HasError() {
+		fail("Reading the lifecycle rules from the plan failed.", "This is a bug in the provider; please report it.", nil)
+
+		return
+	}
+	if len(want) == 0 {
+		if err := c.SetBucketLifecycle(ctx, name, toServer(nil)); err != nil && !objectstore.IsAbsentConfig(err) {
+			fail("Removing the lifecycle configuration failed.", "", err)
+		}
+
+		return
+	}
+	if err := c.SetBucketLifecycle(ctx, name, toServer(want)); err != nil {
+		fail("The server refused the lifecycle rules.", "Check the rules against the server's lifecycle support.", err)
+
+		return
+	}
+	cfg, err := c.GetBucketLifecycle(ctx, name)
+	if err != nil {
+		fail("Reading back the lifecycle rules failed.", "", err)
+
+		return
+	}
+	got := canonicalFromServer(cfg)
+	if rulesEqual(want, got) {
+		return
+	}
+	todo := "Remove the settings this server does not support from the rules."
+	for i := range want {
+		if i < len(got) && want[i].AbortUploadsAfter != 0 && got[i].AbortUploadsAfter == 0 {
+			todo = "This server ignores abort_incomplete_multipart_upload_days (MinIO removes stale multipart uploads itself); remove it from rule " +
+				want[i].ID + "."
+		}
+	}
+	fail("The server stored different lifecycle rules than were sent.", todo, nil)
+}
+
+func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state bucketResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "deleting", bucketType, name)
+	if c == nil {
+		return
+	}
+
+	if state.ForceDestroy.ValueBool() {
+		err := objectstore.EmptyBucket(ctx, c, name)
+		if err != nil && !objectstore.IsNoSuchBucket(err) {
+			diags.AddError(&resp.Diagnostics, "deleting", bucketType, name, "Emptying the bucket before deleting it failed.",
+				"Objects under retention or legal hold are never bypassed; remove the hold or wait for retention to end, then destroy again "+
+					"(the next run continues with what is left).", err)
+
+			return
+		}
+	}
+	err := c.RemoveBucket(ctx, name)
+	if err == nil || objectstore.IsNoSuchBucket(err) {
+		return
+	}
+	if objectstore.Code(err) == "BucketNotEmpty" {
+		diags.AddError(&resp.Diagnostics, "deleting", bucketType, name, "The bucket is not empty.",
+			"Set force_destroy = true and apply before destroying, or empty the bucket yourself.", err)
+
+		return
+	}
+	diags.AddError(&resp.Diagnostics, "deleting", bucketType, name, "The server refused to delete the bucket.", "", err)
+}
+
+func (r *bucketResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), req.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importKey, []byte(`true`))...)
+}

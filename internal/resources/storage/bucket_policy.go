@@ -1,0 +1,180 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/policydoc"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+)
+
+var (
+	_ resource.Resource                = (*bucketPolicyResource)(nil)
+	_ resource.ResourceWithConfigure   = (*bucketPolicyResource)(nil)
+	_ resource.ResourceWithImportState = (*bucketPolicyResource)(nil)
+)
+
+const bucketPolicyType = "lakehouse_bucket_policy"
+
+// NewBucketPolicyResource is the lakehouse_bucket_policy constructor.
+func NewBucketPolicyResource() resource.Resource { return &bucketPolicyResource{} }
+
+type bucketPolicyResource struct {
+	data *providerdata.Data
+}
+
+type bucketPolicyResourceModel struct {
+	ID     types.String    `tfsdk:"id"`
+	Bucket types.String    `tfsdk:"bucket"`
+	Policy policydoc.Value `tfsdk:"policy"`
+}
+
+func (r *bucketPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bucket_policy"
+}
+
+func (r *bucketPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The access policy document of a bucket (S3 bucket policy). The policy is compared by meaning: " +
+			"reordered arrays, a single value written as a one-element list, an empty `Sid` or `Condition`, and `\"*\"` " +
+			"written as `{\"AWS\": \"*\"}` never show a diff, and the state keeps the text you wrote.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The bucket name.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"bucket": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Bucket the policy belongs to. Changing it moves the policy to another bucket.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"policy": schema.StringAttribute{
+				Required: true, CustomType: policydoc.Type{},
+				PlanModifiers:       []planmodifier.String{policydoc.KeepEquivalentState()},
+				MarkdownDescription: "Policy document as JSON, usually built with `jsonencode()` or the `aws_iam_policy_document` data source.",
+			},
+		},
+	}
+}
+
+func (r *bucketPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+func (r *bucketPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan bucketPolicyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "creating", bucketPolicyType, name)
+	if c == nil {
+		return
+	}
+
+	// The bucket may have been created in this same apply and not be
+	// visible yet; retry NoSuchBucket here, never on refresh.
+	err := objectstore.RetryNoSuchBucket(ctx, func(ctx context.Context) error {
+		return r.put(ctx, c, name, plan.Policy.ValueString())
+	})
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", bucketPolicyType, name, "The server refused the bucket policy.",
+			"Check that the bucket exists and that the policy's Resource entries name this bucket.", err)
+
+		return
+	}
+	plan.ID = types.StringValue(name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *bucketPolicyResource) put(ctx context.Context, c *minio.Client, name, policy string) error {
+	tflog.Debug(ctx, "setting bucket policy", map[string]any{"lakehouse.s3.bucket": name})
+
+	return c.SetBucketPolicy(ctx, name, policy)
+}
+
+func (r *bucketPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state bucketPolicyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "reading", bucketPolicyType, name)
+	if c == nil {
+		return
+	}
+
+	got, err := c.GetBucketPolicy(ctx, name)
+	if err != nil && !objectstore.IsNoSuchBucket(err) && !objectstore.IsAbsentConfig(err) {
+		diags.AddError(&resp.Diagnostics, "reading", bucketPolicyType, name, "Reading the bucket policy failed.", "", err)
+
+		return
+	}
+	if got == "" {
+		diags.NotFoundWarning(&resp.Diagnostics, bucketPolicyType, name)
+		resp.State.RemoveResource(ctx)
+
+		return
+	}
+	// Semantic equality in the type keeps the configured text when the
+	// server's form means the same.
+	state.ID = types.StringValue(name)
+	state.Policy = policydoc.NewValue(got)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *bucketPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan bucketPolicyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "updating", bucketPolicyType, name)
+	if c == nil {
+		return
+	}
+
+	if err := r.put(ctx, c, name, plan.Policy.ValueString()); err != nil {
+		diags.AddError(&resp.Diagnostics, "updating", bucketPolicyType, name, "The server refused the bucket policy.", "", err)
+
+		return
+	}
+	plan.ID = types.StringValue(name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *bucketPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state bucketPolicyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Bucket.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "deleting", bucketPolicyType, name)
+	if c == nil {
+		return
+	}
+
+	// An empty policy deletes it in minio-go.
+	err := c.SetBucketPolicy(ctx, name, "")
+	if err != nil && !objectstore.IsNoSuchBucket(err) && !objectstore.IsAbsentConfig(err) {
+		diags.AddError(&resp.Diagnostics, "deleting", bucketPolicyType, name, "Removing the bucket policy failed.", "", err)
+	}
+}
+
+func (r *bucketPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), req.ID)...)
+}

@@ -1,0 +1,490 @@
+package storage_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/lifecycle"
+	"github.com/minio/minio-go/v7/pkg/tags"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+)
+
+func testAccBucketConfig_basic(name string) string {
+	return fmt.Sprintf(`
+provider "lakehouse" {}
+
+resource "lakehouse_bucket" "test" {
+  bucket     = %[1]q
+  versioning = "Enabled"
+  tags = {
+    team = "research"
+    tier = "raw"
+  }
+  lifecycle_rules = [{
+    id                                 = "expire-tmp"
+    filter                             = { prefix = "tmp/" }
+    expiration_days                    = 30
+    noncurrent_version_expiration_days = 7
+  }]
+}
+`, name)
+}
+
+func TestAccStorageBucket_basic(t *testing.T) {
+	name := acctest.RandomName()
+	addr := "lakehouse_bucket.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccBucketConfig_basic(name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("versioning"), knownvalue.StringExact("Enabled")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("force_destroy"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"team": knownvalue.StringExact("research"), "tier": knownvalue.StringExact("raw"),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("lifecycle_rules"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id":                                     knownvalue.StringExact("expire-tmp"),
+							"enabled":                                knownvalue.Bool(true),
+							"filter":                                 knownvalue.ObjectExact(map[string]knownvalue.Check{"prefix": knownvalue.StringExact("tmp/"), "tags": knownvalue.MapSizeExact(0)}),
+							"expiration_days":                        knownvalue.Int64Exact(30),
+							"noncurrent_version_expiration_days":     knownvalue.Int64Exact(7),
+							"noncurrent_versions_retained":           knownvalue.Null(),
+							"abort_incomplete_multipart_upload_days": knownvalue.Null(),
+						}),
+					})),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateId:   name,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
+func TestAccStorageBucket_update(t *testing.T) {
+	name := acctest.RandomName()
+	addr := "lakehouse_bucket.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: testAccBucketConfig_basic(name)},
+			{
+				Config: fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket     = %[1]q
+  versioning = "Suspended"
+  tags       = { team = "curation" }
+  lifecycle_rules = [{
+    id      = "expire-tmp"
+    enabled = false
+    filter  = { prefix = "tmp/", tags = { stage = "scratch" } }
+    expiration_days = 10
+  }, {
+    id                                 = "old-versions"
+    noncurrent_version_expiration_days = 30
+    noncurrent_versions_retained       = 3
+  }]
+}
+`, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("versioning"), knownvalue.StringExact("Suspended")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("curation")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("lifecycle_rules").AtSliceIndex(0).AtMapKey("filter").AtMapKey("tags"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"stage": knownvalue.StringExact("scratch")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("lifecycle_rules").AtSliceIndex(1).AtMapKey("noncurrent_versions_retained"), knownvalue.Int64Exact(3)),
+				},
+			},
+			{
+				// An empty map and an empty list remove the tags and the rules.
+				Config: fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket          = %[1]q
+  tags            = {}
+  lifecycle_rules = []
+}
+`, name),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					if tg, err := c.GetBucketTagging(ctx, name); err == nil && len(tg.ToMap()) > 0 {
+						return fmt.Errorf("tags left: %v", tg.ToMap())
+					}
+					if lc, err := c.GetBucketLifecycle(ctx, name); err == nil && len(lc.Rules) > 0 {
+						return fmt.Errorf("lifecycle rules left: %d", len(lc.Rules))
+					}
+
+					return nil
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccStorageBucket_disappears(t *testing.T) {
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccBucketConfig_basic(name),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					return c.RemoveBucket(ctx, name)
+				}),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionCreate),
+					},
+				},
+			},
+		},
+	})
+}
+
+// A change made by hand shows as an update of exactly what changed.
+func TestAccStorageBucket_drift(t *testing.T) {
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccBucketConfig_basic(name),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					tg, _ := tags.MapToBucketTags(map[string]string{"team": "someone-else"})
+					if err := c.SetBucketTagging(ctx, name, tg); err != nil {
+						return err
+					}
+					if err := c.SuspendVersioning(ctx, name); err != nil {
+						return err
+					}
+					cfg := lifecycle.NewConfiguration()
+					cfg.Rules = []lifecycle.Rule{{ID: "expire-tmp", Status: "Enabled", RuleFilter: lifecycle.Filter{Prefix: "tmp/"},
+						Expiration: lifecycle.Expiration{Days: 90}}}
+
+					return c.SetBucketLifecycle(ctx, name, cfg)
+				}),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("lakehouse_bucket.test", tfjsonpath.New("versioning"), knownvalue.StringExact("Enabled")),
+					},
+				},
+			},
+			{
+				// Applying again puts the configuration back.
+				Config: testAccBucketConfig_basic(name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// C02: invalid names fail at plan time with the attribute path and the rule
+// broken; a valid dotted name passes.
+func TestAccStorageBucket_nameValidation(t *testing.T) {
+	cases := map[string]string{
+		"Raw_Data":  "lower-case letters",
+		"raw..zone": "two adjacent dots",
+		"10.0.0.12": "IP address",
+		"ab":        "between 3 and 63",
+		"raw-zone-": "begin and end with a letter or digit",
+		"raw.-zone": "dot next to a hyphen",
+		"xn--raw":   "reserved prefixes",
+	}
+	var steps []resource.TestStep
+	for name, rule := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      fmt.Sprintf(`resource "lakehouse_bucket" "test" { bucket = %[1]q }`, name),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid bucket name.*with lakehouse_bucket.test,.*bucket = ` + regexp.QuoteMeta(fmt.Sprintf("%q", name)) + `.*` + strings.ReplaceAll(rule, " ", `\s+`)),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:             `resource "lakehouse_bucket" "ok" { bucket = "raw.zone-01" }`,
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+}
+
+// C06: no filter, `filter = {}` and `prefix = ""` are one rule: each plans
+// nothing against the others, while a real prefix shows a diff.
+func TestAccStorageBucket_lifecycleEmptyFilter(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(filter string) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket = %[1]q
+  lifecycle_rules = [{
+    id              = "expire-tmp"
+    expiration_days = 30
+    %[2]s
+  }]
+}
+`, name, filter)
+	}
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`filter = {}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{Config: config(``), ConfigPlanChecks: empty},
+			{Config: config(`filter = { prefix = "" }`), ConfigPlanChecks: empty},
+			{Config: config(`filter = { tags = {} }`), ConfigPlanChecks: empty},
+			{Config: config(`filter = { prefix = "tmp/" }`), PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
+// MinIO drops AbortIncompleteMultipartUpload; the apply must say so rather
+// than leave a rule that differs on every plan.
+func TestAccStorageBucket_abortUploadsUnsupported(t *testing.T) {
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket = %[1]q
+  lifecycle_rules = [{
+    id                                     = "cleanup"
+    expiration_days                        = 30
+    abort_incomplete_multipart_upload_days = 7
+  }]
+}
+`, name),
+				ExpectError: regexp.MustCompile(`(?s)ignores abort_incomplete_multipart_upload_days`),
+			},
+		},
+	})
+}
+
+func TestAccStorageBucket_lifecycleValidation(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+resource "lakehouse_bucket" "test" {
+  bucket = "raw-zone"
+  lifecycle_rules = [{ id = "a", expiration_days = 1 }, { id = "a", expiration_days = 2 }, { id = "noop" }]
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)(Duplicate lifecycle rule id.*Lifecycle rule without an action|Lifecycle rule without an action.*Duplicate lifecycle rule id)`),
+			},
+		},
+	})
+}
+
+// MinIO refuses Object Lock on an existing bucket. The plan is an in-place
+// update (never a replacement that would delete the data); the apply fails
+// with an explanation and the bucket and its objects stay.
+func TestAccStorageBucket_objectLockOnExisting(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(lock string) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket = %[1]q
+  %[2]s
+}
+`, name, lock)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`force_destroy = true`),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					_, err := c.PutObject(ctx, name, "keep.txt", bytes.NewReader([]byte("data")), 4, minio.PutObjectOptions{})
+
+					return err
+				}),
+			},
+			{
+				Config: config("force_destroy = true\n  object_lock_enabled = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionUpdate)},
+				},
+				ExpectError: regexp.MustCompile(`(?s)does not allow turning Object Lock on for an existing bucket.*never replaces a bucket`),
+			},
+			{
+				Config: config(`force_destroy = true`),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					_, err := c.StatObject(ctx, name, "keep.txt", minio.StatObjectOptions{})
+
+					return err
+				}),
+			},
+		},
+	})
+}
+
+func TestAccStorageBucket_objectLockAtCreate(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(lock bool) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket              = %[1]q
+  object_lock_enabled = %[2]t
+  versioning          = "Enabled"
+}
+`, name, lock)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("lakehouse_bucket.test", tfjsonpath.New("object_lock_enabled"), knownvalue.Bool(true)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:      config(false),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Object Lock cannot be turned off.*object_lock_enabled`),
+			},
+		},
+	})
+}
+
+// C03: force_destroy removes every version, delete marker and incomplete
+// upload, with more objects than one DeleteObjects batch holds.
+func TestAccStorageBucket_forceDestroy(t *testing.T) {
+	name := acctest.RandomName()
+	fill := func(ctx context.Context, c *minio.Client) error {
+		for i := range 3 {
+			body := fmt.Sprintf("v%d", i)
+			if _, err := c.PutObject(ctx, name, "k1", bytes.NewReader([]byte(body)), int64(len(body)), minio.PutObjectOptions{}); err != nil {
+				return err
+			}
+		}
+		if err := c.RemoveObject(ctx, name, "k1", minio.RemoveObjectOptions{}); err != nil {
+			return err
+		}
+		if err := putMany(ctx, c, name, "p/", 2500); err != nil {
+			return err
+		}
+		_, err := (&minio.Core{Client: c}).NewMultipartUpload(ctx, name, "pending/upload.bin", minio.PutObjectOptions{})
+
+		return err
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  versioning    = "Enabled"
+  force_destroy = true
+}
+`, name),
+				Check: outOfBand(t, fill),
+			},
+		},
+	})
+}
+
+// Without force_destroy a non-empty bucket is kept and the error says how
+// to proceed.
+func TestAccStorageBucket_notEmpty(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(force bool) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  force_destroy = %[2]t
+}
+`, name, force)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(false),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					return putMany(ctx, c, name, "x/", 3)
+				}),
+			},
+			{Config: config(false), Destroy: true, ExpectError: regexp.MustCompile(`(?s)not empty.*force_destroy = true`)},
+			{Config: config(true)},
+		},
+	})
+}
+
+func putMany(ctx context.Context, c *minio.Client, bucket, prefix string, n int) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 16)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			key := fmt.Sprintf("%s%05d.txt", prefix, i)
+			if _, err := c.PutObject(ctx, bucket, key, bytes.NewReader([]byte("x")), 1, minio.PutObjectOptions{}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+
+	return <-errs
+}

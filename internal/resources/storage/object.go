@@ -1,0 +1,411 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5" //nolint:gosec // S3 ETags of single-part uploads are MD5 digests; this is not a security use
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/tags"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+)
+
+var (
+	_ resource.Resource                = (*objectResource)(nil)
+	_ resource.ResourceWithConfigure   = (*objectResource)(nil)
+	_ resource.ResourceWithImportState = (*objectResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*objectResource)(nil)
+)
+
+const (
+	objectType = "lakehouse_object"
+	// maxObjectSize keeps this resource to what it is for: governance
+	// documents and seed files held in memory for one PUT.
+	maxObjectSize = 64 << 20
+)
+
+// NewObjectResource is the lakehouse_object constructor.
+func NewObjectResource() resource.Resource { return &objectResource{} }
+
+type objectResource struct {
+	data *providerdata.Data
+}
+
+type objectResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Bucket      types.String `tfsdk:"bucket"`
+	Key         types.String `tfsdk:"key"`
+	Content     types.String `tfsdk:"content"`
+	Source      types.String `tfsdk:"source"`
+	ContentType types.String `tfsdk:"content_type"`
+	Tags        types.Map    `tfsdk:"tags"`
+	ETag        types.String `tfsdk:"etag"`
+	VersionID   types.String `tfsdk:"version_id"`
+	Size        types.Int64  `tfsdk:"size"`
+}
+
+func (r *objectResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_object"
+}
+
+func (r *objectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A small object (up to 64 MiB) such as a governance document, a codebook or a seed file, " +
+			"written from `content` or from a local `source` file. A change made to the object outside Terraform " +
+			"(a different ETag) shows as an update in the next plan. Large data belongs to `lakehouse-runner`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "`<bucket>/<key>`.", PlanModifiers: keep,
+			},
+			"bucket": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Bucket name. Changing it writes a new object.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"key": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Object key, e.g. `governance/codebook.json`. Changing it writes a new object.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 1024)},
+			},
+			"content": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Object content as UTF-8 text. Exactly one of `content` and `source` is required.",
+				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("content"), path.MatchRoot("source"))},
+			},
+			"source": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Path of a local file to upload. A change of the file's bytes is detected at plan time.",
+			},
+			"content_type": schema.StringAttribute{
+				Optional: true, Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "MIME type, e.g. `application/json`. When unset, the server's value (usually `application/octet-stream`) is kept.",
+			},
+			"tags": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Object tags. Leave unset to not manage them; an empty map removes them.",
+			},
+			"etag": schema.StringAttribute{
+				Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "The object's ETag (the MD5 of its bytes for these single-part uploads).",
+			},
+			"version_id": schema.StringAttribute{
+				Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "Version id in a versioned bucket, else empty.",
+			},
+			"size": schema.Int64Attribute{
+				Computed: true, MarkdownDescription: "Size in bytes.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *objectResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerdata.FromResource(req, resp)
+}
+
+// body returns the bytes the configuration asks for.
+func (m *objectResourceModel) body() ([]byte, error) {
+	if !m.Source.IsNull() {
+		st, err := os.Stat(m.Source.ValueString())
+		if err != nil {
+			return nil, fmt.Errorf("reading source: %w", err)
+		}
+		if st.Size() > maxObjectSize {
+			return nil, fmt.Errorf("source %q has %d bytes; this resource takes objects of at most %d bytes", m.Source.ValueString(), st.Size(), maxObjectSize)
+		}
+		b, err := os.ReadFile(m.Source.ValueString())
+		if err != nil {
+			return nil, fmt.Errorf("reading source: %w", err)
+		}
+
+		return b, nil
+	}
+
+	return []byte(m.Content.ValueString()), nil
+}
+
+func md5Hex(b []byte) string {
+	sum := md5.Sum(b) //nolint:gosec // see the import comment
+
+	return hex.EncodeToString(sum[:])
+}
+
+// ModifyPlan compares the wanted bytes with the stored ETag, so a changed
+// source file or an object changed out of band plans an update.
+func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state objectResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	size := types.Int64Unknown()
+	changed := plan.Content.IsUnknown() || plan.Source.IsUnknown() ||
+		(!plan.ContentType.IsUnknown() && !plan.ContentType.Equal(state.ContentType))
+	if !plan.Content.IsUnknown() && !plan.Source.IsUnknown() {
+		b, err := plan.body()
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
+
+			return
+		}
+		size = types.Int64Value(int64(len(b)))
+		changed = changed || strings.Trim(state.ETag.ValueString(), `"`) != md5Hex(b)
+	}
+	if changed {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("etag"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_id"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("size"), size)...)
+	}
+}
+
+func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan objectResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := plan.Bucket.ValueString() + "/" + plan.Key.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "creating", objectType, id)
+	if c == nil {
+		return
+	}
+
+	err := objectstore.RetryNoSuchBucket(ctx, func(ctx context.Context) error { return r.put(ctx, c, &plan) })
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", objectType, id, "Writing the object failed.", "Check that the bucket exists and the source file is readable.", err)
+
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// put uploads the object in one request and records what the server
+// returned; tags go with the object when they are managed.
+func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
+	b, err := m.body()
+	if err != nil {
+		return err
+	}
+	opts := minio.PutObjectOptions{DisableMultipart: true, ContentType: m.ContentType.ValueString()}
+	if !m.Tags.IsNull() {
+		want, d := stringMap(ctx, m.Tags)
+		if d.HasError() {
+			return fmt.Errorf("reading tags from the plan")
+		}
+		opts.UserTags = want
+	}
+	tflog.Debug(ctx, "writing object", map[string]any{"lakehouse.s3.bucket": m.Bucket.ValueString(), "lakehouse.s3.key": m.Key.ValueString(), "lakehouse.s3.size": len(b)})
+	info, err := c.PutObject(ctx, m.Bucket.ValueString(), m.Key.ValueString(), bytes.NewReader(b), int64(len(b)), opts)
+	if err != nil {
+		return err
+	}
+	if !m.Tags.IsNull() && len(opts.UserTags) == 0 {
+		// PUT keeps no tags already; this clears tags left by an earlier version of the key.
+		if err := c.RemoveObjectTagging(ctx, m.Bucket.ValueString(), m.Key.ValueString(), minio.RemoveObjectTaggingOptions{VersionID: info.VersionID}); err != nil {
+			return err
+		}
+	}
+	st, err := c.StatObject(ctx, m.Bucket.ValueString(), m.Key.ValueString(), minio.StatObjectOptions{VersionID: info.VersionID})
+	if err != nil {
+		return err
+	}
+	m.ID = types.StringValue(m.Bucket.ValueString() + "/" + m.Key.ValueString())
+	m.fromStat(st)
+
+	return nil
+}
+
+func (m *objectResourceModel) fromStat(st minio.ObjectInfo) {
+	m.ETag = types.StringValue(strings.Trim(st.ETag, `"`))
+	m.VersionID = types.StringValue(st.VersionID)
+	m.ContentType = types.StringValue(st.ContentType)
+	m.Size = types.Int64Value(st.Size)
+}
+
+func (r *objectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state objectResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.Bucket.ValueString() + "/" + state.Key.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "reading", objectType, id)
+	if c == nil {
+		return
+	}
+
+	st, err := c.StatObject(ctx, state.Bucket.ValueString(), state.Key.ValueString(), minio.StatObjectOptions{})
+	if objectstore.IsNotFound(err) {
+		diags.NotFoundWarning(&resp.Diagnostics, objectType, id)
+		resp.State.RemoveResource(ctx)
+
+		return
+	}
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", objectType, id, "Reading the object's metadata failed.", "", err)
+
+		return
+	}
+	state.ID = types.StringValue(id)
+	state.fromStat(st)
+	imported, d := req.Private.GetKey(ctx, importKey)
+	resp.Diagnostics.Append(d...)
+	if len(imported) > 0 {
+		r.readImported(ctx, c, &state, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importKey, nil)...)
+	}
+	if !state.Tags.IsNull() {
+		t, err := c.GetObjectTagging(ctx, state.Bucket.ValueString(), state.Key.ValueString(), minio.GetObjectTaggingOptions{})
+		if err != nil && !objectstore.IsAbsentConfig(err) {
+			diags.AddError(&resp.Diagnostics, "reading", objectType, id, "Reading the object's tags failed.", "", err)
+
+			return
+		}
+		got := map[string]string{}
+		if t != nil {
+			got = t.ToMap()
+		}
+		tv, d := types.MapValueFrom(ctx, types.StringType, got)
+		resp.Diagnostics.Append(d...)
+		state.Tags = tv
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readImported fills what an import cannot know from the id: the content,
+// when it is text, and the tags, when there are any.
+func (r *objectResource) readImported(ctx context.Context, c *minio.Client, m *objectResourceModel, ds *diag.Diagnostics) {
+	id := m.ID.ValueString()
+	if m.Size.ValueInt64() <= maxObjectSize {
+		o, err := c.GetObject(ctx, m.Bucket.ValueString(), m.Key.ValueString(), minio.GetObjectOptions{})
+		if err != nil {
+			diags.AddError(ds, "importing", objectType, id, "Reading the object failed.", "", err)
+
+			return
+		}
+		defer o.Close()
+		b, err := io.ReadAll(o)
+		if err != nil {
+			diags.AddError(ds, "importing", objectType, id, "Reading the object failed.", "", err)
+
+			return
+		}
+		if utf8.Valid(b) {
+			m.Content = types.StringValue(string(b))
+		}
+	}
+	t, err := c.GetObjectTagging(ctx, m.Bucket.ValueString(), m.Key.ValueString(), minio.GetObjectTaggingOptions{})
+	if err != nil && !objectstore.IsAbsentConfig(err) {
+		diags.AddError(ds, "importing", objectType, id, "Reading the object's tags failed.", "", err)
+
+		return
+	}
+	if t != nil && len(t.ToMap()) > 0 {
+		tv, d := types.MapValueFrom(ctx, types.StringType, t.ToMap())
+		ds.Append(d...)
+		m.Tags = tv
+	}
+}
+
+func (r *objectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state objectResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := plan.Bucket.ValueString() + "/" + plan.Key.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "updating", objectType, id)
+	if c == nil {
+		return
+	}
+
+	if plan.ETag.IsUnknown() {
+		if err := r.put(ctx, c, &plan); err != nil {
+			diags.AddError(&resp.Diagnostics, "updating", objectType, id, "Writing the object failed.", "", err)
+
+			return
+		}
+	} else {
+		plan.ETag, plan.VersionID, plan.ContentType, plan.Size = state.ETag, state.VersionID, state.ContentType, state.Size
+		if !plan.Tags.IsNull() && !plan.Tags.Equal(state.Tags) {
+			if err := setObjectTags(ctx, c, &plan); err != nil {
+				diags.AddError(&resp.Diagnostics, "updating", objectType, id, "Setting the object tags failed.", "", err)
+
+				return
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func setObjectTags(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
+	want, d := stringMap(ctx, m.Tags)
+	if d.HasError() {
+		return fmt.Errorf("reading tags from the plan")
+	}
+	if len(want) == 0 {
+		return c.RemoveObjectTagging(ctx, m.Bucket.ValueString(), m.Key.ValueString(), minio.RemoveObjectTaggingOptions{})
+	}
+	t, err := tags.MapToObjectTags(want)
+	if err != nil {
+		return err
+	}
+
+	return c.PutObjectTagging(ctx, m.Bucket.ValueString(), m.Key.ValueString(), t, minio.PutObjectTaggingOptions{})
+}
+
+func (r *objectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state objectResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.Bucket.ValueString() + "/" + state.Key.ValueString()
+	c := clientFor(r.data, &resp.Diagnostics, "deleting", objectType, id)
+	if c == nil {
+		return
+	}
+
+	err := c.RemoveObject(ctx, state.Bucket.ValueString(), state.Key.ValueString(), minio.RemoveObjectOptions{})
+	if err != nil && !objectstore.IsNotFound(err) {
+		diags.AddError(&resp.Diagnostics, "deleting", objectType, id, "Deleting the object failed.", "", err)
+	}
+}
+
+func (r *objectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	bucket, key, ok := strings.Cut(req.ID, "/")
+	if !ok || bucket == "" || key == "" {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("%q is not <bucket>/<key>, e.g. governance/suites/enrolment.json.", req.ID))
+
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importKey, []byte(`true`))...)
+}

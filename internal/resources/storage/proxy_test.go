@@ -1,0 +1,161 @@
+package storage_test
+
+import (
+	"fmt"
+	"maps"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore/objectstoretest"
+)
+
+// explicitProvider points the provider at the proxy with an explicit s3
+// block, which wins over the environment the other tests use.
+func explicitProvider(p *objectstoretest.Proxy) string {
+	return fmt.Sprintf(`
+provider "lakehouse" {
+  s3 {
+    endpoint   = %[1]q
+    access_key = %[2]q
+    secret_key = %[3]q
+    region     = "us-east-1"
+    use_ssl    = false
+    path_style = true
+  }
+}
+`, p.Endpoint(), server.AccessKey, server.SecretKey)
+}
+
+func startProxy(t *testing.T) *objectstoretest.Proxy {
+	t.Helper()
+	if server == nil {
+		t.Skip("needs MinIO; set TF_ACC=1")
+	}
+	p := objectstoretest.NewProxy(server.Endpoint)
+	t.Cleanup(p.Close)
+
+	return p
+}
+
+func testAccDependantsConfig(p *objectstoretest.Proxy, name string) string {
+	return explicitProvider(p) + fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  force_destroy = true
+}
+
+resource "lakehouse_bucket_policy" "test" {
+  bucket = lakehouse_bucket.test.bucket
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::%[1]s/*" }]
+  })
+}
+
+resource "lakehouse_object" "test" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "README.txt"
+  content = "raw zone"
+}
+`, name)
+}
+
+// C04: the server says NoSuchBucket to the first reads after the create.
+// Create waits (bounded) until the bucket is visible; the apply succeeds.
+func TestAccStorageBucket_waitVisible(t *testing.T) {
+	p := startProxy(t)
+	p.HideNewBuckets(3)
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDependantsConfig(p, name),
+				Check: func(*terraform.State) error {
+					if p.Faked() != 3 {
+						return fmt.Errorf("the proxy hid the bucket %d times, want 3 (%s)", p.Faked(), p)
+					}
+
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// C04: dependants created in the same apply retry NoSuchBucket on their
+// create path (here the bucket answers HEAD but refuses writes for a while).
+func TestAccStorageBucket_dependantsRetry(t *testing.T) {
+	p := startProxy(t)
+	p.Hide(4, func(op string) bool { return op == "PutPolicy" || op == "PutObject" })
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDependantsConfig(p, name),
+				Check: func(*terraform.State) error {
+					if p.Faked() != 4 {
+						return fmt.Errorf("the proxy refused %d writes, want 4 (%s)", p.Faked(), p)
+					}
+
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A refresh asks the server only for what the resource manages.
+func TestAccStorageBucket_refreshEconomy(t *testing.T) {
+	p := startProxy(t)
+	name := acctest.RandomName()
+	expect := func(want map[string]int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if got := p.Counts(); !maps.Equal(got, want) {
+				return fmt.Errorf("refresh sent %s, want %v", p, want)
+			}
+
+			return nil
+		}
+	}
+	only := explicitProvider(p) + fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket     = %[1]q
+  versioning = "Enabled"
+}
+`, name)
+	all := explicitProvider(p) + fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket              = %[1]q
+  versioning          = "Enabled"
+  tags                = { tier = "raw" }
+  lifecycle_rules     = [{ id = "tmp", expiration_days = 3 }]
+}
+`, name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: only},
+			{
+				PreConfig:    p.Reset,
+				RefreshState: true,
+				Check:        expect(map[string]int{"HeadBucket": 1, "GetVersioning": 1}),
+			},
+			{Config: all},
+			{
+				PreConfig:    p.Reset,
+				RefreshState: true,
+				Check:        expect(map[string]int{"HeadBucket": 1, "GetVersioning": 1, "GetTagging": 1, "GetLifecycle": 1}),
+			},
+		},
+	})
+}

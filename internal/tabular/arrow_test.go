@@ -1,0 +1,140 @@
+package tabular
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Empty fields are null, whitespace is a value, batches keep the physical
+// line of each record, and ragged records go to the callback with their
+// location instead of being padded.
+func TestCSVStream(t *testing.T) {
+	in := "id,note\n1,a\n2,\n3,\"x\ny\"\n4, \n5,a,b\n6,z\n"
+	var ragged []*StructureError
+	st, err := NewCSVStream(strings.NewReader(in), CSVStreamOptions{BatchRows: 2, OnStructure: func(e *StructureError) { ragged = append(ragged, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	var lines []int
+	for {
+		rec, err := st.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := rec.Column(1).(*array.String)
+		for i := 0; i < col.Len(); i++ {
+			if col.IsNull(i) {
+				notes = append(notes, "<null>")
+			} else {
+				notes = append(notes, col.Value(i))
+			}
+		}
+		lines = append(lines, st.Lines()...)
+		rec.Release()
+	}
+	if got := strings.Join(notes, "|"); got != "a|<null>|x\ny| |z" {
+		t.Errorf("values = %q", got)
+	}
+	if want := []int{2, 3, 4, 6, 8}; !equalInts(lines, want) {
+		t.Errorf("lines = %v, want %v", lines, want)
+	}
+	if len(ragged) != 1 || ragged[0].Record != 5 || ragged[0].Line != 7 {
+		t.Errorf("ragged = %v", ragged)
+	}
+	// Without a callback a ragged record is an error.
+	st, _ = NewCSVStream(strings.NewReader(in), CSVStreamOptions{})
+	if _, err := st.Next(context.Background()); err == nil || !strings.Contains(err.Error(), "record 5 (line 7)") {
+		t.Errorf("want the ragged record as an error, got %v", err)
+	}
+	// Custom null texts.
+	st, _ = NewCSVStream(strings.NewReader("a\nNA\n\n"), CSVStreamOptions{NullValues: []string{"NA"}})
+	rec, err := st.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.NumRows() != 1 || !rec.Column(0).IsNull(0) {
+		t.Errorf("NA should be null: %v", rec)
+	}
+	if _, err := NewCSVStream(strings.NewReader("a,a\n1,2\n"), CSVStreamOptions{}); err == nil {
+		t.Error("a duplicate header name must be an error")
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+
+	return true
+}
+
+
+// Parquet comes back batch by batch with its logical types.
+func TestParquetStream(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "n", Type: arrow.PrimitiveTypes.Int32, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	for i := 0; i < 2500; i++ {
+		b.Field(0).(*array.Int32Builder).Append(int32(i))
+	}
+	rec := b.NewRecordBatch()
+	var buf bytes.Buffer
+	w, err := pqarrow.NewFileWriter(schema, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1000)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := NewParquetStream(context.Background(), bytes.NewReader(buf.Bytes()), 700)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if st.Schema().Field(0).Type.ID() != arrow.INT32 || st.Text() {
+		t.Errorf("schema = %v", st.Schema())
+	}
+	total, batches := 0, 0
+	for {
+		r, err := st.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.NumRows() > 700 {
+			t.Errorf("batch of %d rows exceeds 700", r.NumRows())
+		}
+		total += int(r.NumRows())
+		batches++
+		r.Release()
+	}
+	if total != 2500 || batches < 4 {
+		t.Errorf("read %d rows in %d batches", total, batches)
+	}
+	if _, err := NewParquetStream(context.Background(), bytes.NewReader([]byte("not parquet")), 0); err == nil {
+		t.Error("garbage must not open as Parquet")
+	}
+}
