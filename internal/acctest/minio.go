@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -158,4 +159,28 @@ func (m *MinIO) Restart() error {
 	m.cmd = cmd
 
 	return m.waitReady(60 * time.Second)
+}
+
+// RunWithMinIO is a TestMain body for packages whose acceptance tests need
+// MinIO: without TF_ACC it just runs the tests (acceptance tests skip
+// themselves); with it, it starts a server, points the provider at it
+// through the environment, stores it in *server, runs the tests and stops
+// the server.
+func RunWithMinIO(m *testing.M, server **MinIO) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	s, err := StartMinIO()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
+
+		return 1
+	}
+	defer s.Stop()
+	s.Setenv()
+	if server != nil {
+		*server = s
+	}
+
+	return m.Run()
 }

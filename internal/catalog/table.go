@@ -206,9 +206,6 @@ func Updates(md table.Metadata, s *TableSpec) ([]table.Requirement, []table.Upda
 		return nil, nil, err
 	}
 	if !sameSchema(cur, sc) {
-		if hi := MaxID(s.Fields); hi > md.LastColumnID() {
-			_ = hi // new ids come after last-column-id; the builder raises it
-		}
 		next := slices.MaxFunc(md.Schemas(), func(a, b *iceberg.Schema) int { return a.ID - b.ID }).ID + 1
 		sc.ID = next
 		reqs = append(reqs, table.AssertCurrentSchemaID(cur.ID), table.AssertLastAssignedFieldID(md.LastColumnID()))
@@ -264,22 +261,30 @@ func Updates(md table.Metadata, s *TableSpec) ([]table.Requirement, []table.Upda
 var ErrConcurrentChange = errors.New("the table changed concurrently")
 
 // Apply commits s to the table: one commit carrying requirements on the
-// table uuid and current schema. When the catalog reports a conflict it
-// reloads the table and retries while the schema it planned against is
-// unchanged; otherwise it fails with ErrConcurrentChange. The result is
-// verified against s after a fresh load.
-func Apply(ctx context.Context, cat Catalog, ident []string, s *TableSpec, plannedSchema []*Field) (*table.Table, error) {
+// table uuid and current schema. priorSchema is the schema the change was
+// planned against: when the table's schema is neither that nor already the
+// target (someone else changed it since the plan), Apply fails with
+// ErrConcurrentChange instead of overwriting their change. When the catalog
+// reports a conflict it reloads and retries under the same rule. The result
+// is verified against s after a fresh load.
+func Apply(ctx context.Context, cat Catalog, ident []string, s *TableSpec, priorSchema []*Field) (*table.Table, error) {
 	var lastErr error
-	for attempt := 0; attempt < 4; attempt++ {
+	for range 4 {
 		tbl, err := cat.LoadTable(ctx, ident)
 		if err != nil {
 			return nil, err
 		}
-		if attempt > 0 && plannedSchema != nil {
+		if priorSchema != nil {
 			cur, err := FromIcebergFields(tbl.Schema().Fields())
-			if err != nil || !sameFields(cur, plannedSchema) && !sameFields(cur, s.Fields) {
-				return nil, fmt.Errorf("%w: its schema is now schema-id %d; run terraform plan again to see the change "+
-					"against the new schema (commit error: %w)", ErrConcurrentChange, tbl.Schema().ID, lastErr)
+			if err != nil || !sameFields(cur, priorSchema) && !sameFields(cur, s.Fields) {
+				why := "none"
+				if lastErr != nil {
+					why = lastErr.Error()
+				}
+
+				return nil, fmt.Errorf("%w: its schema is now schema-id %d, not the one this change was planned against; "+
+					"run terraform plan again to see the change against the new schema (last commit error: %s)",
+					ErrConcurrentChange, tbl.Schema().ID, why)
 			}
 		}
 		reqs, ups, err := Updates(tbl.Metadata(), s)

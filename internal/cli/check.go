@@ -31,7 +31,7 @@ type checkFlags struct {
 	result, junit, html, resultFormat, mostlyOf string
 	treatAsNull, nullValues                     []string
 	batchRows                                   int
-	includeHidden                               bool
+	includeHidden, printSQL                     bool
 }
 
 func newCheckCommand() *cobra.Command {
@@ -70,8 +70,9 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
   # 3. Count nulls against "mostly" and treat "NA" as missing, for a latin-1 export
   lakehouse-runner check --suite suite.json --mostly-of all --treat-as-null NA --encoding latin1 export.csv
 
-  # 4. Push the aggregate checks down to PostgreSQL
+  # 4. Push the aggregate checks down to PostgreSQL; or print the Dremio SQL
   lakehouse-runner check --suite suite.json --engine sql --dialect postgres --dsn postgres://u@db/lake --table public.students
+  lakehouse-runner check --suite suite.json --engine sql --dialect dremio --print-sql lake.oulad.students
 
   # 5. An Iceberg table at a snapshot
   lakehouse-runner check --suite suite.json iceberg://oulad.student_info@4718592134`,
@@ -102,6 +103,7 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
 	fl.StringVar(&f.html, "html", "", "write a self-contained HTML report to this file")
 	fl.IntVar(&f.batchRows, "batch-rows", tabular.DefaultBatchRows, "rows per record batch")
 	fl.BoolVar(&f.includeHidden, "include-hidden", false, "read hidden and AppleDouble (._*) files in a folder as data")
+	fl.BoolVar(&f.printSQL, "print-sql", false, "with --engine sql: print the generated SQL and exit without running it")
 	_ = cmd.MarkFlagRequired("suite")
 
 	return cmd
@@ -149,7 +151,10 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 
 	var tables []report.Table
 	if f.engine == "sql" {
-		t, err := checkSQL(ctx, f, suite, data)
+		if f.printSQL {
+			return printCheckSQL(cmd, f, suite, data)
+		}
+		t, err := checkSQL(ctx, f, suite, data, opts)
 		if err != nil {
 			return err
 		}
@@ -482,7 +487,7 @@ func checkIsTerminal(f *os.File) bool {
 }
 
 // checkSQL runs the suite's aggregate-able expectations as SQL.
-func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data string) (report.Table, error) {
+func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data string, opts expectations.Options) (report.Table, error) {
 	table := f.table
 	if table == "" {
 		table = data
@@ -494,7 +499,7 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	if err != nil {
 		return report.Table{}, Usage(err)
 	}
-	plan, err := sqlgen.Compile(suite, table, d)
+	plan, err := sqlgen.CompileOptions(suite, table, d, opts)
 	if err != nil {
 		return report.Table{}, Usage(err)
 	}
@@ -502,8 +507,8 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	if dsn == "" {
 		dsn = os.Getenv("LAKEHOUSE_CHECK_DSN")
 	}
-	if f.dialect == "dremio" && dsn == "" {
-		return report.Table{}, Usage(fmt.Errorf("submitting to Dremio is not wired into check yet; the generated SQL is:\n%s", plan.SQLText()))
+	if f.dialect == "dremio" {
+		return report.Table{}, Usage(errors.New("running on Dremio is not wired into check yet; use --print-sql to get the query"))
 	}
 	if dsn == "" {
 		return report.Table{}, Usage(errors.New("--engine sql needs --dsn (or LAKEHOUSE_CHECK_DSN)"))
@@ -519,4 +524,30 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	}
 
 	return report.Table{Name: table, Result: res}, nil
+}
+
+func printCheckSQL(cmd *cobra.Command, f checkFlags, suite *expectations.Suite, data string) error {
+	table := f.table
+	if table == "" {
+		table = data
+	}
+	if table == "" {
+		return Usage(errors.New("--print-sql needs --table or a DATA argument naming the table"))
+	}
+	d, err := sqlgen.DialectByName(f.dialect)
+	if err != nil {
+		return Usage(err)
+	}
+	plan, err := sqlgen.Compile(suite, table, d)
+	if err != nil {
+		return Usage(err)
+	}
+	if _, err := fmt.Fprintln(cmd.OutOrStdout(), plan.SQLText()); err != nil {
+		return Runtime(err)
+	}
+	for _, n := range plan.NotCompiled() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", n)
+	}
+
+	return nil
 }

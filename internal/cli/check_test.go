@@ -214,3 +214,21 @@ func TestCheck_Folder(t *testing.T) {
 		t.Errorf("duplicate across files at rows 0 and 3: %v", idx)
 	}
 }
+
+// --engine sql --print-sql writes the pushed-down query (Dremio dialect here).
+func TestCheck_PrintSQL(t *testing.T) {
+	dir := t.TempDir()
+	suite := writeFile(t, dir, "s.json", []byte(`{"name":"s","expectations":[
+	  {"type":"expect_column_values_to_match_regex","kwargs":{"column":"code","regex":"^A"}},
+	  {"type":"expect_column_values_to_be_increasing","kwargs":{"column":"id"}}]}`))
+	code, out, errs := runCLI(t, "check", "--suite", suite, "--engine", "sql", "--dialect", "dremio", "--print-sql", "lake.s.t")
+	if code != ExitOK || !strings.Contains(out, `REGEXP_LIKE("code", '.*(?:^A).*')`) || !strings.Contains(out, `FROM "lake"."s"."t"`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "expect_column_values_to_be_increasing is not compiled to SQL") {
+		t.Errorf("expectations left out must be named: %s", errs)
+	}
+	if code, _, _ := runCLI(t, "check", "--suite", suite, "--engine", "sql", "--dialect", "postgres", "lake.s.t"); code != ExitUsage {
+		t.Errorf("--engine sql without --dsn: exit %d, want 2", code)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/deid"
 )
 
@@ -154,5 +158,51 @@ func TestDeidCommandParquet(t *testing.T) {
 	}
 	if got := tbl.Column(0).Data().Chunk(0).ValueStr(0); got != deid.Pseudonym([]byte("a-test-key-of-32-bytes-exactly!!"), "1", 16) {
 		t.Fatalf("Id = %q", got)
+	}
+}
+
+// The runner reads the policy the provider wrote, and the input, from
+// s3:// and writes the output there, against a real MinIO (TF_ACC=1).
+func TestDeidCommandS3(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run against a real MinIO")
+	}
+	m, err := acctest.StartMinIO()
+	deidMust(t, err)
+	defer m.Stop()
+	for k, v := range m.Env() {
+		t.Setenv(k, v)
+	}
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	c, err := minio.New(m.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(m.AccessKey, m.SecretKey, ""), Region: "us-east-1"})
+	deidMust(t, err)
+	ctx := context.Background()
+	deidMust(t, c.MakeBucket(ctx, "governance", minio.MakeBucketOptions{}))
+	deidMust(t, c.MakeBucket(ctx, "raw", minio.MakeBucketOptions{}))
+	put := func(bucket, key, body string) {
+		_, err := c.PutObject(ctx, bucket, key, strings.NewReader(body), int64(len(body)), minio.PutObjectOptions{})
+		deidMust(t, err)
+	}
+	put("governance", "governance/deid-policies/p.json", deidTestPolicy)
+	input := "Id,Full Name,notes,visit\n1,Dana Whitfield,call 617-555-0134,2021-03-04\n"
+	put("raw", "in.csv", input)
+	code, _, stderr := runDeidCmd(t, "--policy", "s3://governance/governance/deid-policies/p.json", "s3://raw/in.csv", "--out", "s3://raw/curated/out.csv")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	o, err := c.GetObject(ctx, "raw", "curated/out.csv", minio.GetObjectOptions{})
+	deidMust(t, err)
+	got, err := io.ReadAll(o)
+	deidMust(t, err)
+	if !strings.HasPrefix(string(got), "Id,notes,visit\n") || strings.Contains(string(got), "Whitfield") || strings.Contains(string(got), "0134") {
+		t.Fatalf("output %q", got)
+	}
+	// A failing run uploads nothing.
+	put("raw", "bad.csv", input+"2,x\n")
+	if code, _, _ := runDeidCmd(t, "--policy", "s3://governance/governance/deid-policies/p.json", "s3://raw/bad.csv", "--out", "s3://raw/curated/bad.csv"); code != ExitRuntime {
+		t.Fatalf("exit %d for a ragged input", code)
+	}
+	if _, err := c.StatObject(ctx, "raw", "curated/bad.csv", minio.StatObjectOptions{}); err == nil {
+		t.Fatal("a failed run left an output object")
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -77,6 +78,10 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 	dsLoc, err := runnerio.Parse(dataset)
 	if err != nil {
 		return Usage(fmt.Errorf("dataset: %w", err))
+	}
+	if dsLoc.IsS3() && dsLoc.Key != "" && !strings.HasSuffix(dsLoc.Key, "/") {
+		// A dataset is a prefix: s3://b/oulad must not also list s3://b/oulad2/.
+		dsLoc.Key += "/"
 	}
 	if !validateEncodingOK(f.encoding) {
 		return Usage(fmt.Errorf("--encoding must be one of %v, not %q", tabular.Encodings, f.encoding))

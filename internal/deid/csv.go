@@ -37,6 +37,15 @@ func ProcessCSV(ctx context.Context, p *Policy, in io.Reader, out io.Writer, csv
 			break
 		}
 		if err != nil {
+			var se *tabular.StructureError
+			if errors.As(err, &se) {
+				// Report the shape, never the cells: stderr and CI logs must not
+				// receive data that is being de-identified.
+				quiet := *se
+				quiet.Extra = nil
+				err = &quiet
+			}
+
 			return nil, fmt.Errorf("reading CSV: %w", err)
 		}
 		row, err := e.Apply(rec.Fields)

@@ -208,7 +208,12 @@ func (e *Engine) Apply(row []string) ([]string, error) {
 		e.outScratch[o] = v
 	}
 	for i := range e.cols {
-		if e.cols[i].Rule.Action == "drop" && row[i] != "" {
+		if e.cols[i].Rule.Action != "drop" {
+			continue
+		}
+		if row[i] == "" {
+			e.audit.columns[i].Empty++
+		} else {
 			e.audit.columns[i].Transformed++
 		}
 	}

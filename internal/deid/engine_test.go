@@ -183,6 +183,11 @@ func TestRaggedRowFails_C35(t *testing.T) {
 	if !errors.As(err, &se) || se.Record != 2 || se.Line != 4 {
 		t.Fatalf("want a structure error at record 2 line 4, got %v", err)
 	}
+	// The error names the place, never a cell value.
+	_, _, err = runCSV(t, p, "id,note,amount\n1,a,10\n2,b,7,Dana Whitfield\n")
+	if !errors.As(err, &se) || se.Got != 4 || strings.Contains(err.Error(), "Whitfield") {
+		t.Fatalf("got %v", err)
+	}
 }
 
 // C34: a BOM before the header does not hide the first column.
@@ -328,7 +333,7 @@ func TestSafeHarborClassification(t *testing.T) {
 		"DRIVERS": IDLicense, "PASSPORT": IDLicense, "license_plate": IDLicense, "vin": IDVehicle,
 		"device_serial": IDDevice, "website": IDURL, "ip_address": IDIP, "fingerprint": IDBiometric,
 		"photo": IDPhoto, "student_id": IDOther, "id_student": IDOther, "Id": IDOther, "LAT": IDGeo,
-		"COUNTY": IDGeo, "ADDRESS": IDGeo, "notes": IDOther, "mother_name": IDName,
+		"COUNTY": IDGeo, "ADDRESS": IDGeo, "notes": IDFreeText, "mother_name": IDName,
 	}
 	for col, want := range cases {
 		got, _, ok := ClassifyColumn(col)

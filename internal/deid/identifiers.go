@@ -38,6 +38,7 @@ const (
 	IDZip        Identifier = "ZIP"         // B, kept apart so ZIP3 generalisation can be audited
 	IDStreet     Identifier = "ADDRESS"     // B, street addresses in free text
 	IDNotAnIdent Identifier = "NONE"        // a column the policy declares safe
+	IDFreeText   Identifier = "FREE_TEXT"   // a text column that may hold any identifier
 )
 
 // SafeHarborLetter maps an identifier to its letter in 164.514(b)(2)(i).
@@ -49,7 +50,7 @@ var SafeHarborLetter = map[Identifier]string{
 
 // knownIdentifier reports whether s names an identifier a policy may use.
 func knownIdentifier(s string) bool {
-	if Identifier(s) == IDNotAnIdent {
+	if Identifier(s) == IDNotAnIdent || Identifier(s) == IDFreeText {
 		return true
 	}
 	_, ok := SafeHarborLetter[Identifier(s)]

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -20,6 +21,7 @@ var lexiconFS embed.FS
 type lexicon struct {
 	first   map[string]bool // SSA given names
 	last    map[string]bool // Census surnames
+	lastN   map[string]int  // Census surname counts
 	english map[string]bool // 12dicts 2of12 common words
 	places  map[string]bool // Census places and counties, 1-4 words, suffix stripped
 	states  map[string]bool // state and territory names and USPS codes (not identifiers)
@@ -36,14 +38,18 @@ var (
 func loadLexicon() (*lexicon, error) {
 	lexOnce.Do(func() {
 		l := &lexicon{
-			first: map[string]bool{}, last: map[string]bool{}, english: map[string]bool{},
+			first: map[string]bool{}, last: map[string]bool{}, lastN: map[string]int{}, english: map[string]bool{},
 			places: map[string]bool{}, states: map[string]bool{},
 		}
 		steps := []struct {
 			file string
 			fn   func(line string)
 		}{
-			{"census2010_surnames.csv.gz", func(s string) { l.last[strings.ToLower(field(s, ',', 0))] = true }},
+			{"census2010_surnames.csv.gz", func(s string) {
+				n := strings.ToLower(field(s, ',', 0))
+				l.last[n] = true
+				l.lastN[n], _ = strconv.Atoi(field(s, ',', 1))
+			}},
 			{"ssa_first_names_1880_2019.csv.gz", func(s string) {
 				if n := strings.ToLower(field(s, ',', 0)); n != "name" {
 					l.first[n] = true

@@ -22,7 +22,7 @@ type classRule struct {
 // documented in the README and in docs/resources/deid_policy.md.
 var safeHarborRules = []classRule{
 	// Free text may hold any identifier: scrub it.
-	{re(`^(notes?|comments?|narrative|description|freetext|text|remarks?|observations?|reason|message|body|summary)$`), IDOther, Rule{Action: "scrub"}},
+	{re(`^(notes?|comments?|narrative|description|freetext|text|remarks?|observations?|reason|message|body|summary)$`), IDFreeText, Rule{Action: "scrub"}},
 	// G: SSN before generic numbers.
 	{re(`ssn|socialsecurity|socsec`), IDSSN, Rule{Action: "drop"}},
 	// F
@@ -97,6 +97,8 @@ func defaultIdentifier(action string) Identifier {
 		return IDAge
 	case "keep":
 		return IDNotAnIdent
+	case "scrub":
+		return IDFreeText
 	}
 
 	return IDOther

@@ -187,10 +187,19 @@ func extendNumbers(text string, fs []Finding) []Finding {
 		if f.Identifier != IDName && f.Identifier != IDGeo && f.Identifier != IDStreet {
 			continue
 		}
-		if m := leadingNumRE.FindStringIndex(text[:f.Start]); m != nil && (i == 0 || fs[i-1].End <= m[0]) {
-			f.Start = m[0]
+		// Look only at the few bytes around the span: the expressions are
+		// anchored there, and scanning the whole prefix would be quadratic.
+		lo := max(0, f.Start-8)
+		if m := leadingNumRE.FindStringIndex(text[lo:f.Start]); m != nil && (i == 0 || fs[i-1].End <= lo+m[0]) {
+			if lo == 0 || m[0] > 0 || !isWordByte(text[lo-1]) {
+				f.Start = lo + m[0]
+			}
 		}
-		if m := trailingNumRE.FindStringSubmatchIndex(text[f.End:]); m != nil && (i+1 == len(fs) || fs[i+1].Start >= f.End+m[1]) {
+		hi := min(len(text), f.End+10)
+		if m := trailingNumRE.FindStringSubmatchIndex(text[f.End:hi]); m != nil && (i+1 == len(fs) || fs[i+1].Start >= f.End+m[1]) {
+			if f.End+m[1] == hi && hi < len(text) && isWordByte(text[hi-1]) && isWordByte(text[hi]) {
+				continue // the number goes on past the window
+			}
 			f.End += m[1]
 		}
 	}
@@ -626,7 +635,10 @@ func faxCue(text string, at int) bool {
 	return strings.Contains(strings.ToLower(text[lo:at]), "fax")
 }
 
-var digitRE = regexp.MustCompile(`\d+`)
+var (
+	digitRE     = regexp.MustCompile(`\d+`)
+	yearRangeRE = regexp.MustCompile(`^(?:19|20)\d\d[\-/ ](?:19|20)\d\d$`)
+)
 
 func (s *Scrubber) yearOf(m string) string {
 	nums := digitRE.FindAllString(m, -1)
@@ -755,6 +767,9 @@ func checkPhone(m string) (Identifier, float64, bool) {
 // checkPhoneGroups accepts digit groups of 7 to 13 digits: local and many
 // national formats ("450 0840", "51 516 33 75").
 func checkPhoneGroups(m string) (Identifier, float64, bool) {
+	if yearRangeRE.MatchString(m) { // "2019-2020 school year"
+		return "", 0, false
+	}
 	n := countDigits(strings.SplitN(m, "x", 2)[0])
 
 	return "", 0, n >= 7 && n <= 13
@@ -945,7 +960,8 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 		}
 		// Next to a name, a word that is also a name counts only when it is
 		// capitalised in text that uses case ("Grace Whitfield", not "Whitfield was").
-		if (i > 0 && names[i-1] >= 0.7 && adjacent(text, toks[i-1], t) && !caseless && isTitle(t.text)) ||
+		if (i > 0 && names[i-1] >= 0.7 && adjacent(text, toks[i-1], t) &&
+			((!caseless && isTitle(t.text)) || (caseless && s.commonSurname(t.lower)))) ||
 			(i+1 < len(toks) && names[i+1] >= 0.7 && adjacent(text, t, toks[i+1]) && (caseless || isTitle(t.text))) ||
 			afterInitials(text, t.start) {
 			names[i] = 0.7
@@ -954,8 +970,10 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 	for i := 1; i+1 < len(toks); i++ {
 		t := toks[i]
 		// A middle initial without a period: "Ravil G Yefimov", "Ruth R Montez".
-		if names[i] == 0 && len(t.text) == 1 && isUpper(t.text) && (names[i-1] > 0 || names[i+1] > 0) &&
-			isTitle(toks[i-1].text) && isTitle(toks[i+1].text) &&
+		prevOK := names[i-1] > 0 || s.lex.isName(toks[i-1].lower)
+		nextOK := names[i+1] > 0 || s.lex.isName(toks[i+1].lower)
+		if names[i] == 0 && len(t.text) == 1 && (names[i-1] > 0 || names[i+1] > 0) &&
+			((!caseless && isUpper(t.text) && isTitle(toks[i-1].text) && isTitle(toks[i+1].text)) || (caseless && prevOK && nextOK)) &&
 			adjacent(text, toks[i-1], t) && adjacent(text, t, toks[i+1]) {
 			names[i] = 0.7
 			for _, j := range []int{i - 1, i + 1} {
@@ -1102,6 +1120,28 @@ func (s *Scrubber) findPlaces(text string, toks []token, caseless bool, out []Fi
 	}
 
 	return out
+}
+
+// commonSurname: in caseless text, a surname that is also a word ("heath",
+// "king", "dale") follows a given name as a name only when it is a frequent
+// surname and not one of the everyday words that follow names in sentences.
+func (s *Scrubber) commonSurname(w string) bool {
+	return len(w) >= 3 && s.lex.lastN[w] >= 2000 && !everyday[w]
+}
+
+var everyday = map[string]bool{
+	"the": true, "and": true, "for": true, "are": true, "but": true, "not": true, "you": true, "all": true,
+	"any": true, "can": true, "had": true, "her": true, "was": true, "one": true, "our": true, "out": true,
+	"day": true, "get": true, "has": true, "him": true, "his": true, "how": true, "man": true, "new": true,
+	"now": true, "old": true, "see": true, "two": true, "way": true, "who": true, "did": true, "its": true,
+	"let": true, "put": true, "say": true, "she": true, "too": true, "use": true, "said": true, "will": true,
+	"may": true, "mark": true, "come": true, "good": true, "well": true, "long": true, "little": true,
+	"very": true, "just": true, "like": true, "over": true, "also": true, "back": true, "after": true,
+	"much": true, "then": true, "them": true, "some": true, "more": true, "here": true, "time": true,
+	"home": true, "care": true, "last": true, "first": true, "next": true, "only": true, "still": true,
+	"called": true, "lives": true, "says": true, "seen": true, "saw": true, "went": true, "came": true,
+	"gave": true, "made": true, "told": true, "asked": true, "left": true, "right": true, "best": true,
+	"love": true, "free": true, "early": true, "late": true, "soon": true, "today": true, "again": true,
 }
 
 func placeCue(toks []token, i int) bool {

@@ -113,3 +113,24 @@ func TestScrubOtherIdentifiers(t *testing.T) {
 		}
 	}
 }
+
+// Numbers that are not identifiers stay: measurements, scores, counts,
+// versions, ranges of school years (the negative corpus of C28).
+func TestScrubNegatives(t *testing.T) {
+	s := newTestScrubber(t)
+	for _, in := range []string{
+		"Lab: 3/4 strength solution, page 1 of 2, release 2.11.1, room 12-06.",
+		"BP 120/80, HR 72, temp 98.6, weight 154 lb, dose 5 mg twice daily.",
+		"The 2019-2020 school year had 180 days; grade 10 students scored 3.5 on average.",
+		"In 2021 the cohort grew by 12 percent to 1,250 learners.",
+		"Version 2.11.1 released; see section 4.2.1 and table 3.",
+		"Score 85/100 on quiz 3; attempted 2 of 5 questions.",
+		"Take 1 tablet every 4-6 hours.",
+		"She is 45 years old and lives in a large city.",
+		"Will review in May. Mark as done.",
+	} {
+		if got, fs := s.Scrub(in); got != in {
+			t.Errorf("Scrub(%q) = %q (%+v), want it unchanged", in, got, fs)
+		}
+	}
+}

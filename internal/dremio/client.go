@@ -27,6 +27,10 @@ import (
 // on an update it means "keep the stored value"; it is never a real secret.
 const MaskedSecret = "$DREMIO_EXISTING_VALUE$"
 
+// CloudEndpoint is the Dremio Cloud API used when a project id is given
+// without an endpoint (the EU control plane is https://api.eu.dremio.cloud).
+const CloudEndpoint = "https://api.dremio.cloud"
+
 // renewBefore is how long before the login token's stated expiry the client
 // logs in again, so a long apply never sends a token that dies in flight.
 const renewBefore = time.Minute
@@ -52,6 +56,9 @@ type Client struct {
 // New builds a client from resolved settings and an HTTP client (normally
 // the shared retrying one).
 func New(s providerdata.DremioSettings, hc *http.Client) (*Client, error) {
+	if s.Endpoint == "" && s.ProjectID != "" {
+		s.Endpoint = CloudEndpoint
+	}
 	if s.Endpoint == "" {
 		return nil, errors.New("the Dremio endpoint is empty")
 	}

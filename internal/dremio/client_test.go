@@ -143,6 +143,52 @@ func TestClient_personalAccessToken(t *testing.T) {
 	}
 }
 
+func TestClient_dremioCloud(t *testing.T) {
+	t.Parallel()
+	f := dremiotest.New()
+	defer f.Close()
+	f.AddPAT("cloud-pat")
+	f.AddCloudProject("p-123")
+	c, err := dremio.New(providerdata.DremioSettings{Endpoint: f.URL, Token: "cloud-pat", ProjectID: "p-123"}, http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.Create(ctx, map[string]any{"entityType": "space", "name": "s p/a"}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := c.GetByPath(ctx, []string{"s p/a"}); err != nil || e.Name != "s p/a" {
+		t.Fatalf("by-path under /v0/projects: %+v %v", e, err)
+	}
+	if rows, err := c.RunSQL(ctx, "SELECT 7 AS n"); err != nil || rows[0]["n"] != float64(7) {
+		t.Fatalf("sql under /v0/projects: %v %v", rows, err)
+	}
+}
+
+func TestClient_slowAnswers(t *testing.T) {
+	t.Parallel()
+	f := dremiotest.New()
+	defer f.Close()
+	retry := httpx.RetrySettings{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, RequestTimeout: 100 * time.Millisecond}
+	c, err := dremio.New(providerdata.DremioSettings{Endpoint: f.URL, Username: dremiotest.Username, Password: dremiotest.Password},
+		httpx.NewClient(httpx.Options{Retry: retry}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetLatency(300 * time.Millisecond)
+	start := time.Now()
+	if _, err := c.Get(context.Background(), "x"); err == nil {
+		t.Fatal("answers slower than the request timeout must fail after the last attempt")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("each attempt must be cut at the request timeout; took %s", d)
+	}
+	f.SetLatency(20 * time.Millisecond)
+	if _, err := c.Create(context.Background(), map[string]any{"entityType": "space", "name": "s"}); err != nil {
+		t.Fatalf("slow but in time must succeed: %v", err)
+	}
+}
+
 func TestClient_catalogContract(t *testing.T) {
 	t.Parallel()
 	f := dremiotest.New()

@@ -85,3 +85,14 @@ func TestPathRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkNormalizeSQL(b *testing.B) {
+	q := `SELECT s."code_module", s.code_presentation, COUNT(*) AS students, -- per presentation
+       AVG(CASE WHEN a.score >= 40 THEN 1.0 ELSE 0.0 END) AS pass_rate
+  FROM lake.oulad."studentAssessment" a JOIN lake.oulad.studentInfo s ON a.id_student = s.id_student
+ WHERE s.final_result <> 'Withdrawn' GROUP BY 1, 2 ORDER BY pass_rate DESC`
+	b.SetBytes(int64(len(q)))
+	for b.Loop() {
+		_ = NormalizeSQL(q)
+	}
+}

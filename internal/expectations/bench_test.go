@@ -187,3 +187,35 @@ func cpuTime() int64 {
 
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkStreamingMemory shows that memory does not grow with the row
+// count for checks without inherent state: the same eight checks (the ten
+// above minus the two uniqueness checks) over 1M and 4M rows.
+func BenchmarkStreamingMemory(b *testing.B) {
+	s, err := ParseSuite([]byte(benchSuite))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var keep []Config
+	for _, c := range s.Expectations {
+		if c.Type != "expect_column_values_to_be_unique" && c.Type != "expect_compound_columns_to_be_unique" {
+			keep = append(keep, c)
+		}
+	}
+	s.Expectations = keep
+	for _, rows := range []int{1_000_000, 4_000_000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			var peak uint64
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				peak = max(peak, peakHeap(func() {
+					if _, err := Run(context.Background(), s, newGenSource(rows), Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

@@ -191,8 +191,16 @@ func newKeyHasher(b *Batch, names []string) (*keyHasher, bool) {
 	return h, true
 }
 
-// hash returns the key hash, or ok=false when a part is null.
+// hash returns the key hash, or ok=false when a part is null. A single
+// numeric column needs no hashing: its float64 bits are the key itself
+// (exact, so no collisions), and the map hashes them.
 func (h *keyHasher) hash(i int) (uint64, bool) {
+	if len(h.cols) == 1 && h.nums[0] != nil {
+		if h.cols[0].IsNull(i) {
+			return 0, false
+		}
+		return math.Float64bits(h.nums[0](i) + 0), true
+	}
 	h.buf = h.buf[:0]
 	for j, c := range h.cols {
 		if c.IsNull(i) {

@@ -171,28 +171,35 @@ func multiExp(k *kw, env *buildEnv) (*mapExp, error) {
 	return m, nil
 }
 
-// uniq tracks duplicates with 64-bit hashes: memory is one 24-byte entry
-// per distinct value, whatever the row count. A value seen twice flags both
-// rows (GX flags every occurrence), the first one late, out of row order.
+// uniq tracks duplicates with 64-bit hashes: one 8-byte row index per
+// distinct key (plus map overhead, about 20 bytes a key in all), whatever
+// the row count. A value seen twice flags both rows (GX flags every
+// occurrence), the first one late, out of row order. Hash collisions (about
+// 2^-64 per pair) would report two distinct keys as duplicates.
 type uniq struct {
-	seen map[uint64]firstSeen
-	idx  map[uint64][]any // index-column values of first occurrences, only when asked for
-	buf  []byte
+	seen  map[uint64]int64 // first row of the key, or flagged once it repeats
+	lines map[uint64]int32 // first row's CSV line, only for text sources
+	idx   map[uint64][]any // index-column values of first rows, only when asked for
+	buf   []byte
 }
 
-type firstSeen struct {
-	row   int64
-	count int32
-	line  int32
-}
+const flagged = -1
 
-func newUniq() *uniq { return &uniq{seen: map[uint64]firstSeen{}} }
+func newUniq() *uniq { return &uniq{seen: map[uint64]int64{}} }
 
 func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
 	// A composite key with a missing part is never a duplicate (C22).
 	for _, v := range vals {
 		if v == nil {
 			return false, nil
+		}
+	}
+	if len(vals) == 1 {
+		// Same key as the typed fast path: a number's float64 bits.
+		if f, ok := toFloat(vals[0]); ok {
+			if _, isBool := vals[0].(bool); !isBool {
+				return u.seenRow(m, b, i, math.Float64bits(f+0), vals), nil
+			}
 		}
 	}
 	u.buf = u.buf[:0]
@@ -205,11 +212,14 @@ func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
 
 // seenRow records the key of row i and reports whether it is a duplicate.
 func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
-	f, ok := u.seen[h]
+	first, ok := u.seen[h]
 	if !ok {
-		f = firstSeen{row: b.Row(i), count: 1}
+		u.seen[h] = b.Row(i)
 		if b.Lines != nil {
-			f.line = int32(b.Lines[i])
+			if u.lines == nil {
+				u.lines = map[uint64]int32{}
+			}
+			u.lines[h] = int32(b.Lines[i])
 		}
 		if len(m.env.rf.IndexColumns) > 0 {
 			if u.idx == nil {
@@ -221,12 +231,9 @@ func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
 			}
 			u.idx[h] = idx
 		}
-		u.seen[h] = f
 		return false
 	}
-	f.count++
-	u.seen[h] = f
-	if f.count == 2 {
+	if first != flagged {
 		if vals == nil {
 			vals = make([]any, len(m.cols))
 			for j, c := range m.cols {
@@ -234,8 +241,10 @@ func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
 			}
 		}
 		m.unexpected++
-		m.insert(unexRow{row: f.row, val: m.show(vals), idx: u.idx[h], line: int(f.line)})
+		m.insert(unexRow{row: first, val: m.show(vals), idx: u.idx[h], line: int(u.lines[h])})
+		u.seen[h] = flagged
 		delete(u.idx, h)
+		delete(u.lines, h)
 	}
 
 	return true

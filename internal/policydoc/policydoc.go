@@ -116,14 +116,14 @@ func canonicalStatements(v any) ([]any, error) {
 	case map[string]any:
 		list = []any{t}
 	default:
-		return nil, fmt.Errorf("Statement must be an object or an array of objects, not %s", kind(v))
+		return nil, fmt.Errorf("the Statement must be an object or an array of objects, not %s", kind(v))
 	}
 	out := make([]any, 0, len(list))
 	seen := map[string]bool{}
 	for i, s := range list {
 		m, ok := s.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("Statement[%d] must be an object, not %s", i, kind(s))
+			return nil, fmt.Errorf("the statement at index %d must be an object, not %s", i, kind(s))
 		}
 		c := canonicalStatement(m)
 		key, err := marshal(c)

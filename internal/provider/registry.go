@@ -3,7 +3,9 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	governanceds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/governance"
 
+	icebergds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/iceberg"
 	storageds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/storage"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/storage"
 
@@ -56,7 +58,12 @@ func dataSourceList() []func() datasource.DataSource {
 		storageds.NewBucketsDataSource,
 		storageds.NewObjectDataSource,
 		// iceberg
+		icebergds.NewNamespaceDataSource,
+		icebergds.NewNamespacesDataSource,
+		icebergds.NewTableDataSource,
+		icebergds.NewTablesDataSource,
 		// governance
+		governanceds.NewExpectationSuiteDataSource,
 		// dremio
 		dremiods.NewCatalogItemDataSource,
 		dremiods.NewSourceDataSource,

@@ -10,10 +10,10 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 )
 
-// defaultRequired are the FAIR fields required when the schema does not
-// say: findable (title), attributable (creators), reusable (license) and
-// the legal basis for holding student data (data_use).
-var defaultRequired = []string{"title", "creators", "license", "data_use"}
+// DefaultRequiredFields are the FAIR fields required when the schema does
+// not say: findable (title), attributable (creators), reusable (license)
+// and the legal basis for holding student data (data_use).
+var DefaultRequiredFields = []string{"title", "creators", "license", "data_use"}
 
 // checkDescription validates dataset_description.json: the FAIR fields the
 // schema requires, SPDX licences, ORCID iDs with their check digit, a DOI,
@@ -37,7 +37,7 @@ func (v *validator) checkDescription(e *runnerio.Entry) error {
 
 		return nil
 	}
-	required := defaultRequired
+	required := DefaultRequiredFields
 	if rules != nil && rules.RequiredFields != nil {
 		required = rules.RequiredFields
 	}
@@ -57,6 +57,7 @@ func (v *validator) checkDescription(e *runnerio.Entry) error {
 	v.checkCreators(e.Rel, doc, rules != nil && rules.RequireORCID)
 	v.checkLicense(e.Rel, doc, rules)
 	v.checkDataUse(e.Rel, doc)
+	v.checkSchemaVersion(e.Rel, doc)
 	if s, ok := doc["doi"].(string); ok && s != "" {
 		if msg := CheckDOI(s); msg != "" {
 			v.out.add(Issue{Code: "INVALID_DOI", Location: e.Rel, SubCode: "doi", Message: fmt.Sprintf("doi %q %s", s, msg)}, "")
@@ -200,4 +201,17 @@ func (v *validator) checkDataUse(loc string, doc map[string]any) {
 	if ref, _ := m["reference"].(string); basis != "public" && strings.TrimSpace(ref) == "" {
 		v.fieldInvalid(loc, "data_use.reference", fmt.Sprintf("data_use.reference must name the %s (protocol, agreement or approval id) when basis is %q", strings.ReplaceAll(basis, "_", " "), basis))
 	}
+}
+
+// checkSchemaVersion compares the schema version a submission declares
+// (like BIDSVersion) with the schema's; a mismatch is a warning, because
+// the submission may follow rules that have since changed.
+func (v *validator) checkSchemaVersion(loc string, doc map[string]any) {
+	declared, _ := doc["schema_version"].(string)
+	if declared == "" || v.schema.Version == "" || declared == v.schema.Version {
+		return
+	}
+	v.out.add(Issue{Code: "SCHEMA_VERSION_MISMATCH", Location: loc, SubCode: "schema_version",
+		Message:    fmt.Sprintf("the submission declares schema version %q; it is being validated against %s %s", declared, v.schema.Name, v.schema.Version),
+		Suggestion: "check the submission against the schema version it was prepared for, or update schema_version"}, declared)
 }

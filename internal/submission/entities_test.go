@@ -199,3 +199,12 @@ func TestValidate_PrimaryKeyAcrossFiles(t *testing.T) {
 		t.Fatalf("want a duplicate key across roster files:\n%s", dump(r))
 	}
 }
+
+func TestValidate_SchemaVersionMismatch(t *testing.T) {
+	root := district(t)
+	write(t, root, "dataset_description.json", []byte(strings.Replace(goodDescription, `"title"`, `"schema_version": "1.0", "title"`, 1)))
+	r := run(t, root, mustSchema(t, districtSchema), submission.Options{})
+	if is := find(r, "SCHEMA_VERSION_MISMATCH", "dataset_description.json"); is == nil || is.Severity != submission.SeverityWarning || r.HasErrors() {
+		t.Fatalf("want a version warning only:\n%s", dump(r))
+	}
+}

@@ -49,6 +49,7 @@ var codeInfo = map[string]struct{ severity, text string }{
 	"INVALID_ORCID":                     {SeverityError, "A creator's ORCID iD is malformed or fails its check digit."},
 	"MISSING_ORCID":                     {SeverityError, "The schema requires an ORCID iD for every creator."},
 	"INVALID_DOI":                       {SeverityError, "The DOI is not of the form 10.<prefix>/<suffix>."},
+	"SCHEMA_VERSION_MISMATCH":           {SeverityWarning, "dataset_description.json declares another version of the schema."},
 	"MISSING_REQUIRED_FILE":             {SeverityError, "No file matches a table the schema requires."},
 	"NOT_INCLUDED":                      {SeverityError, "A file matches no table of the schema."},
 	"FILENAME_MISMATCH":                 {SeverityError, "The file name does not follow the key-value_..._suffix.ext scheme."},

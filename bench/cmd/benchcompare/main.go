@@ -46,7 +46,7 @@ FROM read_parquet('%[1]s')`
 
 const pandasScript = `
 import sys, re, pandas as pd
-df = pd.read_parquet(sys.argv[1])
+df = pd.read_csv(sys.argv[1]) if sys.argv[1].endswith(".csv") else pd.read_parquet(sys.argv[1])
 s = df["score"]
 r = [s.isna().sum(), (~s.dropna().between(0, 100)).sum(), (~df["grade"].dropna().isin(list("ABCDE"))).sum(),
      (~df["email"].dropna().str.contains(r"^s[0-9]+@uni\.example$", regex=True)).sum(), df["id"].duplicated(keep=False).sum(),
@@ -59,6 +59,8 @@ func main() {
 	data := flag.String("data", "", "Parquet file from benchgen")
 	runner := flag.String("runner", "lakehouse-runner", "lakehouse-runner binary")
 	rows := flag.Int("rows", 10_000_000, "rows in the file (for rows/s)")
+	python := flag.String("python", "python3", "Python with pandas (and pyarrow for Parquet)")
+	pandasData := flag.String("pandas-data", "", "file for pandas when it cannot read Parquet (a CSV export of the same rows)")
 	duckChild := flag.Bool("duckdb-child", false, "internal: run the DuckDB query in this process")
 	flag.Parse()
 	if *duckChild {
@@ -80,14 +82,22 @@ func main() {
 	self, _ := os.Executable()
 	measure("lakehouse-runner", *rows, exec.Command(*runner, "check", "-o", "json", "--suite", suitePath, *data))
 	measure("duckdb", *rows, exec.Command(self, "-duckdb-child", "-data", *data))
-	if exec.Command("python3", "-c", "import pandas, pyarrow").Run() == nil {
+	pdata := *data
+	if *pandasData != "" {
+		pdata = *pandasData
+	}
+	probe := "import pandas, pyarrow"
+	if filepath.Ext(pdata) == ".csv" {
+		probe = "import pandas"
+	}
+	if exec.Command(*python, "-c", probe).Run() == nil {
 		script := filepath.Join(dir, "bench.py")
 		if err := os.WriteFile(script, []byte(pandasScript), 0o644); err != nil {
 			log.Fatal(err)
 		}
-		measure("pandas", *rows, exec.Command("python3", script, *data))
+		measure("pandas", *rows, exec.Command(*python, script, pdata))
 	} else {
-		fmt.Println("pandas: not installed (apt-get install python3-pandas python3-pyarrow)")
+		fmt.Printf("pandas: %s cannot %q (apt-get install python3-pandas; Parquet also needs pyarrow)\n", *python, probe)
 	}
 }
 

@@ -29,6 +29,13 @@ resource "lakehouse_bucket" "curated" {
   bucket              = "uni-example-curated"
   versioning          = "Enabled"
   object_lock_enabled = true
+
+  # Every new version is kept for a year; users with the bypass permission
+  # may still remove it (GOVERNANCE), nobody can with COMPLIANCE.
+  default_retention = {
+    mode  = "GOVERNANCE"
+    years = 1
+  }
 }
 
 resource "lakehouse_bucket" "scratch" {

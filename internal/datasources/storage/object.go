@@ -96,7 +96,7 @@ func (d *objectDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 		return
 	}
-	defer o.Close()
+	defer func() { _ = o.Close() }()
 	st, err := o.Stat()
 	if err != nil {
 		fail("Reading the object failed.", err)

@@ -37,6 +37,7 @@ type Server struct {
 	users    map[string]string // name -> password
 	tokens   map[string]time.Time
 	pats     map[string]bool
+	projects map[string]bool
 	entities map[string]map[string]any // id -> stored entity, secrets in clear
 	secrets  map[string]map[string]any // id -> secret config fields in clear
 	jobs     map[string]*job
@@ -107,6 +108,24 @@ func NewEmpty() *Server {
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 
 	return s
+}
+
+// AddCloudProject makes the fake also answer as Dremio Cloud for project
+// id, under /v0/projects/{id}/ (authenticate with a PAT from AddPAT).
+func (s *Server) AddCloudProject(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.projects == nil {
+		s.projects = map[string]bool{}
+	}
+	s.projects[id] = true
+}
+
+func (s *Server) hasProject(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	return s.projects[id]
 }
 
 // AddPAT registers a personal access token accepted as "Bearer <pat>".
@@ -296,6 +315,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	p := r.URL.Path
+	// Dremio Cloud serves the same v3 resources under /v0/projects/{id}.
+	if rest, ok := strings.CutPrefix(p, "/v0/projects/"); ok {
+		if pid, sub, found := strings.Cut(rest, "/"); found && s.hasProject(pid) {
+			esc := r.URL.EscapedPath()
+			_, escSub, _ := strings.Cut(strings.TrimPrefix(esc, "/v0/projects/"), "/")
+			p = "/api/v3/" + sub
+			r.URL.Path, r.URL.RawPath = p, "/api/v3/"+escSub
+		}
+	}
 	switch {
 	case p == "/apiv2/bootstrap/firstuser" && r.Method == http.MethodPut:
 		s.bootstrap(w, r)

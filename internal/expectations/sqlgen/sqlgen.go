@@ -105,6 +105,13 @@ type item struct {
 // Compile builds the plan for a suite over table (a possibly qualified
 // name, e.g. schema.table).
 func Compile(s *expectations.Suite, table string, d Dialect) (*Plan, error) {
+	return CompileOptions(s, table, d, expectations.Options{})
+}
+
+// CompileOptions is Compile with engine options: the mostly denominator
+// applies as in the local engine; treat-as-null values are not translated
+// to SQL, so expectations they would affect are reported, not run.
+func CompileOptions(s *expectations.Suite, table string, d Dialect, opts expectations.Options) (*Plan, error) {
 	p := &Plan{suite: s, table: table, d: d}
 	byWhere := map[string]*query{}
 	get := func(where string) *query {
@@ -117,12 +124,16 @@ func Compile(s *expectations.Suite, table string, d Dialect) (*Plan, error) {
 		return q
 	}
 	for i := range s.Expectations {
-		pd, err := expectations.PlanPushdown(s, i, expectations.Options{})
+		pd, err := expectations.PlanPushdown(s, i, opts)
 		if err != nil {
 			return nil, err
 		}
 		it := &item{pd: pd, slots: map[string]int{}}
 		p.items = append(p.items, it)
+		if _, ok := pd.Config().Kwargs["treat_as_null"]; (ok || len(opts.TreatAsNull) > 0) && pd.Kind != "table" {
+			it.err = errors.New("treat_as_null is not supported by the SQL engine; use --engine local")
+			continue
+		}
 		where := ""
 		if pd.RowCondition != nil {
 			if where, err = p.condition(pd.RowCondition); err != nil {
@@ -164,6 +175,18 @@ func (p *Plan) SQLText() string {
 	}
 
 	return strings.Join(parts, "\n\n")
+}
+
+// NotCompiled lists the expectations left out of the SQL, with the reason.
+func (p *Plan) NotCompiled() []string {
+	var out []string
+	for i, it := range p.items {
+		if it.err != nil {
+			out = append(out, fmt.Sprintf("expectation %d (%s): %v", i, it.pd.Config().Type, it.err))
+		}
+	}
+
+	return out
 }
 
 // Queries returns the generated queries.

@@ -74,6 +74,12 @@ func (r *sourceResource) ValidateConfig(ctx context.Context, req resource.Valida
 		resp.Diagnostics.AddAttributeError(path.Root("s3").AtName("access_secret"), "Missing secret",
 			"access_key is set, so access_secret is required too (only when both are unset are the provider's s3 keys used).")
 	}
+	if s := m.S3; s != nil && !s.CredentialType.IsNull() && !s.CredentialType.IsUnknown() && s.CredentialType.ValueString() != "ACCESS_KEY" &&
+		(!s.AccessKey.IsNull() || !s.AccessSecret.IsNull()) {
+		resp.Diagnostics.AddAttributeError(path.Root("s3").AtName("credential_type"), "Keys with another credential type",
+			fmt.Sprintf("access_key and access_secret are only used with credential_type ACCESS_KEY, not %s. Remove them or change credential_type.",
+				s.CredentialType.ValueString()))
+	}
 	// Required inside a block: the framework would also demand them when the
 	// block is absent, so the check lives here.
 	required := func(p path.Path, v types.String) {

@@ -500,6 +500,7 @@ func TestAccDremioSource_validation(t *testing.T) {
 		"  s3 {\n    default_ctas_format = \"CSV\"\n  }\n":                                                                  `(?s)value must be one of`,
 		"  s3 {\n    access_key = \"k\"\n    access_secret = \"$DREMIO_EXISTING_VALUE$\"\n  }\n":                            `(?s)Masked value used as a secret`,
 		"  nessie {\n    endpoint = \"http://n:19120/api/v2\"\n    root_path = \"lake\"\n    auth_type = \"BEARER\"\n  }\n": `(?s)access_token is required`,
+		"  s3 {\n    credential_type = \"EC2_METADATA\"\n    access_key = \"k\"\n  }\n":                                     `(?s)only used with credential_type ACCESS_KEY`,
 		"  iceberg_rest {}\n":                         `(?s)iceberg_rest.endpoint.*is required`,
 		"  type = \"POSTGRES\"\n  config = \"[1]\"\n": `(?s)Invalid JSON object`,
 	}

@@ -113,7 +113,7 @@ var (
 		for id := range deid.SafeHarborLetter {
 			ids = append(ids, string(id))
 		}
-		ids = append(ids, string(deid.IDNotAnIdent))
+		ids = append(ids, string(deid.IDNotAnIdent), string(deid.IDFreeText))
 		sort.Strings(ids)
 
 		return ids

@@ -263,7 +263,10 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		if !pd.Key.IsUnknown() && !pd.Key.Equal(sd.Key) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(AttrKey))
 		}
-		same := SameDocument(sd.Content, content)
+		// Typed attributes equal to the state also mean the stored document
+		// already says the same thing, even when it was written by hand with
+		// defaults left out; it is not rewritten.
+		same := SameDocument(sd.Content, content) || sameInputs(req.Plan.Raw, req.State.Raw)
 		if same && pd.Key.Equal(sd.Key) && pd.Bucket.Equal(sd.Bucket) {
 			pd.Content, pd.ETag, pd.VersionID = sd.Content, sd.ETag, sd.VersionID
 		}
@@ -285,6 +288,26 @@ func (r *DocumentResource[T, P]) inputsKnown(raw tftypes.Value) bool {
 			continue
 		}
 		if !v.IsFullyKnown() {
+			return false
+		}
+	}
+
+	return true
+}
+
+// sameInputs reports whether every attribute the resource owns is equal in
+// the plan and the state.
+func sameInputs(plan, state tftypes.Value) bool {
+	var p, s map[string]tftypes.Value
+	if plan.As(&p) != nil || state.As(&s) != nil {
+		return false
+	}
+	for name, v := range p {
+		switch name {
+		case AttrID, AttrContent, AttrETag, AttrVersionID, AttrKey, AttrBucket:
+			continue
+		}
+		if !v.Equal(s[name]) {
 			return false
 		}
 	}

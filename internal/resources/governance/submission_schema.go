@@ -151,7 +151,7 @@ func submissionSchemaAttributes() map[string]schema.Attribute {
 		"dataset_description": schema.SingleNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "Rules for the submission's `dataset_description.json` (its FAIR record). Without " +
-				"this block the runner requires " + quoted([]string{"title", "creators", "license", "data_use"}) + ".",
+				"this block the runner requires " + quoted(submission.DefaultRequiredFields) + ".",
 			Attributes: map[string]schema.Attribute{
 				"file": schema.StringAttribute{
 					Optional: true, Computed: true, Default: stringdefault.StaticString("dataset_description.json"),
@@ -159,9 +159,7 @@ func submissionSchemaAttributes() map[string]schema.Attribute {
 				},
 				"required_fields": schema.ListAttribute{
 					ElementType: types.StringType, Optional: true, Computed: true,
-					Default: listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{
-						types.StringValue("title"), types.StringValue("creators"), types.StringValue("license"), types.StringValue("data_use"),
-					})),
+					Default: listdefault.StaticValue(types.ListValueMust(types.StringType, stringValues(submission.DefaultRequiredFields))),
 					MarkdownDescription: "Fields that must be present and non-empty, from " + quoted(submission.DescriptionFields) +
 						". `doi` and `description` are recommended (a warning) when not required.",
 					Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(submission.DescriptionFields...)), listvalidator.UniqueValues()},
@@ -552,7 +550,11 @@ func decodeSubmissionSchema(ctx context.Context, doc []byte, m *submissionSchema
 		if file == "" {
 			file = "dataset_description.json"
 		}
-		req := types.ListValueMust(types.StringType, stringValues(r.RequiredFields))
+		fields := r.RequiredFields
+		if fields == nil { // absent means the runner's default list
+			fields = submission.DefaultRequiredFields
+		}
+		req := types.ListValueMust(types.StringType, stringValues(fields))
 		lic := types.SetNull(types.StringType)
 		if len(r.Licenses) > 0 {
 			lic = types.SetValueMust(types.StringType, stringValues(r.Licenses))

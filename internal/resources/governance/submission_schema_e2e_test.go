@@ -111,7 +111,13 @@ func runnerValidates(t *testing.T, bucket, key string) resource.TestCheckFunc {
 				return err
 			}
 		}
-		args := []string{"validate", "--schema", "s3://" + bucket + "/" + key, "s3://" + bucket + "/landing/oulad/"}
+		// A sibling prefix must not leak into the dataset (no trailing slash
+		// on the command line).
+		stray := []byte("x")
+		if _, err := c.PutObject(ctx, bucket, "landing/oulad-old/stray.csv", bytes.NewReader(stray), 1, minio.PutObjectOptions{}); err != nil {
+			return err
+		}
+		args := []string{"validate", "--schema", "s3://" + bucket + "/" + key, "s3://" + bucket + "/landing/oulad"}
 		var out, errb bytes.Buffer
 		if code := cli.Execute(ctx, args, &out, &errb); code != cli.ExitOK {
 			return fmt.Errorf("validate exit %d:\n%s\n%s", code, out.String(), errb.String())
@@ -153,5 +159,31 @@ func TestAccGovernanceSubmissionSchema_example(t *testing.T) {
 				return nil
 			}),
 		}},
+	})
+}
+
+// A schema written by hand (defaults left out, tables and values in any
+// order) imports into the equivalent configuration with no change planned.
+func TestAccGovernanceSubmissionSchema_importHandWritten(t *testing.T) {
+	bucket := testBucket(t)
+	key := "governance/submission-schemas/oulad.json"
+	doc := readRepoFile(t, "examples/schemas/oulad.json")
+	if _, err := s3(t).PutObject(context.Background(), bucket, key, strings.NewReader(doc), int64(len(doc)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	module := strings.NewReplacer("var.bucket", fmt.Sprintf("%q", bucket), "var.key", "null").
+		Replace(readRepoFile(t, "examples/modules/oulad-submission-schema/main.tf"))
+	cfg := "provider \"lakehouse\" {}\n" + module
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				ResourceName:    "lakehouse_submission_schema.oulad",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   bucket + "/" + key,
+				Config:          cfg,
+			},
+		},
 	})
 }

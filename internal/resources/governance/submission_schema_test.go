@@ -380,3 +380,38 @@ func captureAttr(addr, attr string, into *string) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// In a versioned bucket the state records the object version each apply
+// wrote, and the refresh keeps it (no perpetual diff).
+func TestAccGovernanceSubmissionSchema_versioned(t *testing.T) {
+	bucket, name := testBucket(t), acctest.RandomName()
+	if err := s3(t).EnableVersioning(context.Background(), bucket); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccSubmissionSchemaConfig_basic(bucket, name, `"9"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(schemaAddr, tfjsonpath.New("version_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: captureAttr(schemaAddr, "version_id", &first),
+			},
+			{
+				Config: testAccSubmissionSchemaConfig_basic(bucket, name, `"9", "10"`),
+				Check: func(s *terraform.State) error {
+					if v := s.RootModule().Resources[schemaAddr].Primary.Attributes["version_id"]; v == first || v == "" {
+						return fmt.Errorf("version_id %q after an update (was %q)", v, first)
+					}
+
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -80,11 +80,8 @@ func (p icebergOnly) Resources(ctx context.Context) []func() fwresource.Resource
 }
 
 func (p icebergOnly) DataSources(ctx context.Context) []func() datasource.DataSource {
-	return icebergDataSources
+	return nil
 }
-
-// icebergDataSources is filled by the data source tests' package init.
-var icebergDataSources []func() datasource.DataSource
 
 // backend is one catalog the acceptance tests run against.
 type backend struct {

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -113,14 +112,12 @@ func (r *tableResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			},
 			"namespace": schema.ListAttribute{
 				Required: true, ElementType: types.StringType,
-				MarkdownDescription: "The namespace levels, e.g. `[\"sales\"]`. Changing it creates a new table.",
+				MarkdownDescription: "The namespace levels, e.g. `[\"sales\"]`. Changing it moves the table in place (a catalog rename); data and history stay.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The table name. Changing it creates a new table.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required: true, MarkdownDescription: "The table name. Changing it renames the table in place; data and history stay.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"schema": schema.ListNestedAttribute{
 				Required: true,
@@ -357,6 +354,15 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		diags.AddError(&resp.Diagnostics, "updating", tableType, id, "The Iceberg catalog could not be opened.", "", err)
 
 		return
+	}
+	if from := state.ident(ctx, &resp.Diagnostics); !slices.Equal(from, ident) {
+		tflog.Debug(ctx, "renaming Iceberg table", map[string]any{"from": catalog.FormatIdentifier(from), "to": id})
+		if _, err := cat.RenameTable(ctx, from, ident); err != nil {
+			diags.AddError(&resp.Diagnostics, "updating", tableType, id, fmt.Sprintf("The table could not be renamed from %s.",
+				catalog.FormatIdentifier(from)), "Check the target namespace exists and no table has that name.", err)
+
+			return
+		}
 	}
 	tflog.Debug(ctx, "committing Iceberg table changes", map[string]any{"table": id})
 	tbl, err := catalog.Apply(ctx, cat, ident, s, priorFields)

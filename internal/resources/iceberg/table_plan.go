@@ -38,7 +38,12 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			return
 		}
 		if !plan.Name.Equal(state.Name) || !plan.Namespace.Equal(state.Namespace) {
-			state = nil // replaced: planned like a new table
+			// A rename or move happens in place; only the id changes.
+			plan.ID = types.StringUnknown()
+			if !plan.Name.IsUnknown() && !plan.Namespace.IsUnknown() {
+				var d diag.Diagnostics
+				plan.ID = types.StringValue(catalog.FormatIdentifier(plan.ident(ctx, &d)))
+			}
 		}
 	}
 	fields, err := fieldsFromList(plan.Schema)
@@ -136,20 +141,26 @@ func checkShapes(fields []*catalog.Field, at path.Path, d *diag.Diagnostics) boo
 // assignIDs gives every planned field its id and returns last_column_id.
 func assignIDs(fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) (int, bool) {
 	if state == nil {
+		declared := make([]int, len(fields))
 		for i, f := range fields {
-			if f.ID != 0 {
-				d.AddAttributeError(path.Root("schema").AtListIndex(i).AtName("id"), "Field id set on a new table",
-					fmt.Sprintf("schema[%d].id: field %q declares id %d, but the table does not exist yet; Iceberg assigns the ids of "+
-						"a new table. Set id only to keep an existing field's identity across a rename.", i, f.Name, f.ID))
-
-				return 0, false
-			}
+			declared[i] = f.ID
 		}
 		clearIDs(fields)
 		if err := catalog.AssignFreshIDs(fields); err != nil {
 			addFieldError(d, err)
 
 			return 0, false
+		}
+		// A declared id (left in the config after a rename) is fine on a new
+		// table only if it is the id Iceberg assigns anyway.
+		for i, f := range fields {
+			if declared[i] != 0 && declared[i] != f.ID {
+				d.AddAttributeError(path.Root("schema").AtListIndex(i).AtName("id"), "Field id cannot be kept on a new table",
+					fmt.Sprintf("schema[%d].id: field %q declares id %d, but the table is being created and Iceberg assigns "+
+						"it id %d. Remove id (it only keeps an existing field's identity across a rename).", i, f.Name, declared[i], f.ID))
+
+				return 0, false
+			}
 		}
 
 		return catalog.MaxID(fields), true

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -371,30 +372,74 @@ resource "lakehouse_bucket" "test" {
 
 func TestAccStorageBucket_objectLockAtCreate(t *testing.T) {
 	name := acctest.RandomName()
-	config := func(lock bool) string {
+	addr := "lakehouse_bucket.test"
+	config := func(lock bool, retention string) string {
 		return fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
   bucket              = %[1]q
   object_lock_enabled = %[2]t
   versioning          = "Enabled"
+  %[3]s
 }
-`, name, lock)
+`, name, lock, retention)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
-				Config: config(true),
+				Config: config(true, `default_retention = { mode = "GOVERNANCE", days = 30 }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("lakehouse_bucket.test", tfjsonpath.New("object_lock_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("object_lock_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_retention"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"mode": knownvalue.StringExact("GOVERNANCE"), "days": knownvalue.Int64Exact(30), "years": knownvalue.Null(),
+					})),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				Config:      config(false),
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+			},
+			{
+				Config: config(true, `default_retention = { mode = "COMPLIANCE", years = 1 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					_, mode, validity, unit, err := c.GetObjectLockConfig(ctx, name)
+					if err != nil {
+						return err
+					}
+					if mode == nil || *mode != minio.Compliance || *validity != 1 || *unit != minio.Years {
+						return fmt.Errorf("server retention: %v %v %v", mode, validity, unit)
+					}
+
+					return nil
+				}),
+			},
+			{
+				Config:      config(false, ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Object Lock cannot be turned off.*object_lock_enabled`),
+			},
+			{
+				Config:      config(false, `default_retention = { mode = "GOVERNANCE", days = 1 }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Default retention needs Object Lock`),
+			},
+			{
+				Config:      config(true, `default_retention = { mode = "GOVERNANCE", days = 1, years = 1 }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				// Back to a valid configuration: nothing to do, and destroy can run.
+				Config:           config(true, `default_retention = { mode = "COMPLIANCE", years = 1 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -487,4 +532,50 @@ func putMany(ctx context.Context, c *minio.Client, bucket, prefix string, n int)
 	close(errs)
 
 	return <-errs
+}
+
+// C03: retention is never bypassed. Destroy fails with the count and a
+// sample key, and succeeds on the next run once the hold is lifted.
+func TestAccStorageBucket_forceDestroyLocked(t *testing.T) {
+	name := acctest.RandomName()
+	config := fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket              = %[1]q
+  object_lock_enabled = true
+  force_destroy       = true
+}
+`, name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					_, err := c.PutObject(ctx, name, "held/grades.csv", bytes.NewReader([]byte("x")), 1, minio.PutObjectOptions{
+						Mode: minio.Governance, RetainUntilDate: time.Now().Add(24 * time.Hour),
+					})
+
+					return err
+				}),
+			},
+			{
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Error deleting lakehouse_bucket.*1 object version\(s\).*held/grades.csv`),
+			},
+			{
+				// An operator lifts the hold; the next destroy continues.
+				PreConfig: func() {
+					c := s3(t)
+					for o := range c.ListObjects(t.Context(), name, minio.ListObjectsOptions{WithVersions: true, Recursive: true}) {
+						if err := c.RemoveObject(t.Context(), name, o.Key, minio.RemoveObjectOptions{VersionID: o.VersionID, GovernanceBypass: true}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config: config,
+			},
+		},
+	})
 }

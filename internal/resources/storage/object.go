@@ -73,7 +73,8 @@ func (r *objectResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A small object (up to 64 MiB) such as a governance document, a codebook or a seed file, " +
 			"written from `content` or from a local `source` file. A change made to the object outside Terraform " +
-			"(a different ETag) shows as an update in the next plan. Large data belongs to `lakehouse-runner`.",
+			"(a different ETag) shows as an update in the next plan. In a versioned bucket every update keeps the previous " +
+			"version and destroy adds a delete marker, as S3 does. Large data belongs to `lakehouse-runner`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "`<bucket>/<key>`.", PlanModifiers: keep,
@@ -306,7 +307,7 @@ func (r *objectResource) readImported(ctx context.Context, c *minio.Client, m *o
 
 			return
 		}
-		defer o.Close()
+		defer func() { _ = o.Close() }()
 		b, err := io.ReadAll(o)
 		if err != nil {
 			diags.AddError(ds, "importing", objectType, id, "Reading the object failed.", "", err)

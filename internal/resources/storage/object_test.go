@@ -178,7 +178,7 @@ func TestAccStorageObject_drift(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					defer o.Close()
+					defer func() { _ = o.Close() }()
 					got, err := io.ReadAll(o)
 					if err != nil {
 						return err
@@ -232,6 +232,45 @@ resource "lakehouse_object" "test" {
 `,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*content`),
+			},
+		},
+	})
+}
+
+// Content known only at apply time still rewrites the object.
+func TestAccStorageObject_unknownContent(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(v string) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  force_destroy = true
+}
+
+resource "terraform_data" "v" {
+  input = %[2]q
+}
+
+resource "lakehouse_object" "test" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "generated.txt"
+  content = terraform_data.v.output
+}
+`, name, v)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: config("first")},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue("lakehouse_object.test", tfjsonpath.New("etag"))},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("lakehouse_object.test", tfjsonpath.New("etag"), knownvalue.StringExact(md5hex("second"))),
+				},
 			},
 		},
 	})
