@@ -19,6 +19,26 @@ type MinIOBinding struct {
 
 var unsafePolicyChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
+// consentExemption lets the members of a group who are themselves declared
+// users holding the consent through a group's consent Deny: consent is a
+// person's attribute, and a group rarely holds it as a whole.
+func consentExemption(p Policy, pr Principal, res Resource) map[string]map[string][]string {
+	if pr.Type != PrincipalGroup {
+		return nil
+	}
+	var users []string
+	for _, u := range p.Principals {
+		if u.Type == PrincipalUser && res.missingConsent(u.Subject()) == "" {
+			users = append(users, u.Name)
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+
+	return map[string]map[string][]string{"StringNotEquals": {"aws:username": uniqueSorted(users)}}
+}
+
 // MinIOPolicyName names the canned policy of one principal. Characters a
 // policy name cannot hold are replaced, and a short hash of the original
 // name keeps two principals that differ only in those characters apart.
@@ -43,7 +63,9 @@ func MinIOPolicyName(policy, principalType, principal string) string {
 // functions; the source IP range and date window stay request conditions
 // (aws:SourceIp, aws:CurrentTime) that MinIO checks on each request. A
 // missing consent scope becomes an explicit Deny, which in MinIO overrides
-// an Allow from any other policy attached to the same identity.
+// an Allow from any other policy attached to the same identity; a group's
+// consent Deny spares the declared users who hold the scope
+// (aws:username), so a consented member keeps access.
 func CompileMinIO(p Policy) []MinIOBinding {
 	var out []MinIOBinding
 	for _, pr := range p.Principals {
@@ -60,7 +82,7 @@ func CompileMinIO(p Policy) []MinIOBinding {
 					key := res.Bucket + "/" + res.Prefix
 					if !denied[key] {
 						denied[key] = true
-						stmts = append(stmts, s3Statements(Deny, allActions, res, nil)...)
+						stmts = append(stmts, s3Statements(Deny, allActions, res, consentExemption(p, pr, res))...)
 					}
 
 					continue

@@ -107,10 +107,10 @@ func TestEvolve(t *testing.T) {
 	}{
 		"optional to required with data": {fields(&catalog.Field{Name: "amount", Type: "decimal(10,2)", Required: true}), "optional column required"},
 		"new required column with data":  {fields(&catalog.Field{Name: "x", Type: "string", Required: true}), "must be optional"},
-		"struct to string":                {fields(&catalog.Field{Name: "meta", Type: "string"}), "changing a struct column to string"},
-		"unknown id":                      {fields(&catalog.Field{ID: 42, Name: "y", Type: "string"}), "field id 42 is not an existing field"},
-		"duplicate name":                  {fields(&catalog.Field{Name: "a", Type: "string"}, &catalog.Field{Name: "a", Type: "long"}), "declared twice"},
-		"scale change":                    {fields(&catalog.Field{Name: "amount", Type: "decimal(10,3)"}), "scale"},
+		"struct to string":               {fields(&catalog.Field{Name: "meta", Type: "string"}), "changing a struct column to string"},
+		"unknown id":                     {fields(&catalog.Field{ID: 42, Name: "y", Type: "string"}), "field id 42 is not an existing field"},
+		"duplicate name":                 {fields(&catalog.Field{Name: "a", Type: "string"}, &catalog.Field{Name: "a", Type: "long"}), "declared twice"},
+		"scale change":                   {fields(&catalog.Field{Name: "amount", Type: "decimal(10,3)"}), "scale"},
 	} {
 		_, err := catalog.Evolve(tc.planned, prior, catalog.EvolveOptions{LastColumnID: 7, HasData: true, FormatVersion: 2})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -27,8 +27,9 @@ func newValidateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate --schema SCHEMA DATASET",
 		Short: "Validate a data submission's files, names, columns and metadata against a submission schema",
-		Long: `validate checks a submission (a folder, or an s3:// prefix) against a submission schema
-(the JSON document lakehouse_submission_schema writes; local path or s3://bucket/key):
+		Long: `validate checks a submission (a folder, or an s3:// prefix, of CSV, TSV and Parquet
+tables and JSON metadata) against a submission schema (the JSON document that
+lakehouse_submission_schema writes; a local path or s3://bucket/key):
 dataset_description.json and its FAIR fields (title, creators with ORCID check, SPDX
 licence, data-use basis, DOI), file names (exact names or entity-suffix names such as
 inst-ou_term-2013J_enrolment.csv), every table's column dictionary (type, allowed values,

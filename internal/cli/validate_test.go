@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -25,7 +24,7 @@ var (
 func validateCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Execute(context.Background(), append([]string{"validate"}, args...), &out, &errb)
+	code := Execute(t.Context(), append([]string{"validate"}, args...), &out, &errb)
 
 	return code, out.String(), errb.String()
 }

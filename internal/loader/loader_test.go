@@ -283,4 +283,3 @@ func BenchmarkLoadCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
-

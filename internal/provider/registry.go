@@ -10,6 +10,7 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/storage"
 
 	dremiods "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/dremio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/accesspolicy"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/dremio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/governance"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
@@ -37,6 +38,7 @@ func resourceList() []func() resource.Resource {
 		dremio.NewFolderResource,
 		dremio.NewViewResource,
 		// access policies
+		accesspolicy.NewAccessPolicyResource,
 		// superset
 		superset.NewDatabaseResource,
 		superset.NewDatasetResource,

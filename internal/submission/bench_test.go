@@ -2,7 +2,7 @@ package submission
 
 import (
 	"bytes"
-	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -49,12 +49,12 @@ func BenchmarkColumnDictionary(b *testing.B) {
 	var recs []tabular.Record
 	for {
 		rec, err := r.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		recs = append(recs, rec)
 	}
-	v := &validator{ctx: context.Background(), schema: s, out: newCollector(nil), keySets: map[string]map[uint64]struct{}{}}
+	v := &validator{ctx: b.Context(), schema: s, out: newCollector(nil), keySets: map[string]map[uint64]struct{}{}}
 	fl := &file{Entry: runnerio.Entry{Rel: "studentInfo.csv"}, table: s.tableIndex["studentInfo"]}
 	plan := v.planColumns(fl, r.Header(), fl.table.Columns)
 	b.ResetTimer()
@@ -77,7 +77,7 @@ func BenchmarkValidateOULAD(b *testing.B) {
 	b.ReportAllocs()
 	rows := int64(0)
 	for b.Loop() {
-		r, err := Validate(context.Background(), ds, s, Options{MaxRows: -1})
+		r, err := Validate(b.Context(), ds, s, Options{MaxRows: -1})
 		if err != nil {
 			b.Fatal(err)
 		}

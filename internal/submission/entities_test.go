@@ -68,13 +68,18 @@ func TestValidate_FileNameRules(t *testing.T) {
 		{"inst-north_term-fall_run-a_measures.csv", "INVALID_ENTITY_LABEL"},
 		{"inst-north_term-fall_measures.xlsx", "EXTENSION_MISMATCH"},
 		{"inst-north_grades.csv", "NOT_INCLUDED"},
+		{"INST-north_roster.csv", "CASE_COLLISION"}, // reported on the later of the two paths
 	}
 	for _, c := range cases {
 		t.Run(c.code, func(t *testing.T) {
 			root := district(t)
 			write(t, root, c.file, []byte("student_key,unit,score\nS0001,mV,1\n"))
 			r := run(t, root, mustSchema(t, districtSchema), submission.Options{})
-			if is := find(r, c.code, c.file); is == nil || !r.HasErrors() {
+			at := c.file
+			if c.code == "CASE_COLLISION" {
+				at = "inst-north_roster.csv"
+			}
+			if is := find(r, c.code, at); is == nil || !r.HasErrors() {
 				t.Fatalf("want %s for %s:\n%s", c.code, c.file, dump(r))
 			}
 		})

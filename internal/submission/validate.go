@@ -136,10 +136,17 @@ func (t *Table) describeName() string {
 // sidecars and the dataset description, and reports the rest.
 func (v *validator) classify(entries []runnerio.Entry) (data []*file, sidecars []runnerio.Entry, desc *runnerio.Entry) {
 	descName := v.schema.DatasetDescription.fileName()
+	seen := map[string]string{} // lower-cased path -> first path
 	for i := range entries {
 		e := entries[i]
 		v.sum.TotalFiles++
 		v.sum.Size += e.Size
+		if first, dup := seen[strings.ToLower(e.Rel)]; dup {
+			v.out.add(Issue{Code: "CASE_COLLISION", Location: e.Rel,
+				Message:    fmt.Sprintf("differs from %s only in letter case; on macOS and Windows one would overwrite the other", first),
+				Suggestion: "rename or remove one of the two files"}, "")
+		}
+		seen[strings.ToLower(e.Rel)] = e.Rel
 		base := path.Base(e.Rel)
 		if !v.opts.IncludeHidden {
 			if code := hiddenCode(e.Rel); code != "" {
@@ -389,6 +396,9 @@ func (v *validator) checkTable(f *file, sc *sidecar) error {
 		return err
 	}
 	defer rc.Close()
+	if strings.HasSuffix(strings.ToLower(f.Rel), ".parquet") {
+		return v.checkParquet(f, rc, sc)
+	}
 	br := bufio.NewReaderSize(rc, 64*1024)
 	var in io.Reader = br
 	if !v.checkEncoding(f, br) && bareCR(br) {
@@ -405,10 +415,11 @@ func (v *validator) checkTable(f *file, sc *sidecar) error {
 	}
 	r, err := tabular.NewCSVReader(in, opts)
 	if err != nil {
-		return v.fileError(f, err)
+		v.fileError(f, err)
+
+		return nil
 	}
-	cols := v.effectiveColumns(f, sc)
-	plan := v.planColumns(f, r.Header(), cols)
+	plan := v.planColumns(f, r.Header(), v.effectiveColumns(f, sc))
 	for {
 		if err := v.ctx.Err(); err != nil {
 			return err
@@ -422,19 +433,24 @@ func (v *validator) checkTable(f *file, sc *sidecar) error {
 		} else if skip {
 			continue
 		}
-		v.sum.RowsRead++
-		check := v.opts.MaxRows < 0 || rec.Number <= v.opts.MaxRows
-		if check {
-			v.sum.RowsChecked++
-			plan.checkRecord(v, f, rec)
-		} else if rec.Number == v.opts.MaxRows+1 {
-			v.out.add(Issue{Code: "ROW_CAP_REACHED", Location: f.Rel, Line: rec.Line, Record: rec.Number,
-				Message: fmt.Sprintf("values of records after %d were not checked; keys and structure were", v.opts.MaxRows)}, "")
-		}
-		plan.checkKeys(v, f, rec)
+		v.checkRow(f, plan, rec)
 	}
 
 	return nil
+}
+
+// checkRow runs one record through the column dictionary (up to the row
+// cap) and the key checks (always).
+func (v *validator) checkRow(f *file, plan *tablePlan, rec tabular.Record) {
+	v.sum.RowsRead++
+	if v.opts.MaxRows < 0 || rec.Number <= v.opts.MaxRows {
+		v.sum.RowsChecked++
+		plan.checkRecord(v, f, rec)
+	} else if rec.Number == v.opts.MaxRows+1 {
+		v.out.add(Issue{Code: "ROW_CAP_REACHED", Location: f.Rel, Line: rec.Line, Record: rec.Number,
+			Message: fmt.Sprintf("values of records after %d were not checked; keys and structure were", v.opts.MaxRows)}, "")
+	}
+	plan.checkKeys(v, f, rec)
 }
 
 // checkEncoding reports a table that is not UTF-8 (C27: a UTF-16 file is
@@ -485,7 +501,7 @@ func (c *crToLF) Read(p []byte) (int, error) {
 }
 
 // fileError turns a problem opening a table into an issue.
-func (v *validator) fileError(f *file, err error) error {
+func (v *validator) fileError(f *file, err error) {
 	var enc *tabular.EncodingError
 	switch {
 	case errors.As(err, &enc):
@@ -495,8 +511,6 @@ func (v *validator) fileError(f *file, err error) error {
 	default:
 		v.out.add(Issue{Code: "CSV_PARSE_ERROR", Location: f.Rel, Message: err.Error()}, "")
 	}
-
-	return nil
 }
 
 // recordError reports a bad record. stop is true when the file cannot be
@@ -540,11 +554,15 @@ type colCheck struct {
 }
 
 type tablePlan struct {
-	checks []colCheck
-	pk     []int
-	fks    []fkPlan
-	refs   []refPlan
-	pkSeen map[uint64]struct{}
+	// nullIsMissing: the format has real nulls (Parquet); nulls[i] says
+	// whether field i of the current record is null.
+	nullIsMissing bool
+	nulls         []bool
+	checks        []colCheck
+	pk            []int
+	fks           []fkPlan
+	refs          []refPlan
+	pkSeen        map[uint64]struct{}
 }
 
 type fkPlan struct {
@@ -688,6 +706,14 @@ func (p *tablePlan) checkRecord(v *validator, f *file, rec tabular.Record) {
 			continue // a short record, already reported as ragged
 		}
 		val := rec.Fields[c.pos]
+		if p.nullIsMissing && p.nulls[c.pos] {
+			if !c.col.IsNullable() {
+				v.out.add(Issue{Code: "CSV_VALUE_MISSING", Location: f.Rel, SubCode: c.col.Name, Rule: c.rule,
+					Record: rec.Number, Message: fmt.Sprintf("column %q may not be missing (null)", c.col.Name)}, "")
+			}
+
+			continue
+		}
 		if msg, code := c.check(val); code != "" {
 			v.out.add(Issue{Code: code, Location: f.Rel, SubCode: c.col.Name, Rule: c.rule,
 				Line: rec.Line, Record: rec.Number, Message: msg}, val)

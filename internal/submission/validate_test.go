@@ -2,7 +2,6 @@ package submission_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -96,7 +95,7 @@ func run(t *testing.T, dir string, s *submission.Schema, opts submission.Options
 	if opts.MaxRows == 0 {
 		opts.MaxRows = -1
 	}
-	r, err := submission.Validate(context.Background(), submission.Dataset{Store: runnerio.NewStore(nil), Root: runnerio.Location{Key: dir}}, s, opts)
+	r, err := submission.Validate(t.Context(), submission.Dataset{Store: runnerio.NewStore(nil), Root: runnerio.Location{Key: dir}}, s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

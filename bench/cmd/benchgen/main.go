@@ -3,10 +3,12 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,8 +22,12 @@ var grades = []string{"A", "B", "C", "D", "E", "F"}
 
 func main() {
 	rows := flag.Int("rows", 10_000_000, "rows to write")
-	out := flag.String("out", "bench.parquet", "output Parquet file")
+	out := flag.String("out", "bench.parquet", "output Parquet file, or CSV when the name ends in .csv")
 	flag.Parse()
+	if strings.HasSuffix(*out, ".csv") {
+		writeCSV(*rows, *out)
+		return
+	}
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
@@ -67,4 +73,29 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("wrote %d rows to %s\n", *rows, *out)
+}
+
+// writeCSV writes the same rows as CSV (an empty field is a null score),
+// for tools that cannot read Parquet.
+func writeCSV(rows int, out string) {
+	f, err := os.Create(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, "id,score,grade,email,a,b,term")
+	for i := 0; i < rows; i++ {
+		score := ""
+		if i%50 != 0 {
+			score = fmt.Sprint(float64(i%1000) / 10)
+		}
+		fmt.Fprintf(w, "%d,%s,%s,s%08d@uni.example,%d,%d,T%d\n", i, score, grades[i%len(grades)], i, i%100+1, i%100, i%4)
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("wrote %d rows to %s\n", rows, out)
 }

@@ -149,6 +149,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(segs) == 1 && segs[0] == "config" && r.Method == http.MethodGet:
 		writeJSON(w, map[string]any{"defaults": map[string]string{}, "overrides": map[string]string{"namespace-separator": Separator}})
+	case len(segs) == 2 && segs[0] == "tables" && segs[1] == "rename" && r.Method == http.MethodPost:
+		s.rename(ctx, w, r)
 	case len(segs) == 1 && segs[0] == "namespaces":
 		s.namespaces(ctx, w, r)
 	case len(segs) >= 2 && segs[0] == "namespaces":
@@ -376,6 +378,26 @@ func (s *Server) table(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	default:
 		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
 	}
+}
+
+func (s *Server) rename(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Source      identifier `json:"source"`
+		Destination identifier `json:"destination"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+		return
+	}
+	from := append(slices.Clone(body.Source.Namespace), body.Source.Name)
+	to := append(slices.Clone(body.Destination.Namespace), body.Destination.Name)
+	if _, err := s.cat.RenameTable(ctx, from, to); err != nil {
+		catalogErr(w, err)
+
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // commit checks every requirement against the current metadata and answers

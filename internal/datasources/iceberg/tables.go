@@ -279,4 +279,3 @@ func orEmptyStr(s []string) []string {
 
 	return s
 }
-

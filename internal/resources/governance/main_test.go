@@ -53,7 +53,7 @@ func s3(t *testing.T) *minio.Client {
 func testBucket(t *testing.T) string {
 	t.Helper()
 	name := acctest.RandomName()
-	if err := s3(t).MakeBucket(context.Background(), name, minio.MakeBucketOptions{}); err != nil {
+	if err := s3(t).MakeBucket(t.Context(), name, minio.MakeBucketOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -63,7 +63,7 @@ func testBucket(t *testing.T) string {
 // outOfBand runs fn with a direct client as a step's Check, to simulate an
 // edit made by hand in a console.
 func outOfBand(t *testing.T, fn func(ctx context.Context, c *minio.Client) error) resource.TestCheckFunc {
-	return func(*terraform.State) error { return fn(context.Background(), s3(t)) }
+	return func(*terraform.State) error { return fn(t.Context(), s3(t)) }
 }
 
 // checkObjectGone is a CheckDestroy that the document's object is deleted.
@@ -73,7 +73,7 @@ func checkObjectGone(t *testing.T, typ string) resource.TestCheckFunc {
 			if rs.Type != typ {
 				continue
 			}
-			_, err := s3(t).StatObject(context.Background(), rs.Primary.Attributes["bucket"], rs.Primary.Attributes["key"], minio.StatObjectOptions{})
+			_, err := s3(t).StatObject(t.Context(), rs.Primary.Attributes["bucket"], rs.Primary.Attributes["key"], minio.StatObjectOptions{})
 			if err == nil {
 				return fmt.Errorf("%s %s still exists", typ, rs.Primary.ID)
 			}

@@ -221,7 +221,7 @@ func tableAttributes() map[string]schema.Attribute {
 		"suffix":            schema.StringAttribute{Optional: true, MarkdownDescription: "Suffix of entity-based names (`..._<suffix>.csv`). Conflicts with `file_name`."},
 		"required_entities": stringList("Entities a file name must carry (suffix tables only)."),
 		"optional_entities": stringList("Entities a file name may carry (suffix tables only)."),
-		"extensions":        stringList("Allowed extensions of suffix tables (default `.csv`; `.tsv` is read tab-separated)."),
+		"extensions":        stringList("Allowed extensions of suffix tables (default `.csv`; `.tsv` is read tab-separated, `.parquet` as Parquet)."),
 		"required": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: "A submission must contain at least one file of this table.",

@@ -2,7 +2,6 @@ package governance_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -99,7 +98,7 @@ func canonical(s *submission.Schema) string {
 // breaks one file and expects the validation-failed exit code.
 func runnerValidates(t *testing.T, bucket, key string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		ctx := context.Background()
+		ctx := t.Context()
 		c := s3(t)
 		dir := filepath.Join(acctest.RepoRoot(), "examples", "quickstart", "data", "oulad")
 		entries, err := os.ReadDir(dir)
@@ -168,7 +167,7 @@ func TestAccGovernanceSubmissionSchema_importHandWritten(t *testing.T) {
 	bucket := testBucket(t)
 	key := "governance/submission-schemas/oulad.json"
 	doc := readRepoFile(t, "examples/schemas/oulad.json")
-	if _, err := s3(t).PutObject(context.Background(), bucket, key, strings.NewReader(doc), int64(len(doc)), minio.PutObjectOptions{}); err != nil {
+	if _, err := s3(t).PutObject(t.Context(), bucket, key, strings.NewReader(doc), int64(len(doc)), minio.PutObjectOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	module := strings.NewReplacer("var.bucket", fmt.Sprintf("%q", bucket), "var.key", "null").

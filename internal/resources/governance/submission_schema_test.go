@@ -325,7 +325,7 @@ resource "lakehouse_submission_schema" "test" {
 
 func checkStoredSchema(t *testing.T, bucket, key string, fn func(*submission.Schema) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		obj, err := s3(t).GetObject(context.Background(), bucket, key, minio.GetObjectOptions{})
+		obj, err := s3(t).GetObject(t.Context(), bucket, key, minio.GetObjectOptions{})
 		if err != nil {
 			return err
 		}
@@ -385,7 +385,7 @@ func captureAttr(addr, attr string, into *string) resource.TestCheckFunc {
 // wrote, and the refresh keeps it (no perpetual diff).
 func TestAccGovernanceSubmissionSchema_versioned(t *testing.T) {
 	bucket, name := testBucket(t), acctest.RandomName()
-	if err := s3(t).EnableVersioning(context.Background(), bucket); err != nil {
+	if err := s3(t).EnableVersioning(t.Context(), bucket); err != nil {
 		t.Fatal(err)
 	}
 	var first string

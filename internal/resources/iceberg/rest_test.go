@@ -231,7 +231,6 @@ func TestAccIcebergTable_restCatalog(t *testing.T) {
 	})
 }
 
-
 // The documentation examples apply as written and plan empty afterwards.
 func TestAccIcebergTable_examples(t *testing.T) {
 	srv := startREST(t)

@@ -376,6 +376,7 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			return
 		}
 	}
+	plan.ID = types.StringValue(id)
 	prior := plan
 	resp.Diagnostics.Append(plan.fromTable(ctx, tbl, &prior, false)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

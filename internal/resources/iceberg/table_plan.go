@@ -95,7 +95,8 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 // sameDeclaration reports whether m declares exactly what state holds.
 func (m *tableResourceModel) sameDeclaration(state *tableResourceModel) bool {
-	return m.Schema.Equal(state.Schema) && m.IdentifierFields.Equal(state.IdentifierFields) &&
+	return m.Name.Equal(state.Name) && m.Namespace.Equal(state.Namespace) &&
+		m.Schema.Equal(state.Schema) && m.IdentifierFields.Equal(state.IdentifierFields) &&
 		m.PartitionSpec.Equal(state.PartitionSpec) && m.SortOrder.Equal(state.SortOrder) &&
 		m.Properties.Equal(state.Properties) && m.FormatVersion.Equal(state.FormatVersion) &&
 		m.AllowColumnDrops.Equal(state.AllowColumnDrops) && m.Purge.Equal(state.Purge) &&

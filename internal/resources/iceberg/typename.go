@@ -74,4 +74,6 @@ func (v TypeNameValue) StringSemanticEquals(_ context.Context, o basetypes.Strin
 
 func typeNameNull() TypeNameValue { return TypeNameValue{StringValue: basetypes.NewStringNull()} }
 
-func typeNameOf(s string) TypeNameValue { return TypeNameValue{StringValue: basetypes.NewStringValue(s)} }
+func typeNameOf(s string) TypeNameValue {
+	return TypeNameValue{StringValue: basetypes.NewStringValue(s)}
+}

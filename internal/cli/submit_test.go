@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+)
+
+const (
+	submitSuite = `{"name":"student_info","expectations":[
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"id_student"}},
+ {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"final_result","value_set":["Pass","Fail","Withdrawn","Distinction"]}},
+ {"type":"expect_column_values_to_be_between","kwargs":{"column":"studied_credits","min_value":0,"max_value":%s}}]}`
+	submitPolicy = `{"format_version":1,"default_action":"keep","key":{"env":"LAKEHOUSE_DEID_KEY"},
+ "columns":{"id_student":{"action":"pseudonymise","length":24},"imd_band":{"action":"drop"}}}`
+)
+
+type submitFixture struct {
+	dataset, schema, suite, policy, out, dir string
+}
+
+// newSubmitFixture copies the shipped OULAD submission into a temp folder so
+// tests may break it, and writes a suite and a policy beside it.
+func newSubmitFixture(t *testing.T, maxCredits string) submitFixture {
+	t.Helper()
+	root := acctest.RepoRoot()
+	dir := t.TempDir()
+	f := submitFixture{dir: dir, dataset: filepath.Join(dir, "oulad"), out: filepath.Join(dir, "out"),
+		schema: filepath.Join(root, "examples", "schemas", "oulad.json")}
+	src := filepath.Join(root, "examples", "quickstart", "data", "oulad")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, f.dataset, e.Name(), b)
+	}
+	f.suite = writeFile(t, dir, "suite.json", []byte(strings.Replace(submitSuite, "%s", maxCredits, 1)))
+	f.policy = writeFile(t, dir, "policy.json", []byte(submitPolicy))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "submit-test-key-0123456789abcdef")
+
+	return f
+}
+
+func (f submitFixture) args(extra ...string) []string {
+	return append([]string{"submit", "--schema", f.schema,
+		"--suite", "studentInfo.csv=" + f.suite, "--policy", "studentInfo.csv=" + f.policy,
+		"--out", f.out, "--result", filepath.Join(f.dir, "report.json"), "--report", filepath.Join(f.dir, "report.html")}, extra...)
+}
+
+func readSubmitReport(t *testing.T, path string) SubmissionReport {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep SubmissionReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+
+	return rep
+}
+
+func stageStatuses(rep SubmissionReport) string {
+	var s []string
+	for _, st := range rep.Stages {
+		s = append(s, st.Name+"="+st.Status)
+	}
+
+	return strings.Join(s, " ")
+}
+
+// The real OULAD submission goes through all four gates; what lands in the
+// table is the de-identified copy, and the input is untouched.
+func TestSubmit_AllStagesOnOULAD(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	cat := loadTestCatalog(t)
+	if err := cat.CreateNamespace(context.Background(), []string{"oulad"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(f.dataset, "studentInfo.csv"))
+	code, stdout, stderr := runCLI(t, f.args("--table", "studentInfo.csv=oulad.student_info", "--create", f.dataset)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	rep := readSubmitReport(t, filepath.Join(f.dir, "report.json"))
+	if got := stageStatuses(rep); got != "validate=passed check=passed deid=passed load=passed" || !rep.Success {
+		t.Fatalf("stages: %s", got)
+	}
+	if l := rep.Stages[3].Loads[0]; l.Rows != 12489 || l.Table != "oulad.student_info" || !l.Created {
+		t.Fatalf("load: %+v", l)
+	}
+	after, _ := os.ReadFile(filepath.Join(f.dataset, "studentInfo.csv"))
+	if string(before) != string(after) {
+		t.Fatal("the input changed")
+	}
+	deidentified, err := os.ReadFile(filepath.Join(f.out, "studentInfo.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(deidentified), ",11391,") || strings.Contains(string(deidentified), "imd_band") {
+		t.Fatalf("raw identifier or dropped column in the loaded copy: %.300s", deidentified)
+	}
+	if !strings.Contains(stdout, "The submission passed") {
+		t.Fatalf("stdout: %s", stdout)
+	}
+}
+
+// A failed expectation stops the run: nothing is de-identified or loaded,
+// the report says why, and the exit code is 1.
+func TestSubmit_StopsAtFirstFailingStage(t *testing.T) {
+	f := newSubmitFixture(t, "10")
+	code, stdout, _ := runCLI(t, f.args(f.dataset)...)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s", code, stdout)
+	}
+	rep := readSubmitReport(t, filepath.Join(f.dir, "report.json"))
+	if got := stageStatuses(rep); got != "validate=passed check=failed deid=skipped load=skipped" {
+		t.Fatalf("stages: %s", got)
+	}
+	if _, err := os.Stat(f.out); !os.IsNotExist(err) {
+		t.Fatalf("de-identified output exists after a failed check: %v", err)
+	}
+	if !regexp.MustCompile(`studentInfo.csv: column_values_to_be_between\(.*max_value=10`).MatchString(stdout) {
+		t.Fatalf("the failing expectation is not named:\n%s", stdout)
+	}
+}
+
+// A submission that breaks its schema fails at validation, before any check.
+func TestSubmit_ValidationFailure(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	if err := os.Remove(filepath.Join(f.dataset, "dataset_description.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, f.args(f.dataset)...)
+	rep := readSubmitReport(t, filepath.Join(f.dir, "report.json"))
+	if code != ExitFailed || stageStatuses(rep) != "validate=failed check=skipped deid=skipped load=skipped" {
+		t.Fatalf("exit %d, stages %s\n%s", code, stageStatuses(rep), stdout)
+	}
+	if !strings.Contains(stdout, "MISSING_DATASET_DESCRIPTION") {
+		t.Fatalf("the validation error is not named:\n%s", stdout)
+	}
+}
+
+// Raw files never reach a table: a --table without a --policy is refused
+// before anything runs.
+func TestSubmit_UsageErrors(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	badSuite := writeFile(t, f.dir, "bad-suite.json", []byte(`{"name":"x","expectations":[{"type":"expect_the_best","kwargs":{}}]}`))
+	for name, args := range map[string][]string{
+		"table without policy": {"submit", "--schema", f.schema, "--table", "vle.csv=oulad.vle", f.dataset},
+		"malformed mapping":    {"submit", "--schema", f.schema, "--suite", "studentInfo.csv", f.dataset},
+		"duplicate file":       {"submit", "--schema", f.schema, "--suite", "a.csv=x", "--suite", "a.csv=y", f.dataset},
+		"bad suite document":   {"submit", "--schema", f.schema, "--suite", "studentInfo.csv=" + badSuite, f.dataset},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != ExitUsage {
+			t.Errorf("%s: exit %d, want 2 (%s)", name, code, stderr)
+		}
+	}
+}
+
+// The HTML report is self-contained and carries no identifier value.
+func TestSubmit_HTMLReport(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	if code, stdout, stderr := runCLI(t, f.args(f.dataset)...); code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(f.dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if regexp.MustCompile(`(?i)<(script|link|img)[^>]+(src|href)=`).MatchString(page) {
+		t.Fatal("the report loads something from outside the page")
+	}
+	for _, want := range []string{"The submission passed every stage", "id_student", "pseudonymise", "12489"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "11391") {
+		t.Error("an identifier value leaked into the report")
+	}
+}
