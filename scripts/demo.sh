@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/.bin"
 out="$root/demo-output"
-work="$out/terraform"
+work="$out/examples/quickstart"
 data="$root/examples/quickstart/data"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -18,7 +18,7 @@ free_port() {
 }
 
 rm -rf "$out"
-mkdir -p "$work" "$out/minio" "$out/reports"
+mkdir -p "$out/minio" "$out/reports"
 
 step "Starting MinIO (test and demo service)"
 port=$(free_port)
@@ -53,28 +53,35 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$out/terraformrc" TF_IN_AUTOMATION=1
-cp "$root"/examples/quickstart/*.tf "$work/"
+# The quickstart uses modules by relative path: copy the examples tree.
+mkdir -p "$out/examples"
+cp -r "$root/examples/quickstart" "$root/examples/modules" "$out/examples/"
+rm -rf "$work/data"
+terraform -chdir="$work" get -no-color >"$out/init.log" 2>&1 || { cat "$out/init.log"; exit 1; }
 
 step "terraform apply examples/quickstart"
 terraform -chdir="$work" apply -auto-approve -input=false -no-color >"$out/apply.log" 2>&1 || { cat "$out/apply.log"; exit 1; }
 grep -E '^Apply complete' "$out/apply.log"
 
 runner="$bin/lakehouse-runner"
-suites=$(terraform -chdir="$work" output -raw runner_suite_uri)
-schema=$(terraform -chdir="$work" output -raw runner_schema_uri)
-policy=$(terraform -chdir="$work" output -raw runner_deid_policy_uri)
-table=$(terraform -chdir="$work" output -raw runner_table)
+out_of() { terraform -chdir="$work" output -raw "$1"; }
+suite=$(out_of runner_suite_uri)
+schema=$(out_of runner_schema_uri)
+policy=$(out_of runner_deid_policy_uri)
+patients_policy=$(out_of runner_patients_policy_uri)
+table=$(out_of runner_table)
 
 step "lakehouse-runner submit: validate -> check -> de-identify -> load (OULAD)"
 set +e
-"$runner" submit --schema "$schema" --suite "$suites" --policy "$policy" --table "$table" \
+"$runner" submit --schema "$schema" --suite "studentInfo.csv=$suite" --policy "studentInfo.csv=$policy" \
+	--table "studentInfo.csv=$table" --out "$out/deidentified" \
 	--report "$out/reports/submission.html" --result "$out/reports/submission.json" "$data/oulad"
 submit_rc=$?
 set -e
 
 step "lakehouse-runner deid (Synthea patients, Safe Harbor)"
-"$runner" deid --policy "$data/synthea/patients-policy.json" --audit "$out/reports/deid-audit.json" \
-	"$data/synthea/patients.csv" --out "$out/patients-deidentified.csv"
+"$runner" deid --policy "$patients_policy" --audit "$out/reports/patients-audit.json" \
+	"$data/synthea/patients.csv" --out "$out/deidentified/patients.csv"
 
 step "terraform plan after apply (must be empty)"
 set +e
@@ -86,7 +93,7 @@ tail -n 3 "$out/plan.log"
 step "Summary"
 echo "submission exit code: $submit_rc (0 = passed, 1 = data did not pass)"
 echo "HTML report:          $out/reports/submission.html"
-echo "de-identified output: $out/patients-deidentified.csv"
+echo "de-identified output: $out/deidentified/"
 if [ "$plan_rc" -ne 0 ]; then
 	echo "terraform plan is NOT empty (exit $plan_rc); see $out/plan.log"
 	exit 1

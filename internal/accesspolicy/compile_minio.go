@@ -80,12 +80,14 @@ func CompileMinIO(p Policy) []MinIOBinding {
 				}
 				if r.Effect == Allow && res.missingConsent(sub) != "" {
 					key := res.Bucket + "/" + res.Prefix
+					exempt := consentExemption(p, pr, res)
 					if !denied[key] {
 						denied[key] = true
-						stmts = append(stmts, s3Statements(Deny, allActions, res, consentExemption(p, pr, res))...)
+						stmts = append(stmts, s3Statements(Deny, allActions, res, exempt)...)
 					}
-
-					continue
+					if exempt == nil {
+						continue // nobody in this principal may use the allow
+					}
 				}
 				if selected {
 					stmts = append(stmts, s3Statements(r.Effect, r.Actions, res, r.contextConditions())...)

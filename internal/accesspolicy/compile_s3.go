@@ -111,10 +111,8 @@ func addCond(c map[string]map[string][]string, op, key, value string) {
 	c[op][key] = append(c[op][key], value)
 }
 
+// cloneCond copies a condition map; empty maps are left out of the JSON.
 func cloneCond(c map[string]map[string][]string) map[string]map[string][]string {
-	if len(c) == 0 {
-		return nil
-	}
 	out := map[string]map[string][]string{}
 	for op, kv := range c {
 		out[op] = map[string][]string{}

@@ -133,6 +133,15 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 			locs = append(locs, l)
 		}
 	}
+	for _, out := range []string{f.result, f.junit, f.html} {
+		if strings.HasPrefix(out, "s3://") {
+			l, err := runnerio.Parse(out)
+			if err != nil {
+				return Usage(fmt.Errorf("%s: %w", out, err))
+			}
+			locs = append(locs, l)
+		}
+	}
 	store, settings, err := checkStore(locs...)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,10 +53,33 @@ func init() {
 			return !ok, err
 		}
 		if lo, hi, ok := b.numeric(); ok {
+			out := func(f float64) bool {
+				return f < lo || f > hi || (b.strictMin && f == lo) || (b.strictMax && f == hi)
+			}
 			m.fast = func(m *mapExp, bt *Batch) bool {
-				return m.fastNum(bt, func(f float64) bool {
-					return f < lo || f > hi || (b.strictMin && f == lo) || (b.strictMax && f == hi)
+				if m.fastNum(bt, out) {
+					return true
+				}
+				if !m.text {
+					return false
+				}
+				// CSV text: parse each value; text that is not a number is
+				// an error, as in the generic path.
+				var bad error
+				ok := m.fastStr(bt, func(s string) bool {
+					f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+					if err != nil {
+						if bad == nil {
+							bad = fmt.Errorf("cannot compare %q with the bounds", s)
+						}
+						return false
+					}
+					return out(f)
 				})
+				if bad != nil {
+					m.err = bad
+				}
+				return ok
 			}
 		}
 		return m, nil
@@ -233,8 +257,11 @@ func inSet(k *kw, env *buildEnv, not bool) (evaluator, error) {
 			strSet[s] = true
 		}
 	}
+	onlyStrings := len(strSet) == len(vals)
 	m.fast = func(m *mapExp, b *Batch) bool {
-		if !present || m.text {
+		// Text from CSV may match numbers or booleans of the set; only a
+		// set of strings can skip that coercion.
+		if !present || (m.text && !onlyStrings) {
 			return false
 		}
 		return m.fastStr(b, func(s string) bool { return strSet[s] == not })

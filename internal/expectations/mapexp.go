@@ -31,6 +31,8 @@ type mapExp struct {
 	text bool
 	// lines is set when unexpected rows carry CSV line numbers.
 	lines bool
+	// err is an error a fast path met (reported like a predicate error).
+	err error
 
 	element, missing, unexpected int64
 	rows                         []unexRow // sorted by row, capped unless COMPLETE
@@ -82,7 +84,7 @@ func (m *mapExp) observe(b *Batch) error {
 	}
 	m.text = cols[0].Type().Text
 	if m.fast != nil && m.fast(m, b) {
-		return nil
+		return m.err
 	}
 	if cap(m.vals) < len(cols) {
 		m.vals = make([]any, len(cols))

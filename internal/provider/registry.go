@@ -16,6 +16,9 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/labelstudio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/superset"
+
+	datasetsds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/datasets"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/datasets"
 )
 
 // resourceList names every resource type, grouped by backend.
@@ -49,6 +52,7 @@ func resourceList() []func() resource.Resource {
 		labelstudio.NewStorageResource,
 		labelstudio.NewWebhookResource,
 		// datasets (FAIR records)
+		datasets.NewDatasetResource,
 	}
 }
 
@@ -71,5 +75,6 @@ func dataSourceList() []func() datasource.DataSource {
 		dremiods.NewSourceDataSource,
 		// access policies
 		// datasets
+		datasetsds.NewDatasetsDataSource,
 	}
 }

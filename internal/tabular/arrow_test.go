@@ -87,7 +87,6 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-
 // Parquet comes back batch by batch with its logical types.
 func TestParquetStream(t *testing.T) {
 	schema := arrow.NewSchema([]arrow.Field{{Name: "n", Type: arrow.PrimitiveTypes.Int32, Nullable: true}}, nil)

@@ -150,6 +150,9 @@ func (v checkValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), msg))
+		// The path is repeated in the text because Terraform cannot point at
+		// an element inside a list of objects in its source snippet.
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary,
+			fmt.Sprintf("%s: %q %s.", req.Path, req.ConfigValue.ValueString(), msg))
 	}
 }

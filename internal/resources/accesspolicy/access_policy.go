@@ -61,11 +61,6 @@ func (r *accessPolicyResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	p := m.policy()
-	for i := range p.Rules {
-		if p.Rules[i].Effect == "" { // the default is applied after validation
-			p.Rules[i].Effect = ap.Allow
-		}
-	}
 	if err := p.Validate(); err != nil {
 		var pe *ap.PathError
 		if errors.As(err, &pe) {

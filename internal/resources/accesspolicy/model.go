@@ -28,7 +28,7 @@ type accessPolicyResourceModel struct {
 
 type ruleModel struct {
 	Name       string           `tfsdk:"name"`
-	Effect     string           `tfsdk:"effect"`
+	Effect     *string          `tfsdk:"effect"` // nil in config before the default applies
 	Subjects   *selectorModel   `tfsdk:"subjects"`
 	Actions    []string         `tfsdk:"actions"`
 	Resources  []resourceModel  `tfsdk:"resources"`
@@ -105,8 +105,11 @@ func ptr(s string) *string {
 func (m *accessPolicyResourceModel) policy() ap.Policy {
 	p := ap.Policy{Name: m.Name.ValueString()}
 	for _, r := range m.Rules {
-		rule := ap.Rule{Name: r.Name, Effect: ap.Effect(r.Effect), SourceIPs: r.SourceIPs,
+		rule := ap.Rule{Name: r.Name, Effect: ap.Effect(str(r.Effect)), SourceIPs: r.SourceIPs,
 			NotBefore: str(r.NotBefore), NotAfter: str(r.NotAfter)}
+		if rule.Effect == "" {
+			rule.Effect = ap.Allow
+		}
 		if s := r.Subjects; s != nil {
 			rule.Subjects = ap.Selector{Roles: s.Roles, Institutions: s.Institutions, Projects: s.Projects, Purposes: s.Purposes,
 				ConsentScopes: s.ConsentScopes, Groups: s.Groups, Users: s.Users, Claims: s.Claims}
@@ -136,7 +139,7 @@ func (m *accessPolicyResourceModel) setPolicy(p ap.Policy) {
 	m.Name = types.StringValue(p.Name)
 	m.Rules = nil
 	for _, r := range p.Rules {
-		rm := ruleModel{Name: r.Name, Effect: string(r.Effect), SourceIPs: r.SourceIPs, NotBefore: ptr(r.NotBefore), NotAfter: ptr(r.NotAfter)}
+		rm := ruleModel{Name: r.Name, Effect: ptr(string(r.Effect)), SourceIPs: r.SourceIPs, NotBefore: ptr(r.NotBefore), NotAfter: ptr(r.NotAfter)}
 		s := r.Subjects
 		if len(s.Roles)+len(s.Institutions)+len(s.Projects)+len(s.Purposes)+len(s.ConsentScopes)+len(s.Groups)+len(s.Users)+len(s.Claims) > 0 {
 			rm.Subjects = &selectorModel{Roles: s.Roles, Institutions: s.Institutions, Projects: s.Projects, Purposes: s.Purposes,

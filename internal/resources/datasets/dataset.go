@@ -249,7 +249,9 @@ func (tableIdentValidator) Description(context.Context) string {
 	return "value must be an Iceberg table identifier namespace.table"
 }
 
-func (v tableIdentValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v tableIdentValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (tableIdentValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -252,10 +252,32 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
+	// Ask first: AWS us-east-1 answers a create of a bucket one already owns
+	// with 200, and a retried create whose first answer was lost gets
+	// BucketAlreadyOwnedByYou. Only the check tells the two apart, so an
+	// existing bucket is never silently adopted and a lost answer never
+	// fails the apply.
+	exists, err := c.BucketExists(ctx, name)
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "Checking whether the bucket already exists failed.",
+			"Check the s3 endpoint, that the server is up, and the credentials. On AWS S3 an Access Denied here "+
+				"usually means another account owns the name: choose another.", err)
+
+		return
+	}
+	if exists {
+		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The bucket already exists.",
+			"Import it (terraform import or an import block) to manage it, or choose another name.", nil)
+
+		return
+	}
 	tflog.Debug(ctx, "creating bucket", map[string]any{"lakehouse.s3.bucket": name})
-	err := c.MakeBucket(ctx, name, minio.MakeBucketOptions{
+	err = c.MakeBucket(ctx, name, minio.MakeBucketOptions{
 		Region: r.data.S3.Region, ObjectLocking: plan.ObjectLockEnabled.ValueBool(),
 	})
+	if minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
+		err = nil
+	}
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The server refused to create the bucket.",
 			"Bucket names are global on AWS S3: if it is taken, choose another name. Check the credentials' permissions.", err)

@@ -1,0 +1,67 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
+)
+
+func sampleResult(t *testing.T) *expectations.Result {
+	t.Helper()
+	s, err := expectations.ParseSuite([]byte(`{"name":"r<s>","expectations":[
+	  {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"v","value_set":["ok"]}},
+	  {"type":"expect_column_mean_to_be_between","kwargs":{"column":"n","min_value":0,"max_value":10}},
+	  {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"missing_col"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := expectations.InferColumn([]any{"ok", "<script>alert(1)</script>", "<script>alert(1)</script>", "x&y"})
+	n := expectations.InferColumn([]any{int64(1), int64(2), int64(3), int64(4)})
+	res, err := expectations.Run(context.Background(), s, &expectations.MemorySource{Names: []string{"v", "n"}, Cols: []expectations.Column{v, n}}, expectations.Options{Profile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return res
+}
+
+// Data values end up in the HTML page and its SVG charts escaped.
+func TestHTMLEscapesData(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, []Table{{Name: "t.csv", Result: sampleResult(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	if strings.Contains(h, "<script") {
+		t.Error("a data value was written into the page unescaped")
+	}
+	if !strings.Contains(h, "&lt;script&gt;") || strings.Count(h, "<svg") < 2 {
+		t.Errorf("want the escaped value and at least two inline SVG charts; svg count %d", strings.Count(h, "<svg"))
+	}
+}
+
+// JUnit XML parses, counts failures and errors apart.
+func TestJUnit(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, []Table{{Name: "t.csv", Result: sampleResult(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	var parsed junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &parsed); err != nil {
+		t.Fatalf("invalid XML: %v\n%s", err, buf.String())
+	}
+	if parsed.Tests != 3 || parsed.Failures != 1 || parsed.Errors != 1 {
+		t.Errorf("tests=%d failures=%d errors=%d", parsed.Tests, parsed.Failures, parsed.Errors)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, []Table{{Name: "t.csv", Result: sampleResult(t)}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), `3 unexpected of 4 rows (75.00%, 0 missing)`) {
+		t.Errorf("text report:\n%s", text.String())
+	}
+}

@@ -1,0 +1,444 @@
+package accesspolicy_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/minio/minio-go/v7"
+
+	ap "github.com/spanda-ai/terraform-provider-lakehouse/internal/accesspolicy"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/policydoc"
+	rap "github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/accesspolicy"
+)
+
+// world is the fixture of one test: buckets, users, a group, and a bucket
+// policy statement that someone else manages.
+type world struct {
+	name, other                string // policy names
+	data, gov                  string // buckets
+	group                      string
+	alice, bob, carol, mallory string
+	secret                     string
+}
+
+const foreignSid = "ManagedElsewhere"
+
+func newWorld() *world {
+	n := acctest.RandomName()
+	id := n[len(n)-6:]
+
+	return &world{
+		name: n, other: n + "-b", data: n + "-data", gov: n + "-gov", group: "researchers-" + id,
+		alice: "alice-" + id, bob: "bob-" + id, carol: "carol-" + id, mallory: "mallory-" + id, secret: "secret-key-" + id,
+	}
+}
+
+// setup creates what exists outside Terraform: buckets with objects,
+// users, the researchers group (alice and bob), and a foreign statement in
+// the data bucket's policy (C21).
+func (w *world) setup(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	s3 := rootS3(t)
+	for _, b := range []string{w.data, w.gov} {
+		if err := s3.MakeBucket(ctx, b, minio.MakeBucketOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"oulad/a.csv", "oulad/raw/r.csv", "pii/ids.csv", "public/readme.txt", "scratch/s.txt"} {
+		if err := canWrite(ctx, s3, w.data, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	foreign := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":%q,"Effect":"Allow","Principal":{"AWS":["*"]},`+
+		`"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::%s/public/*"]}]}`, foreignSid, w.data)
+	if err := s3.SetBucketPolicy(ctx, w.data, foreign); err != nil {
+		t.Fatal(err)
+	}
+	a := admin(t)
+	for _, u := range []string{w.alice, w.bob, w.carol, w.mallory} {
+		if err := a.AddUser(ctx, u, w.secret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.AddGroupMembers(ctx, w.group, w.alice, w.bob); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) config(withRawDeny bool) string {
+	raw := ""
+	if withRawDeny {
+		raw = fmt.Sprintf(`{
+      name       = "no-raw"
+      effect     = "deny"
+      actions    = ["read", "write", "list", "manage"]
+      resources  = [{ bucket = %[1]q, prefix = "oulad/raw/" }]
+      conditions = [{ attribute = "role", operator = "not_in", values = ["steward"] }]
+    },`, w.data)
+	}
+
+	return fmt.Sprintf(`
+resource "lakehouse_access_policy" "test" {
+  name            = %[1]q
+  description     = "OULAD data-use agreement"
+  document_bucket = %[3]q
+
+  principals = [
+    {
+      name         = %[4]q
+      type         = "group"
+      attributes   = { role = ["researcher"], institution = ["ou"], purpose = ["research"] }
+      s3_principal = "arn:aws:iam::000000000000:group/researchers"
+    },
+    { name = %[5]q, type = "user", attributes = { consent = ["linkage"] } },
+    { name = %[6]q, type = "user", attributes = { role = ["researcher"], institution = ["ou"], purpose = ["research"] } },
+    { name = %[7]q, type = "user", attributes = { role = ["steward"] }, s3_principal = "arn:aws:iam::000000000000:user/carol" },
+    { name = %[8]q, type = "user", attributes = { role = ["researcher"], institution = ["elsewhere"], purpose = ["research"] } },
+  ]
+
+  rules = [
+    {
+      name     = "researchers-read"
+      subjects = { roles = ["researcher"], institutions = ["ou"], purposes = ["research"] }
+      actions  = ["read", "list"]
+      resources = [
+        { bucket = %[2]q, prefix = "oulad/" },
+        { bucket = %[2]q, prefix = "pii/", require_consent = ["linkage"] },
+      ]
+    },
+    %[9]s
+    {
+      name             = "stewards-write"
+      subjects         = { roles = ["steward"] }
+      actions          = ["read", "write", "list"]
+      resources        = [{ bucket = %[2]q }]
+      source_ip_ranges = ["127.0.0.0/8"]
+    },
+    {
+      name       = "expired"
+      subjects   = { roles = ["researcher"] }
+      actions    = ["write"]
+      resources  = [{ bucket = %[2]q, prefix = "scratch/" }]
+      not_before = "2020-01-01T00:00:00Z"
+      not_after  = "2021-01-01T00:00:00Z"
+    },
+    {
+      name             = "vpn-only"
+      subjects         = { institutions = ["elsewhere"] }
+      actions          = ["read"]
+      resources        = [{ bucket = %[2]q, prefix = "oulad/" }]
+      source_ip_ranges = ["10.0.0.0/8"]
+    },
+  ]
+}
+
+# A second policy on the same bucket and the same user: neither may
+# overwrite the other (C21).
+resource "lakehouse_access_policy" "other" {
+  name = %[10]q
+  principals = [
+    { name = %[7]q, type = "user", attributes = { role = ["auditor"] }, s3_principal = "arn:aws:iam::000000000000:user/carol" },
+  ]
+  rules = [{
+    name      = "auditors-read-public"
+    subjects  = { roles = ["auditor"] }
+    actions   = ["read"]
+    resources = [{ bucket = %[2]q, prefix = "public/" }]
+  }]
+}
+`, w.name, w.data, w.gov, w.group, w.alice, w.bob, w.carol, w.mallory, raw, w.other)
+}
+
+// checkAccess makes real S3 calls with each user's credentials.
+func (w *world) checkAccess(t *testing.T, rawDenied bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		alice, bob := s3As(t, w.alice, w.secret), s3As(t, w.bob, w.secret)
+		carol, mallory := s3As(t, w.carol, w.secret), s3As(t, w.mallory, w.secret)
+		checks := []struct {
+			what    string
+			err     error
+			allowed bool
+		}{
+			{"alice reads oulad/ (group role)", canRead(ctx, alice, w.data, "oulad/a.csv"), true},
+			{"alice lists oulad/", canList(ctx, alice, w.data, "oulad/"), true},
+			{"alice reads pii/ (holds consent)", canRead(ctx, alice, w.data, "pii/ids.csv"), true},
+			{"alice writes oulad/ (read-only rule)", canWrite(ctx, alice, w.data, "oulad/new.csv"), false},
+			{"alice reads oulad/raw/ (deny overrides allow)", canRead(ctx, alice, w.data, "oulad/raw/r.csv"), !rawDenied},
+			{"bob reads oulad/", canRead(ctx, bob, w.data, "oulad/a.csv"), true},
+			{"bob reads pii/ (role allows, consent missing)", canRead(ctx, bob, w.data, "pii/ids.csv"), false},
+			{"bob writes scratch/ (date window over)", canWrite(ctx, bob, w.data, "scratch/b.txt"), false},
+			{"carol writes oulad/raw/ (steward from 127.0.0.0/8)", canWrite(ctx, carol, w.data, "oulad/raw/c.csv"), true},
+			{"carol reads public/ (other policy)", canRead(ctx, carol, w.data, "public/readme.txt"), true},
+			{"carol reads pii/ (no consent)", canRead(ctx, carol, w.data, "pii/ids.csv"), false},
+			{"mallory reads oulad/ (other institution; vpn-only rule)", canRead(ctx, mallory, w.data, "oulad/a.csv"), false},
+		}
+		var errs []string
+		for _, c := range checks {
+			if err := expect(c.what, c.err, c.allowed); err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("%s", strings.Join(errs, "\n"))
+		}
+
+		return nil
+	}
+}
+
+// checkBucketPolicy proves the read-modify-write: the foreign statement and
+// both policies' statements are all in the bucket policy (C21).
+func (w *world) checkBucketPolicy(t *testing.T, wantOurs bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := rootS3(t).GetBucketPolicy(context.Background(), w.data)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(got, foreignSid) {
+			return fmt.Errorf("the foreign statement was removed: %s", got)
+		}
+		if strings.Contains(got, ap.SidPrefix(w.name)) != wantOurs {
+			return fmt.Errorf("statements of %s present=%t, want %t: %s", w.name, !wantOurs, wantOurs, got)
+		}
+		if strings.Contains(got, ap.SidPrefix(w.other)) != wantOurs {
+			return fmt.Errorf("statements of %s present=%t, want %t: %s", w.other, !wantOurs, wantOurs, got)
+		}
+
+		return nil
+	}
+}
+
+// checkDestroyed: no canned policy, no statement and no document is left,
+// and what others manage is still there.
+func (w *world) checkDestroyed(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		ctx := context.Background()
+		for _, u := range []string{w.bob, w.carol} {
+			att, err := admin(t).Attached(ctx, "user", u)
+			if err != nil {
+				return err
+			}
+			if len(att) > 0 {
+				return fmt.Errorf("user %s still has policies %v", u, att)
+			}
+		}
+		if _, err := admin(t).GetPolicy(ctx, ap.MinIOPolicyName(w.name, "group", w.group)); err == nil {
+			return fmt.Errorf("the group's canned policy still exists")
+		}
+		if _, err := rootS3(t).StatObject(ctx, w.gov, rap.DocumentKey(w.name), minio.StatObjectOptions{}); err == nil {
+			return fmt.Errorf("the policy document still exists")
+		}
+
+		return w.checkBucketPolicy(t, false)(s)
+	}
+}
+
+func TestAccAccessPolicy_basic(t *testing.T) {
+	needMinIO(t)
+	w := newWorld()
+	addr := "lakehouse_access_policy.test"
+	groupPolicy := ap.MinIOPolicyName(w.name, "group", w.group)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             w.checkDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { w.setup(t) },
+				Config:    w.config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// The compiled targets are known at plan time, for review.
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("minio_policies").AtMapKey(groupPolicy).AtMapKey("principal"), knownvalue.StringExact(w.group)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("s3_statements").AtMapKey(w.data), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("document_key"), knownvalue.StringExact(rap.DocumentKey(w.name))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(w.name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("minio_policies").AtMapKey(groupPolicy).AtMapKey("attached"), knownvalue.Bool(true)),
+					// One per principal: even alice, who matches no allow herself,
+					// gets the deny on oulad/raw/ that applies to everyone but stewards.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("minio_policies"), knownvalue.MapSizeExact(5)),
+				},
+				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, true), w.checkBucketPolicy(t, true)),
+			},
+			{
+				// Dropping the deny rule is an in-place update that shows
+				// exactly which statements go away.
+				Config: w.config(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, false), w.checkBucketPolicy(t, true)),
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           w.gov + "/" + w.name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"description"},
+			},
+			{
+				ResourceName:    addr,
+				Config:          w.config(false),
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   w.gov + "/" + w.name,
+			},
+		},
+	})
+}
+
+// An out-of-band change to a compiled MinIO policy or a detachment shows a
+// diff, and apply repairs it.
+func TestAccAccessPolicy_drift(t *testing.T) {
+	needMinIO(t)
+	w := newWorld()
+	addr := "lakehouse_access_policy.test"
+	groupPolicy := ap.MinIOPolicyName(w.name, "group", w.group)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{PreConfig: func() { w.setup(t) }, Config: w.config(true)},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					wide := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}`
+					if err := admin(t).PutPolicy(ctx, groupPolicy, wide); err != nil {
+						t.Fatal(err)
+					}
+					if err := admin(t).Detach(ctx, ap.MinIOPolicyName(w.name, "user", w.bob), "user", w.bob); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: w.config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: w.checkAccess(t, true),
+			},
+			{
+				// C01: the same policy in another shape (reordered, scalars)
+				// written by hand plans nothing.
+				PreConfig: func() {
+					ctx := context.Background()
+					cur, err := admin(t).GetPolicy(ctx, groupPolicy)
+					if err != nil {
+						t.Fatal(err)
+					}
+					canon, err := policydoc.Canonical(cur)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := admin(t).PutPolicy(ctx, groupPolicy, canon); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             w.config(true),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: false,
+			},
+		},
+	})
+}
+
+// Everything the policy compiled to deleted out of band: the next plan
+// creates it again.
+func TestAccAccessPolicy_disappears(t *testing.T) {
+	needMinIO(t)
+	w := newWorld()
+	addr := "lakehouse_access_policy.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { w.setup(t) },
+				Config:    w.config(true),
+				Check: func(s *terraform.State) error {
+					ctx := context.Background()
+					rs := s.RootModule().Resources[addr]
+					for k, v := range rs.Primary.Attributes {
+						if name, ok := strings.CutSuffix(strings.TrimPrefix(k, "minio_policies."), ".principal"); ok && strings.HasPrefix(k, "minio_policies.") {
+							typ := rs.Primary.Attributes["minio_policies."+name+".principal_type"]
+							_ = admin(t).Detach(ctx, name, typ, v)
+							if err := admin(t).DeletePolicy(ctx, name); err != nil {
+								return err
+							}
+						}
+					}
+					merged, err := ap.MergeBucketPolicy(mustPolicy(t, w.data), w.name, "")
+					if err != nil {
+						return err
+					}
+					if err := rootS3(t).SetBucketPolicy(ctx, w.data, merged); err != nil {
+						return err
+					}
+
+					return rootS3(t).RemoveObject(ctx, w.gov, rap.DocumentKey(w.name), minio.RemoveObjectOptions{})
+				},
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func mustPolicy(t *testing.T, bucket string) string {
+	t.Helper()
+	p, err := rootS3(t).GetBucketPolicy(context.Background(), bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return p
+}
+
+// Plan-time validation points at the attribute and needs no server.
+func TestAccAccessPolicy_validation(t *testing.T) {
+	base := `
+resource "lakehouse_access_policy" "test" {
+  name  = "v"
+  rules = [{ name = "r", actions = ["read"], resources = [%s] %s }]
+}`
+	cases := []struct{ res, extra, want string }{
+		{`{ bucket = "b", table = "t" }`, "", `exactly one of bucket, table or dremio_dataset`},
+		{`{ bucket = "b", prefix = "a/*" }`, "", `literal key prefix`},
+		{`{ bucket = "b" }`, `, source_ip_ranges = ["10.0.0.1"]`, `not a CIDR range`},
+		{`{ bucket = "b" }`, `, not_before = "2026-01-01"`, `RFC 3339`},
+		{`{ bucket = "b" }`, `, effect = "permit"`, `value must be one of`},
+		{`{ bucket = "b" }`, `, conditions = [{ attribute = "role", operator = "equals", values = ["a", "b"] }]`, `exactly one value`},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(base, c.res, c.extra), PlanOnly: true,
+					ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
+				}},
+			})
+		})
+	}
+}
