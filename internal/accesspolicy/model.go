@@ -66,9 +66,10 @@ const (
 
 // Policy is one named set of rules, plus the principals it is compiled for.
 type Policy struct {
-	Name       string      `json:"name"`
-	Rules      []Rule      `json:"rules"`
-	Principals []Principal `json:"principals,omitempty"`
+	Name        string      `json:"name"`
+	Description string      `json:"description,omitempty"`
+	Rules       []Rule      `json:"rules"`
+	Principals  []Principal `json:"principals,omitempty"`
 }
 
 // Rule allows or denies actions on resources to the subjects it selects,

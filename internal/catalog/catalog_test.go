@@ -163,7 +163,7 @@ func TestSQLDriver(t *testing.T) {
 func TestIdentifierRoundTrip(t *testing.T) {
 	for _, levels := range [][]string{
 		{"team_a"}, {"lake", "raw zone"}, {"lake", "v1.2"}, {"lake", "50%_off"}, {"lake", `back\slash`},
-		{"données", "élèves"},
+		{"données", "élèves"}, {`"quoted"`, "x"},
 	} {
 		s := catalog.FormatIdentifier(levels)
 		got, err := catalog.ParseIdentifier(s)
@@ -177,7 +177,17 @@ func TestIdentifierRoundTrip(t *testing.T) {
 	if got, _ := catalog.ParseIdentifier(`["lake","v1.2"]`); !slices.Equal(got, []string{"lake", "v1.2"}) {
 		t.Errorf("JSON form: got %q", got)
 	}
-	for _, bad := range []string{"", "a..b", "a.", `a\`} {
+	// C14 runner side: SQL-style quoted levels.
+	for in, want := range map[string][]string{
+		`lake."raw zone".events`: {"lake", "raw zone", "events"},
+		`lake."v1.2".events`:     {"lake", "v1.2", "events"},
+		`"say ""hi""".t`:         {`say "hi"`, "t"},
+	} {
+		if got, err := catalog.ParseIdentifier(in); err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParseIdentifier(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "a..b", "a.", `a\`, `lake."raw`, `lake."a"b.c`} {
 		if _, err := catalog.ParseIdentifier(bad); err == nil {
 			t.Errorf("ParseIdentifier(%q) should fail", bad)
 		}

@@ -46,7 +46,7 @@ same columns), or an Iceberg table (iceberg://namespace.table[@snapshot-id]).
 All expectations are evaluated together in one streaming pass over Arrow record batches,
 on all cores; memory stays flat in the row count except where an expectation needs state
 by nature (distinct values and uniqueness keep one 64-bit hash per distinct value; median,
-quantile and z-score keep one 8-byte number per row).
+quantile, z-score and KS tests keep one 8-byte number per row).
 
 Semantics follow GX on pandas: nulls are excluded from row-wise checks and "mostly" is
 measured over non-null rows. --treat-as-null adds text values that count as missing and
@@ -56,7 +56,8 @@ text: type expectations then parse each value (int, long, double, date, timestam
 Ragged CSV records are reported with record and line numbers and fail the check.
 
 --engine sql compiles the aggregate-able expectations into one SQL query per table and
-row condition and runs it on PostgreSQL (--dsn); --dialect dremio prints the SQL.
+row condition and runs it on PostgreSQL (--dsn); --print-sql shows the query (Dremio too).
+Map results from SQL carry counts and percentages, not unexpected value lists.
 
 Exit codes: 0 all expectations met, 1 some failed (or malformed records), 2 bad flags or
 suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.`,

@@ -98,3 +98,26 @@ func TestLoadCommand(t *testing.T) {
 		t.Fatalf("missing table: exit %d, want %d", code, ExitRuntime)
 	}
 }
+
+// C14 runner side: a table reference with a quoted level holding a space.
+func TestLoadCommand_quotedNamespace(t *testing.T) {
+	cat := loadTestCatalog(t)
+	ctx := context.Background()
+	_ = cat.CreateNamespace(ctx, []string{"lake"}, nil)
+	if err := cat.CreateNamespace(ctx, []string{"lake", "raw zone"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sc := iceberg.NewSchema(0, iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true})
+	if _, err := cat.CreateTable(ctx, []string{"lake", "raw zone", "events"}, sc); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "events.csv")
+	_ = os.WriteFile(in, []byte("id\n1\n"), 0o600)
+	if code, out, errOut := runLoadCmd(t, in, "--table", `lake."raw zone".events`); code != ExitOK {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	tbl, _ := cat.LoadTable(ctx, []string{"lake", "raw zone", "events"})
+	if tbl.CurrentSnapshot() == nil {
+		t.Fatal("nothing loaded")
+	}
+}

@@ -182,15 +182,19 @@ func (s *stack) assertBackends(t *testing.T, w *workspace, nb int) {
 	if n := len(st); n != resourceCount(nb) {
 		t.Errorf("state has %d resources, want %d", n, resourceCount(nb))
 	}
-	for _, id := range []int{} {
-		_ = id
-	}
 }
 
 // state returns the addresses in the state with their attribute values.
 func (w *workspace) state() map[string]map[string]any {
 	w.t.Helper()
-	raw := w.must(time.Minute, "show", "-json")
+
+	return w.stateOrEmpty()
+}
+
+// stateOrEmpty is state, also after a failed apply.
+func (w *workspace) stateOrEmpty() map[string]map[string]any {
+	w.t.Helper()
+	raw := w.must(time.Minute, "show", "-json", "-no-color")
 	var doc struct {
 		Values struct {
 			RootModule struct {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -42,6 +43,8 @@ type faultProxy struct {
 	*httptest.Server
 	cfg faultConfig
 	rp  *httputil.ReverseProxy
+
+	down atomic.Bool // every connection is reset, as by a dead server
 
 	mu       sync.Mutex
 	rng      *rand.Rand
@@ -117,6 +120,11 @@ func idempotent(method string) bool {
 }
 
 func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
+	if p.down.Load() {
+		resetConn(w)
+
+		return
+	}
 	kind, delay := p.decide(r)
 	if delay > 0 {
 		time.Sleep(delay)
@@ -166,6 +174,20 @@ func (p *faultProxy) Stats() (int, map[string]int) {
 	}
 
 	return p.total, f
+}
+
+// Count returns how many requests with this method reached the proxy.
+func (p *faultProxy) Count(method string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for k, v := range p.requests {
+		if strings.HasPrefix(k, method+" ") {
+			n += v
+		}
+	}
+
+	return n
 }
 
 // Reset zeroes the counters (not the RNG), to count one phase alone.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -136,4 +137,34 @@ func TestParquetStream(t *testing.T) {
 	if _, err := NewParquetStream(context.Background(), bytes.NewReader([]byte("not parquet")), 0); err == nil {
 		t.Error("garbage must not open as Parquet")
 	}
+}
+
+// BenchmarkCSVStream measures decoding CSV text into Arrow batches.
+func BenchmarkCSVStream(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("id,score,grade,email,a,b,term\n")
+	const rows = 200_000
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&sb, "%d,%d.5,A,s%08d@uni.example,%d,%d,T%d\n", i, i%100, i, i%100+1, i%100, i%4)
+	}
+	data := sb.String()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, err := NewCSVStream(strings.NewReader(data), CSVStreamOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			rec, err := st.Next(context.Background())
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			rec.Release()
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

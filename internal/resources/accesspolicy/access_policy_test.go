@@ -287,11 +287,10 @@ func TestAccAccessPolicy_basic(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, false), w.checkBucketPolicy(t, true)),
 			},
 			{
-				ResourceName:            addr,
-				ImportState:             true,
-				ImportStateId:           w.gov + "/" + w.name,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"description"},
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     w.gov + "/" + w.name,
+				ImportStateVerify: true,
 			},
 			{
 				ResourceName:    addr,

@@ -103,7 +103,7 @@ func ptr(s string) *string {
 
 // policy converts the configuration to the access model.
 func (m *accessPolicyResourceModel) policy() ap.Policy {
-	p := ap.Policy{Name: m.Name.ValueString()}
+	p := ap.Policy{Name: m.Name.ValueString(), Description: m.Description.ValueString()}
 	for _, r := range m.Rules {
 		rule := ap.Rule{Name: r.Name, Effect: ap.Effect(str(r.Effect)), SourceIPs: r.SourceIPs,
 			NotBefore: str(r.NotBefore), NotAfter: str(r.NotAfter)}
@@ -137,6 +137,10 @@ func (m *accessPolicyResourceModel) policy() ap.Policy {
 // setPolicy fills the configuration from a stored document (import).
 func (m *accessPolicyResourceModel) setPolicy(p ap.Policy) {
 	m.Name = types.StringValue(p.Name)
+	m.Description = types.StringNull()
+	if p.Description != "" {
+		m.Description = types.StringValue(p.Description)
+	}
 	m.Rules = nil
 	for _, r := range p.Rules {
 		rm := ruleModel{Name: r.Name, Effect: ptr(string(r.Effect)), SourceIPs: r.SourceIPs, NotBefore: ptr(r.NotBefore), NotAfter: ptr(r.NotAfter)}

@@ -134,10 +134,17 @@ resource "lakehouse_bucket" "test" {
 `, name)
 	all := explicitProvider(p) + fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
-  bucket              = %[1]q
-  versioning          = "Enabled"
-  tags                = { tier = "raw" }
-  lifecycle_rules     = [{ id = "tmp", expiration_days = 3 }]
+  bucket        = %[1]q
+  versioning    = "Enabled"
+  force_destroy = true
+  tags          = { tier = "raw" }
+  lifecycle_rules = [{ id = "tmp", expiration_days = 3 }]
+}
+
+resource "lakehouse_object" "readme" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "README.txt"
+  content = "raw zone"
 }
 `, name)
 	resource.Test(t, resource.TestCase{
@@ -154,7 +161,8 @@ resource "lakehouse_bucket" "test" {
 			{
 				PreConfig:    p.Reset,
 				RefreshState: true,
-				Check:        expect(map[string]int{"HeadBucket": 1, "GetVersioning": 1, "GetTagging": 1, "GetLifecycle": 1}),
+				// The object without managed tags costs one HEAD.
+				Check: expect(map[string]int{"HeadBucket": 1, "GetVersioning": 1, "GetTagging": 1, "GetLifecycle": 1, "HeadObject": 1}),
 			},
 		},
 	})
