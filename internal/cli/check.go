@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,7 @@ type checkFlags struct {
 	encoding, delimiter, format, ragged         string
 	result, junit, html, resultFormat, mostlyOf string
 	treatAsNull, nullValues                     []string
+	columnTypes                                 map[string]string
 	batchRows                                   int
 	includeHidden, printSQL                     bool
 }
@@ -96,6 +98,7 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
 	fl.StringVar(&f.format, "format", "", "input format: csv, tsv or parquet (default: from the file extension)")
 	fl.StringVar(&f.ragged, "ragged", "fail", "ragged CSV records: fail (report them, exit 1) or skip (report them as warnings)")
 	fl.StringSliceVar(&f.nullValues, "null-value", nil, "CSV field text read as null (repeatable; default: the empty field)")
+	fl.StringToStringVar(&f.columnTypes, "column-type", nil, "CSV column type, e.g. age=int (int, long, float, double, boolean, string, date, timestamp, timestamptz); repeatable. Values that do not parse are reported and fail the check")
 	fl.StringSliceVar(&f.treatAsNull, "treat-as-null", nil, "text values every expectation counts as missing, e.g. NA (repeatable)")
 	fl.StringVar(&f.mostlyOf, "mostly-of", "nonmissing", "denominator of \"mostly\": nonmissing (GX) or all rows")
 	fl.StringVar(&f.resultFormat, "result-format", "", "default result_format: BOOLEAN_ONLY, BASIC, SUMMARY (GX default) or COMPLETE")
@@ -210,6 +213,11 @@ func (f checkFlags) validate() error {
 	default:
 		return fmt.Errorf("--result-format must be BOOLEAN_ONLY, BASIC, SUMMARY or COMPLETE, not %q", f.resultFormat)
 	}
+	for col, t := range f.columnTypes {
+		if _, err := tabular.ParseColumnType(t); err != nil {
+			return fmt.Errorf("--column-type %s: %w", col, err)
+		}
+	}
 	ok := false
 	for _, e := range append(tabular.Encodings, "utf8", "iso-8859-1") {
 		ok = ok || e == f.encoding
@@ -311,7 +319,7 @@ func listDataFiles(ctx context.Context, store *runnerio.Store, loc runnerio.Loca
 func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *runnerio.Store, settings *providerdata.Data,
 	suite *expectations.Suite, data string, opts expectations.Options) (report.Table, error) {
 	var structural []string
-	var structuralCount int64
+	var structuralCount, valueErrors int64
 	var src expectations.Source
 	if strings.HasPrefix(data, "iceberg://") {
 		s, err := openIcebergSource(ctx, settings, data, f.batchRows)
@@ -325,16 +333,18 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 		if err != nil {
 			return report.Table{}, err
 		}
-		onStructure := func(se *tabular.StructureError) {
+		note := func(msg string) {
 			structuralCount++
 			if len(structural) < 100 {
-				structural = append(structural, se.Error())
+				structural = append(structural, msg)
 			}
 		}
+		onStructure := func(se *tabular.StructureError) { note(se.Error()) }
+		onValue := func(ve *tabular.ValueError) { valueErrors++; note(ve.Error()) }
 		open := func(i int) (tabular.RecordStream, string, error) {
 			df := files[i]
 			name := df.entry.Location.String()
-			st, err := openDataFile(ctx, store, df, f, onStructure)
+			st, err := openDataFile(ctx, store, df, f, onStructure, onValue)
 			if err != nil {
 				return nil, name, Runtime(fmt.Errorf("%s: %w", name, err))
 			}
@@ -376,7 +386,7 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 	if structuralCount > 0 {
 		res.Meta["structural_errors"] = structural
 		res.Meta["structural_error_count"] = structuralCount
-		if f.ragged == "fail" {
+		if f.ragged == "fail" || valueErrors > 0 {
 			res.Success = false
 		}
 	}
@@ -384,7 +394,8 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 	return report.Table{Name: data, Result: res}, nil
 }
 
-func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f checkFlags, onStructure func(*tabular.StructureError)) (tabular.RecordStream, error) {
+func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f checkFlags, onStructure func(*tabular.StructureError),
+	onValue func(*tabular.ValueError)) (tabular.RecordStream, error) {
 	rc, err := store.Open(ctx, df.entry.Location)
 	if err != nil {
 		return nil, err
@@ -415,8 +426,12 @@ func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f che
 	case "iso-8859-1":
 		enc = tabular.EncodingLatin1
 	}
+	types := map[string]arrow.DataType{}
+	for col, t := range f.columnTypes {
+		types[col], _ = tabular.ParseColumnType(t) // validated with the flags
+	}
 	st, err := tabular.NewCSVStream(rc, tabular.CSVStreamOptions{CSVOptions: tabular.CSVOptions{Comma: comma, Encoding: enc},
-		NullValues: f.nullValues, BatchRows: f.batchRows, OnStructure: onStructure})
+		NullValues: f.nullValues, BatchRows: f.batchRows, OnStructure: onStructure, Types: types, OnValue: onValue})
 	if err != nil {
 		rc.Close()
 		return nil, err

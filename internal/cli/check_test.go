@@ -232,3 +232,44 @@ func TestCheck_PrintSQL(t *testing.T) {
 		t.Errorf("--engine sql without --dsn: exit %d, want 2", code)
 	}
 }
+
+// C24: with --column-type a CSV column has a logical type, so type checks
+// give the Parquet answer; a value that does not parse is reported with its
+// record and line and fails the check.
+func TestCheck_ColumnTypes_C24(t *testing.T) {
+	dir := t.TempDir()
+	data := writeFile(t, dir, "people.csv", []byte("age,week\n1,1\n2,\n3,3\ntest,4\n4,5\n"))
+	suite := writeFile(t, dir, "s.json", []byte(`{"name":"t","expectations":[
+	  {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"week","type_":"int32"}},
+	  {"type":"expect_column_values_to_be_in_type_list","kwargs":{"column":"week","type_list":["INTEGER","BIGINT"]}},
+	  {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"age","type_":"long"}}]}`))
+	code, out, errs := runCLI(t, "check", "-o", "json", "--suite", suite, "--column-type", "week=int", "--column-type", "age=long", data)
+	if code != ExitFailed {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	var res struct {
+		Results []struct {
+			Success bool           `json:"success"`
+			Result  map[string]any `json:"result"`
+		} `json:"results"`
+		Meta map[string]any `json:"meta"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res.Results {
+		if !r.Success {
+			t.Errorf("expectation %d: %v", i, r.Result)
+		}
+	}
+	if res.Results[0].Result["missing_count"] != float64(1) || res.Results[0].Result["observed_value"] != "int" {
+		t.Errorf("week: %v", res.Results[0].Result)
+	}
+	se, _ := res.Meta["structural_errors"].([]any)
+	if len(se) != 1 || se[0] != `record 4 (line 5): column "age": "test" is not a valid int64` {
+		t.Errorf("value errors: %v", res.Meta["structural_errors"])
+	}
+	if code, _, _ := runCLI(t, "check", "--suite", suite, "--column-type", "week=integerish", data); code != ExitUsage {
+		t.Errorf("unknown column type: exit %d, want 2", code)
+	}
+}

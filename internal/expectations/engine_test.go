@@ -245,6 +245,34 @@ func TestTypeExpectations_C24(t *testing.T) {
 
 func Describe(c Config) string { return c.Type }
 
+// C24: the same values from CSV with a declared type and from Parquet give
+// the same type verdicts.
+func TestTypeExpectations_CSVWithSchema_C24(t *testing.T) {
+	src, err := NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
+		st, err := tabular.NewCSVStream(strings.NewReader("week\n1\n\n3\n"), tabular.CSVStreamOptions{Types: map[string]arrow.DataType{"week": arrow.PrimitiveTypes.Int32}})
+		return st, "w.csv", err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), suiteOf(t, `{"name":"c24","expectations":[
+	 {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"week","type_":"int32"}},
+	 {"type":"expect_column_values_to_be_in_type_list","kwargs":{"column":"week","type_list":["INTEGER","BIGINT"]}},
+	 {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"week","type_":"bigint"}},
+	 {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"week","type_":"string"}}]}`), src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false, false} {
+		if res.Results[i].Success != want {
+			t.Errorf("expectation %d: success=%v want %v: %v", i, res.Results[i].Success, want, res.Results[i].Result)
+		}
+	}
+	if res.Results[0].Result["observed_value"] != "int" || res.Results[0].Result["missing_count"] != int64(1) {
+		t.Errorf("week from typed CSV: %v", res.Results[0].Result)
+	}
+}
+
 // Suites in GX 0.18 spelling are read and normalised to 1.x.
 func TestParseSuite_018(t *testing.T) {
 	s := suiteOf(t, `{"expectation_suite_name":"old","ge_cloud_id":"abc","data_asset_type":"Dataset",

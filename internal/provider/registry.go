@@ -9,6 +9,7 @@ import (
 	storageds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/storage"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/storage"
 
+	accesspolicyds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/accesspolicy"
 	dremiods "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/dremio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/accesspolicy"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/dremio"
@@ -74,6 +75,7 @@ func dataSourceList() []func() datasource.DataSource {
 		dremiods.NewCatalogItemDataSource,
 		dremiods.NewSourceDataSource,
 		// access policies
+		accesspolicyds.NewAccessDecisionDataSource,
 		// datasets
 		datasetsds.NewDatasetsDataSource,
 	}

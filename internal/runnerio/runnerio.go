@@ -182,12 +182,14 @@ func listLocal(root string) ([]Entry, error) {
 }
 
 // AtomicFile is an output being written. Commit makes it appear under its
-// final name; Abort (or a crash) leaves nothing behind but a hidden temp file
-// that Abort removes.
+// final name; Abort or a crash leaves nothing behind. On Linux the file has
+// no name until Commit (O_TMPFILE), so even SIGKILL leaves nothing; where
+// that is not supported it is a hidden temp file that Abort removes.
 type AtomicFile struct {
 	*os.File
 	final string
 	done  bool
+	anon  bool
 }
 
 // Create starts writing path atomically. The temp file sits in the same
@@ -197,12 +199,28 @@ func Create(path string) (*AtomicFile, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	if f, err := createAnonymous(dir); err == nil {
+		return &AtomicFile{File: f, final: path, anon: true}, nil
+	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".partial-*")
 	if err != nil {
 		return nil, err
 	}
 
 	return &AtomicFile{File: f, final: path}, nil
+}
+
+// linkTemp names the finished unnamed file with a fresh hidden name next to
+// the final one (a link cannot replace a file; the rename then does).
+func (a *AtomicFile) linkTemp() (string, error) {
+	dir, base := filepath.Dir(a.final), filepath.Base(a.final)
+	for i := 0; ; i++ {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.partial-%d-%d", base, os.Getpid(), i))
+		err := linkAnonymous(a.File, name)
+		if err == nil || !errors.Is(err, fs.ErrExist) || i >= 100 {
+			return name, err
+		}
+	}
 }
 
 // Commit flushes, closes and renames the file into place.
@@ -216,18 +234,28 @@ func (a *AtomicFile) Commit() error {
 
 		return err
 	}
+	tmp := a.Name()
+	if a.anon {
+		name, err := a.linkTemp()
+		if err != nil {
+			_ = a.Close()
+
+			return fmt.Errorf("naming the finished output: %w", err)
+		}
+		a.anon, tmp = false, name
+	}
 	if err := a.Close(); err != nil {
-		_ = os.Remove(a.Name())
+		_ = os.Remove(tmp)
 
 		return err
 	}
-	if err := os.Chmod(a.Name(), 0o644); err != nil {
-		_ = os.Remove(a.Name())
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		_ = os.Remove(tmp)
 
 		return err
 	}
 
-	return os.Rename(a.Name(), a.final)
+	return os.Rename(tmp, a.final)
 }
 
 // Abort discards the partial output. It is safe to call after Commit.
@@ -241,7 +269,9 @@ func (a *AtomicFile) Abort() {
 
 func (a *AtomicFile) cleanup() {
 	_ = a.Close()
-	_ = os.Remove(a.Name())
+	if !a.anon {
+		_ = os.Remove(a.Name())
+	}
 }
 
 // WriteFile writes data to path atomically.

@@ -506,7 +506,7 @@ func (v *validator) fileError(f *file, err error) {
 	switch {
 	case errors.As(err, &enc):
 		v.out.add(Issue{Code: "INVALID_ENCODING", Location: f.Rel, Line: enc.Line, Message: enc.Error()}, "")
-	case err.Error() == "empty input: no header row":
+	case errors.Is(err, tabular.ErrNoHeader):
 		v.out.add(Issue{Code: "CSV_EMPTY_FILE", Location: f.Rel, Message: "the file is empty; a header row is required"}, "")
 	default:
 		v.out.add(Issue{Code: "CSV_PARSE_ERROR", Location: f.Rel, Message: err.Error()}, "")

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -42,6 +45,50 @@ type CSVStreamOptions struct {
 	// OnStructure is called for every ragged record; the record is left
 	// out of the batches. When nil, a ragged record is an error.
 	OnStructure func(*StructureError)
+	// Types gives columns a logical type (see ParseColumnType); the rest
+	// stay text. A value that does not parse is stored as null and reported
+	// through OnValue (an error when OnValue is nil).
+	Types   map[string]arrow.DataType
+	OnValue func(*ValueError)
+}
+
+// ValueError is a field that does not parse as its column's declared type.
+type ValueError struct {
+	Record, Line int
+	Column       string
+	Value        string
+	Type         arrow.DataType
+}
+
+func (e *ValueError) Error() string {
+	return fmt.Sprintf("record %d (line %d): column %q: %q is not a valid %s", e.Record, e.Line, e.Column, e.Value, e.Type)
+}
+
+// ParseColumnType reads a type name for a CSV column: int (32-bit), long,
+// float, double, boolean, string, date, timestamp (naive) or timestamptz.
+func ParseColumnType(name string) (arrow.DataType, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "int", "int32", "integer":
+		return arrow.PrimitiveTypes.Int32, nil
+	case "long", "int64", "bigint":
+		return arrow.PrimitiveTypes.Int64, nil
+	case "float", "float32":
+		return arrow.PrimitiveTypes.Float32, nil
+	case "double", "float64":
+		return arrow.PrimitiveTypes.Float64, nil
+	case "boolean", "bool":
+		return arrow.FixedWidthTypes.Boolean, nil
+	case "string", "text", "utf8":
+		return arrow.BinaryTypes.String, nil
+	case "date":
+		return arrow.FixedWidthTypes.Date32, nil
+	case "timestamp":
+		return &arrow.TimestampType{Unit: arrow.Microsecond}, nil
+	case "timestamptz":
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
+	}
+
+	return nil, fmt.Errorf("unknown column type %q; use int, long, float, double, boolean, string, date, timestamp or timestamptz", name)
 }
 
 // CSVStream reads CSV/TSV text into Arrow string columns (Utf8): without a
@@ -70,7 +117,16 @@ func NewCSVStream(r io.Reader, opts CSVStreamOptions) (*CSVStream, error) {
 			return nil, fmt.Errorf("header names column %q twice", h)
 		}
 		seen[h] = true
-		fields[i] = arrow.Field{Name: h, Type: arrow.BinaryTypes.String, Nullable: true}
+		t := arrow.DataType(arrow.BinaryTypes.String)
+		if dt, ok := opts.Types[h]; ok {
+			t = dt
+		}
+		fields[i] = arrow.Field{Name: h, Type: t, Nullable: true}
+	}
+	for name := range opts.Types {
+		if !seen[name] {
+			return nil, fmt.Errorf("a type is given for column %q, which the header does not have", name)
+		}
 	}
 	s := &CSVStream{r: cr, schema: arrow.NewSchema(fields, nil), opts: opts, null: map[string]bool{}, mem: memory.DefaultAllocator}
 	if opts.NullValues == nil {
@@ -91,7 +147,10 @@ func NewCSVStream(r io.Reader, opts CSVStreamOptions) (*CSVStream, error) {
 
 func (s *CSVStream) Schema() *arrow.Schema { return s.schema }
 func (s *CSVStream) Lines() []int          { return s.lines }
-func (s *CSVStream) Text() bool            { return true }
+
+// Text reports true: columns without a declared type are text (typed
+// columns carry their own Arrow type, which the engine sees).
+func (s *CSVStream) Text() bool { return true }
 
 func (s *CSVStream) Close() error {
 	if s.closer != nil {
@@ -106,9 +165,9 @@ func (s *CSVStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	n := len(s.schema.Fields())
-	bld := make([]*array.StringBuilder, n)
-	for i := range bld {
-		bld[i] = array.NewStringBuilder(s.mem)
+	bld := make([]array.Builder, n)
+	for i, f := range s.schema.Fields() {
+		bld[i] = array.NewBuilder(s.mem, f.Type)
 		defer bld[i].Release()
 	}
 	s.lines = s.lines[:0]
@@ -132,8 +191,15 @@ func (s *CSVStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		for i, f := range rec.Fields {
 			if s.null[f] {
 				bld[i].AppendNull()
-			} else {
-				bld[i].Append(f)
+				continue
+			}
+			if err := appendText(bld[i], f); err != nil {
+				ve := &ValueError{Record: rec.Number, Line: rec.Line, Column: s.schema.Field(i).Name, Value: f, Type: s.schema.Field(i).Type}
+				if s.opts.OnValue == nil {
+					return nil, ve
+				}
+				s.opts.OnValue(ve)
+				bld[i].AppendNull()
 			}
 		}
 		s.lines = append(s.lines, rec.Line)
@@ -205,4 +271,80 @@ func (s *ParquetStream) Close() error {
 	s.rr.Release()
 
 	return s.pf.Close()
+}
+
+// appendText parses one field into a builder of the column's type.
+func appendText(b array.Builder, f string) error {
+	switch bb := b.(type) {
+	case *array.StringBuilder:
+		bb.Append(f)
+		return nil
+	case *array.Int32Builder:
+		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 32)
+		if err != nil {
+			return err
+		}
+		bb.Append(int32(n))
+	case *array.Int64Builder:
+		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return err
+		}
+		bb.Append(n)
+	case *array.Float32Builder:
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 32)
+		if err != nil {
+			return err
+		}
+		bb.Append(float32(x))
+	case *array.Float64Builder:
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return err
+		}
+		bb.Append(x)
+	case *array.BooleanBuilder:
+		x, err := strconv.ParseBool(strings.TrimSpace(f))
+		if err != nil {
+			return err
+		}
+		bb.Append(x)
+	case *array.Date32Builder:
+		t, err := time.Parse("2006-01-02", strings.TrimSpace(f))
+		if err != nil {
+			return err
+		}
+		bb.Append(arrow.Date32FromTime(t))
+	case *array.TimestampBuilder:
+		tz := bb.Type().(*arrow.TimestampType).TimeZone != ""
+		t, err := parseTimestamp(strings.TrimSpace(f), tz)
+		if err != nil {
+			return err
+		}
+		bb.Append(arrow.Timestamp(t.UnixMicro()))
+	default:
+		return fmt.Errorf("unsupported column type %s", b.Type())
+	}
+
+	return nil
+}
+
+// parseTimestamp reads ISO 8601; a timestamptz value must carry its offset
+// and a naive timestamp must not, so the two types stay distinct.
+func parseTimestamp(s string, tz bool) (time.Time, error) {
+	if tz {
+		for _, l := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00"} {
+			if t, err := time.Parse(l, s); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, errors.New("not an ISO 8601 timestamp with a UTC offset")
+	}
+	for _, l := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+
+	return time.Time{}, errors.New("not an ISO 8601 timestamp without offset")
 }

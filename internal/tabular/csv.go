@@ -37,6 +37,9 @@ const (
 // Encodings lists the accepted --encoding values.
 var Encodings = []string{EncodingAuto, EncodingUTF8, EncodingLatin1, EncodingUTF16LE, EncodingUTF16BE}
 
+// ErrNoHeader is returned for an input without even a header row.
+var ErrNoHeader = errors.New("empty input: no header row")
+
 // CSVOptions control parsing.
 type CSVOptions struct {
 	Comma    rune   // ',' when zero
@@ -110,7 +113,7 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 	cr := &CSVReader{csv: c, lines: li, strict: strict}
 	header, err := c.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("empty input: no header row")
+		return nil, ErrNoHeader
 	}
 	if err != nil {
 		return nil, parseError(err)

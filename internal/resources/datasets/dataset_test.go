@@ -166,7 +166,7 @@ func TestAccDatasetsDataset_basic(t *testing.T) {
 			},
 			{
 				// Drop the table: its property goes, the other properties stay.
-				Config: testAccDatasetConfig(bucket, id, "OULAD, 2013-2014", "[]", prefixes, ""),
+				Config: testAccDatasetConfig(bucket, id, "OULAD, 2013-2014", "null", prefixes, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -201,7 +201,7 @@ func TestAccDatasetsDataset_basic(t *testing.T) {
 func TestAccDatasetsDataset_disappears(t *testing.T) {
 	bucket := testBucket(t)
 	id := "gone-" + strings.TrimPrefix(bucket, "tf-acc-")
-	cfg := testAccDatasetConfig(bucket, id, "Gone", "[]", "[]", "")
+	cfg := testAccDatasetConfig(bucket, id, "Gone", "null", "null", "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
 		Steps: []resource.TestStep{
@@ -322,7 +322,7 @@ func TestAccDatasetsDataset_drift(t *testing.T) {
 
 // Plan-time validation names the attribute; nothing is contacted.
 func TestAccDatasetsDataset_validation(t *testing.T) {
-	base := testAccDatasetConfig("tf-acc-validation", "v1", "Valid", "[]", "[]", "")
+	base := testAccDatasetConfig("tf-acc-validation", "v1", "Valid", "null", "null", "")
 	cases := []struct {
 		name, from, to string
 		want           *regexp.Regexp
@@ -335,8 +335,8 @@ func TestAccDatasetsDataset_validation(t *testing.T) {
 		{"blank title", `title       = "Valid"`, `title       = " "`, regexp.MustCompile(`(?s)title.*must not be blank`)},
 		{"year", `2025`, `25`, regexp.MustCompile(`(?s)publication_year.*between 1000 and 9999`)},
 		{"resource type", `license `, `resource_type_general = "Spreadsheet"` + "\n  license ", regexp.MustCompile(`(?s)resource_type_general.*Dataset`)},
-		{"table identifier", `related_tables     = []`, `related_tables     = ["student_info"]`, regexp.MustCompile(`(?s)related_tables.*names no namespace`)},
-		{"prefix", `related_prefixes   = []`, `related_prefixes   = ["raw/oulad"]`, regexp.MustCompile(`(?s)related_prefixes.*s3://`)},
+		{"table identifier", `related_tables     = null`, `related_tables     = ["student_info"]`, regexp.MustCompile(`(?s)related_tables.*names no namespace`)},
+		{"prefix", `related_prefixes   = null`, `related_prefixes   = ["raw/oulad"]`, regexp.MustCompile(`(?s)related_prefixes.*s3://`)},
 		{"landing url for findable", `landing_url        = "https://data.example.edu/datasets/v1"`, `doi = { state = "findable" }`, regexp.MustCompile(`(?s)Missing landing URL.*Set landing_url`)},
 		{"doi state", `landing_url `, `doi = { state = "published" }` + "\n  landing_url ", regexp.MustCompile(`(?s)doi.state.*value must be one of`)},
 	}

@@ -50,7 +50,7 @@ func doiLine(state string) string { return fmt.Sprintf("doi = { state = %q }", s
 func TestAccDatasetsDataset_doiLifecycle(t *testing.T) {
 	bucket := testBucket(t)
 	id := "doi-" + strings.TrimPrefix(bucket, "tf-acc-")
-	cfg := func(doi string) string { return testAccDatasetConfig(bucket, id, "DOI lifecycle", "[]", "[]", doi) }
+	cfg := func(doi string) string { return testAccDatasetConfig(bucket, id, "DOI lifecycle", "null", "null", doi) }
 	var doi string
 	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.Test(t, resource.TestCase{
@@ -97,7 +97,7 @@ func TestAccDatasetsDataset_doiDraftImportAndDelete(t *testing.T) {
 	bucket := testBucket(t)
 	id := "draft-" + strings.TrimPrefix(bucket, "tf-acc-")
 	suffix := "lh." + strings.TrimPrefix(bucket, "tf-acc-")
-	cfg := testAccDatasetConfig(bucket, id, "Draft", "[]", "[]", fmt.Sprintf("doi = { suffix = %q }", suffix))
+	cfg := testAccDatasetConfig(bucket, id, "Draft", "null", "null", fmt.Sprintf("doi = { suffix = %q }", suffix))
 	doi := "10.5072/" + suffix
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -123,7 +123,7 @@ func TestAccDatasetsDataset_doiDraftImportAndDelete(t *testing.T) {
 func TestAccDatasetsDataset_doiDrift(t *testing.T) {
 	bucket := testBucket(t)
 	id := "doidrift-" + strings.TrimPrefix(bucket, "tf-acc-")
-	cfg := testAccDatasetConfig(bucket, id, "DOI drift", "[]", "[]", doiLine("findable"))
+	cfg := testAccDatasetConfig(bucket, id, "DOI drift", "null", "null", doiLine("findable"))
 	var doi, again string
 	update := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}}
 	resource.Test(t, resource.TestCase{
@@ -194,7 +194,7 @@ func sameDOI(a, b string) error {
 func TestAccDatasetsDataset_doiDraftDisappears(t *testing.T) {
 	bucket := testBucket(t)
 	id := "draftgone-" + strings.TrimPrefix(bucket, "tf-acc-")
-	cfg := testAccDatasetConfig(bucket, id, "Draft gone", "[]", "[]", doiLine("draft"))
+	cfg := testAccDatasetConfig(bucket, id, "Draft gone", "null", "null", doiLine("draft"))
 	var doi, again string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,

@@ -261,7 +261,7 @@ func TestAccIcebergTable_examples(t *testing.T) {
 func TestAccIcebergTable_purge(t *testing.T) {
 	srv := startREST(t)
 	cfg := restProvider(srv) + strings.Replace(restTableV1, `name      = "orders"`, `name      = "orders"
-  purge     = false`, 1)
+  purge     = true`, 1)
 	var location string
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,

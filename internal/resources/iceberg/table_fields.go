@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -25,6 +26,11 @@ const typeDescription = "The column type: `boolean`, `int`, `long`, `float`, `do
 	"`decimal(10, 2)`, `fixed(16)`) are accepted and never diff. `timestamp` and `timestamptz` are different " +
 	"types and one cannot be changed into the other."
 
+var (
+	nonEmpty       = []validator.String{stringvalidator.LengthAtLeast(1)}
+	typeValidators = []validator.String{typeValidator{}}
+)
+
 // fieldAttributes returns the nested attributes of a schema field at the
 // given nesting level.
 func fieldAttributes(level int) map[string]schema.Attribute {
@@ -41,15 +47,16 @@ func fieldAttributes(level int) map[string]schema.Attribute {
 		"required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: "Whether the column may not hold nulls. Defaults to `false`. A required column may " +
 				"become optional at any time; the reverse is refused on a table that holds data."},
-		"doc": schema.StringAttribute{Optional: true, MarkdownDescription: "The column documentation."},
-		"element_type": schema.StringAttribute{Optional: true, CustomType: TypeNameType{},
+		"doc": schema.StringAttribute{Optional: true, MarkdownDescription: "The column documentation.", Validators: nonEmpty},
+		"element_type": schema.StringAttribute{Optional: true, CustomType: TypeNameType{}, Validators: typeValidators,
 			MarkdownDescription: "For `list`: the element type, a primitive or `struct` (then described by `fields`)."},
 		"element_required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: "For `list`: whether elements may not be null. Defaults to `false`."},
 		"element_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "For `list`: the element's field id."},
-		"key_type":   schema.StringAttribute{Optional: true, CustomType: TypeNameType{}, MarkdownDescription: "For `map`: the primitive key type."},
-		"key_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "For `map`: the key's field id."},
-		"value_type": schema.StringAttribute{Optional: true, CustomType: TypeNameType{},
+		"key_type": schema.StringAttribute{Optional: true, CustomType: TypeNameType{}, Validators: typeValidators,
+			MarkdownDescription: "For `map`: the primitive key type."},
+		"key_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "For `map`: the key's field id."},
+		"value_type": schema.StringAttribute{Optional: true, CustomType: TypeNameType{}, Validators: typeValidators,
 			MarkdownDescription: "For `map`: the value type, a primitive or `struct` (then described by `fields`)."},
 		"value_required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: "For `map`: whether values may not be null. Defaults to `false`."},
