@@ -3,6 +3,7 @@ package accesspolicy
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -63,7 +64,7 @@ func Evaluate(policies []Policy, req Request) Decision {
 	for _, p := range policies {
 		for _, r := range p.Rules {
 			for _, res := range r.Resources {
-				if !res.Covers(req.Target) {
+				if !res.expand(req.Subject).Covers(req.Target) {
 					continue
 				}
 				// Consent belongs to the resource: it binds every action
@@ -205,6 +206,40 @@ func hasPathPrefix(p, prefix []string, fold bool) bool {
 	}
 
 	return true
+}
+
+// policyVariable matches the request-time variables a prefix may hold,
+// which S3 and MinIO substitute on each request: ${aws:username} and
+// ${jwt:<claim>}.
+var policyVariable = regexp.MustCompile(`\$\{(aws:username|jwt:[A-Za-z0-9_]+)\}`)
+
+// expand substitutes policy variables in the prefix with the subject's
+// values. A variable the subject has no value for leaves a prefix no key
+// can have, as the servers do (the condition fails).
+func (r Resource) expand(sub Subject) Resource {
+	if !strings.Contains(r.Prefix, "${") {
+		return r
+	}
+	unresolved := false
+	r.Prefix = policyVariable.ReplaceAllStringFunc(r.Prefix, func(v string) string {
+		name := policyVariable.FindStringSubmatch(v)[1]
+		var val string
+		if name == "aws:username" {
+			val = sub.Name
+		} else if vals := sub.Attributes[strings.TrimPrefix(name, "jwt:")]; len(vals) > 0 {
+			val = vals[0]
+		}
+		if val == "" {
+			unresolved = true
+		}
+
+		return val
+	})
+	if unresolved {
+		r.Prefix = "\x00unresolved/"
+	}
+
+	return r
 }
 
 // missingConsent returns the first required scope the subject lacks.

@@ -119,6 +119,43 @@ func TestEvaluateDenyAcrossPolicies(t *testing.T) {
 	}
 }
 
+// ${aws:username} and ${jwt:<claim>} in a prefix are the subject's own
+// values, as MinIO and S3 substitute them per request.
+func TestEvaluatePolicyVariables(t *testing.T) {
+	p := accesspolicy.Policy{Name: "homes", Rules: []accesspolicy.Rule{{Name: "own-home", Effect: accesspolicy.Allow,
+		Actions: []accesspolicy.Action{accesspolicy.Write},
+		Resources: []accesspolicy.Resource{
+			{Bucket: "home", Prefix: "users/${aws:username}/"},
+			{Bucket: "home", Prefix: "inst/${jwt:institution}/"},
+		}}}}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, key string
+		allowed   bool
+	}{
+		{"alice", "users/alice/x", true},
+		{"alice", "users/bob/x", false},
+		{"", "users//x", false},
+		{"alice", "inst/ou/x", true},
+		{"alice", "inst/mit/x", false},
+	}
+	for _, c := range cases {
+		d := accesspolicy.Evaluate([]accesspolicy.Policy{p}, accesspolicy.Request{
+			Subject: accesspolicy.Subject{Name: c.name, Attributes: map[string][]string{"institution": {"ou"}}},
+			Action:  accesspolicy.Write, Target: accesspolicy.Target{Bucket: "home", Key: c.key},
+		})
+		if d.Allowed != c.allowed {
+			t.Errorf("%s writes %s: %+v", c.name, c.key, d)
+		}
+	}
+	p.Rules[0].Resources[0].Prefix = "users/${aws:userid}/"
+	if err := p.Validate(); err == nil {
+		t.Fatal("an unsupported variable must be refused")
+	}
+}
+
 func TestSelectorClaimsAndUsers(t *testing.T) {
 	s := accesspolicy.Selector{Users: []string{"alice"}, Claims: map[string][]string{"eduPersonAffiliation": {"faculty", "staff"}},
 		ConsentScopes: []string{"a", "b"}}

@@ -70,6 +70,9 @@ type Policy struct {
 	Description string      `json:"description,omitempty"`
 	Rules       []Rule      `json:"rules"`
 	Principals  []Principal `json:"principals,omitempty"`
+	// IdentityProvider, when set, also compiles the policy for OpenID
+	// users (CompileIdentityProvider).
+	IdentityProvider *IdPOptions `json:"identity_provider,omitempty"`
 }
 
 // Rule allows or denies actions on resources to the subjects it selects,
@@ -274,6 +277,9 @@ func (r Resource) validate() error {
 	}
 	if strings.ContainsAny(r.Prefix, "*?") {
 		return pe([]any{"prefix"}, "prefix %q must be a literal key prefix without wildcards", r.Prefix)
+	}
+	if strings.Contains(policyVariable.ReplaceAllString(r.Prefix, ""), "${") {
+		return pe([]any{"prefix"}, "prefix %q holds a policy variable other than ${aws:username} or ${jwt:<claim>}", r.Prefix)
 	}
 	if r.Table != "" {
 		for _, part := range strings.Split(r.Table, ".") {

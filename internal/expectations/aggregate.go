@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"time"
 )
 
 // colAgg streams one column's aggregate state. Values (for median, quantiles)
@@ -456,5 +455,3 @@ func (e *mostCommon) finish(*tableInfo) (bool, map[string]any, error) {
 
 	return ok, map[string]any{"observed_value": obs}, nil
 }
-
-var _ = time.Time{}

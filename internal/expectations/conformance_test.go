@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
 // notApplicable lists conformance cases this engine is not expected to
@@ -451,8 +450,6 @@ func pandasColumn(raw []any, dtype string) Column {
 
 	return c
 }
-
-var _ = time.Time{}
 
 // pythonJSON rewrites the bare Infinity, -Infinity and NaN tokens Python's
 // json module writes into marker strings that special turns into floats.

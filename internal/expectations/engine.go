@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -384,17 +383,6 @@ func (e *built) result(info *tableInfo) ExpectationResult {
 
 // mapLike marks row-wise expectations (they report mostly_denominator).
 type mapLike interface{ isMap() }
-
-// tableRows is used by evaluators that only need the row count.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-
-	return out
-}
 
 func contains(l []string, s string) bool {
 	for _, x := range l {

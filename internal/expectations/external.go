@@ -2,7 +2,6 @@ package expectations
 
 import (
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -113,5 +112,3 @@ func Assemble(s *Suite, results []ExpectationResult, rows int64, engine string) 
 
 	return res
 }
-
-var _ = fmt.Sprintf

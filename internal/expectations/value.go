@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
 // Column is one column of a batch. Values come back as Go values of a small
@@ -153,8 +152,6 @@ func (c *arrowColumn) Value(i int) any {
 
 	return a2s(c.arr, i)
 }
-
-var _ = decimal128.Num{}
 
 func a2s(arr arrow.Array, i int) string { return arr.ValueStr(i) }
 

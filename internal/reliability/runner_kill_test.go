@@ -132,9 +132,11 @@ func TestReliability_runnerKilledMidway(t *testing.T) {
 	}
 	bin := runnerBinary(t)
 	dir := t.TempDir()
-	in := filepath.Join(dir, "students.csv")
-	writeKillCSV(t, in, 400_000)
-	inHash := fileHash(t, in)
+	// deid scrubs free text (~10k rows/s here), check streams much faster:
+	// each input is sized for a run of a few seconds.
+	small, large := filepath.Join(dir, "small.csv"), filepath.Join(dir, "large.csv")
+	writeKillCSV(t, small, 40_000)
+	writeKillCSV(t, large, 400_000)
 	policy := filepath.Join(dir, "policy.json")
 	suite := filepath.Join(dir, "suite.json")
 	for p, s := range map[string]string{policy: killPolicy, suite: killSuite} {
@@ -145,21 +147,23 @@ func TestReliability_runnerKilledMidway(t *testing.T) {
 	env := append(os.Environ(), "LAKEHOUSE_DEID_KEY=reliability-test-key-0123456789abcdef")
 
 	cases := []struct {
-		name string
-		args func(out string) []string
+		name, in string
+		args func(in, out string) []string
 	}{
-		{"deid", func(out string) []string { return []string{"deid", "--policy", policy, in, "--out", out} }},
-		{"check_html", func(out string) []string { return []string{"check", "--suite", suite, "--html", out, in} }},
+		{"deid", small, func(in, out string) []string { return []string{"deid", "--policy", policy, in, "--out", out} }},
+		{"check_html", large, func(in, out string) []string { return []string{"check", "--suite", suite, "--html", out, in} }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			in := c.in
+			inHash := fileHash(t, in)
 			refDir, outDir := t.TempDir(), t.TempDir()
 			ref := filepath.Join(refDir, "out")
-			full := runToEnd(t, bin, env, c.args(ref)...)
+			full := runToEnd(t, bin, env, c.args(in, ref)...)
 			t.Logf("uninterrupted run: %s", full.Round(time.Millisecond))
 
 			out := filepath.Join(outDir, "out")
-			killMidway(t, bin, env, full, c.args(out)...)
+			killMidway(t, bin, env, full, c.args(in, out)...)
 			if names := dirNames(t, outDir); len(names) != 0 {
 				t.Fatalf("the killed run left files in the output folder: %v", names)
 			}
@@ -167,7 +171,7 @@ func TestReliability_runnerKilledMidway(t *testing.T) {
 				t.Fatal("the input changed")
 			}
 
-			runToEnd(t, bin, env, c.args(out)...)
+			runToEnd(t, bin, env, c.args(in, out)...)
 			if c.name == "deid" {
 				if fileHash(t, out) != fileHash(t, ref) {
 					t.Fatal("the re-run's output differs from an uninterrupted run's")

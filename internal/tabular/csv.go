@@ -88,11 +88,23 @@ func (e *EncodingError) Error() string {
 
 // CSVReader streams records from a CSV or TSV input.
 type CSVReader struct {
-	csv    *csv.Reader
-	lines  *lineIndex
-	header []string
-	n      int
-	strict bool // validate UTF-8 (input not transcoded)
+	csv      *csv.Reader
+	lines    *lineIndex
+	header   []string
+	n        int
+	strict   bool // validate UTF-8 (input not transcoded)
+	nextLine int  // line the next record should start on
+	pending  int  // blank lines still to return as empty one-column records
+	pendAt   int  // line of the first pending blank line
+	held     *heldRecord
+	blank    int
+}
+
+// heldRecord is a record read ahead while blank lines before it are
+// returned first.
+type heldRecord struct {
+	rec Record
+	err error
 }
 
 // NewCSVReader reads the header and returns a reader positioned at the
@@ -122,8 +134,22 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 		return nil, err
 	}
 	cr.header = header
+	cr.nextLine = cr.endLine(header) + 1
 
 	return cr, nil
+}
+
+// BlankLines counts the empty lines skipped between records of a file with
+// several columns. In a one-column file an empty line is an empty value and
+// is returned as a record.
+func (r *CSVReader) BlankLines() int { return r.blank }
+
+// endLine is the physical line on which the record just read ends.
+func (r *CSVReader) endLine(fields []string) int {
+	last := len(fields) - 1
+	line, _ := r.csv.FieldPos(last)
+
+	return line + strings.Count(fields[last], "\n")
 }
 
 // Header returns the column names, BOM removed.
@@ -131,7 +157,53 @@ func (r *CSVReader) Header() []string { return r.header }
 
 // Read returns the next record. A ragged record comes back with a
 // *StructureError; io.EOF ends the input.
+//
+// Go's CSV parser skips empty lines. In a one-column file an empty line is
+// an empty value, so the gap in line numbers is turned back into records.
 func (r *CSVReader) Read() (Record, error) {
+	if r.pending > 0 {
+		r.pending--
+		r.n++
+		rec := Record{Fields: []string{""}, Number: r.n, Line: r.pendAt}
+		r.pendAt++
+
+		return rec, nil
+	}
+	if r.held != nil {
+		h := r.held
+		r.held = nil
+		r.n++
+		h.rec.Number = r.n
+		if se, ok := h.err.(*StructureError); ok { //nolint:errorlint // our own concrete type, never wrapped here
+			se.Record = r.n
+		}
+
+		return h.rec, h.err
+	}
+	rec, err := r.next()
+	if err != nil {
+		return rec, err
+	}
+	if gap := rec.Line - r.nextLine; gap > 0 {
+		if len(r.header) == 1 {
+			r.pending, r.pendAt = gap, r.nextLine
+			r.held = &heldRecord{rec: rec}
+			r.held.err = r.finish(&r.held.rec)
+			r.nextLine = r.endLine(rec.Fields) + 1
+
+			return r.Read()
+		}
+		r.blank += gap
+	}
+	r.nextLine = r.endLine(rec.Fields) + 1
+	r.n++
+	rec.Number = r.n
+
+	return rec, r.finish(&rec)
+}
+
+// next reads one physical record from the parser.
+func (r *CSVReader) next() (Record, error) {
 	fields, err := r.csv.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -140,23 +212,28 @@ func (r *CSVReader) Read() (Record, error) {
 
 		return Record{}, parseError(err)
 	}
-	r.n++
 	line, _ := r.csv.FieldPos(0)
-	rec := Record{Fields: fields, Number: r.n, Line: line}
 	r.lines.forget(line)
-	if err := r.checkUTF8(fields); err != nil {
-		return rec, err
+
+	return Record{Fields: fields, Line: line}, nil
+}
+
+// finish checks a record's encoding and shape; the record's Number must be
+// set by the caller before the error is read.
+func (r *CSVReader) finish(rec *Record) error {
+	if err := r.checkUTF8(rec.Fields); err != nil {
+		return err
 	}
-	if len(fields) != len(r.header) {
-		se := &StructureError{Record: r.n, Line: line, Got: len(fields), Want: len(r.header)}
-		if len(fields) > len(r.header) {
-			se.Extra = fields[len(r.header):]
+	if len(rec.Fields) != len(r.header) {
+		se := &StructureError{Record: rec.Number, Line: rec.Line, Got: len(rec.Fields), Want: len(r.header)}
+		if len(rec.Fields) > len(r.header) {
+			se.Extra = rec.Fields[len(r.header):]
 		}
 
-		return rec, se
+		return se
 	}
 
-	return rec, nil
+	return nil
 }
 
 func (r *CSVReader) checkUTF8(fields []string) error {

@@ -3,6 +3,7 @@ package tabular
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -116,5 +117,45 @@ func TestCSV_Empty(t *testing.T) {
 	}
 	if _, err := NewCSVReader(strings.NewReader("a\n"), CSVOptions{Encoding: "ebcdic"}); err == nil {
 		t.Fatal("unknown encoding accepted")
+	}
+}
+
+// An empty line in a one-column file is an empty value, not nothing: Go's
+// parser skips it, the reader gives it back with its line number.
+func TestCSV_OneColumnEmptyValues(t *testing.T) {
+	_, recs, errs := readAll(t, []byte("code\nA\n\n\nB\n\"multi\nline\"\n\nC\n"), CSVOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, fmt.Sprintf("%d@%d=%q", r.Number, r.Line, r.Fields[0]))
+	}
+	want := `1@2="A" 2@3="" 3@4="" 4@5="B" 5@6="multi\nline" 6@8="" 7@9="C"`
+	if strings.Join(got, " ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// In a file of several columns empty lines are skipped but counted, and
+// record numbers stay consecutive.
+func TestCSV_BlankLinesCounted(t *testing.T) {
+	r, err := NewCSVReader(strings.NewReader("a,b\n1,2\n\n3,4\n\n"), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nums []int
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		nums = append(nums, rec.Number, rec.Line)
+	}
+	if fmt.Sprint(nums) != "[1 2 2 4]" || r.BlankLines() != 1 {
+		t.Fatalf("records %v, blank lines %d", nums, r.BlankLines())
 	}
 }

@@ -152,7 +152,10 @@ func (v checkValidator) ValidateString(_ context.Context, req validator.StringRe
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
 		// The path is repeated in the text because Terraform cannot point at
 		// an element inside a list of objects in its source snippet.
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary,
-			fmt.Sprintf("%s: %q %s.", req.Path, req.ConfigValue.ValueString(), msg))
+		detail := fmt.Sprintf("%s: %q %s.", req.Path, req.ConfigValue.ValueString(), msg)
+		if strings.HasPrefix(msg, `"`) { // the message quotes the value itself
+			detail = fmt.Sprintf("%s: %s.", req.Path, msg)
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail)
 	}
 }

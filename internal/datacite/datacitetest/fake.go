@@ -23,13 +23,13 @@ import (
 // Server is the fake. It is safe for concurrent use.
 type Server struct {
 	*httptest.Server
-	RepositoryID string
-	Password     string
-	Prefix       string
-
-	mu       sync.Mutex
-	dois     map[string]*record
-	requests map[string]int // "METHOD" -> count
+	RepositoryID   string
+	Password       string
+	Prefix         string
+	mu             sync.Mutex
+	allowedDomains []string
+	dois           map[string]*record
+	requests       map[string]int // "METHOD" -> count
 }
 
 type record struct {
@@ -56,6 +56,15 @@ func (s *Server) Env() map[string]string {
 		"LAKEHOUSE_DATACITE_PASSWORD":      s.Password,
 		"LAKEHOUSE_DATACITE_PREFIX":        s.Prefix,
 	}
+}
+
+// SetAllowedDomains limits the landing-page hosts the repository accepts, as
+// its domain settings in Fabrica do; DataCite refuses other URLs for
+// registered and findable DOIs with 422. No domains allows every host.
+func (s *Server) SetAllowedDomains(domains ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowedDomains = domains
 }
 
 // Requests returns how many requests with method the fake has served.
@@ -201,7 +210,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, authed bool) {
 	}
 	now := time.Now().UTC()
 	rec := &record{attrs: map[string]any{}, state: "draft", created: now, updated: now}
-	if errs := rec.apply(attrs); len(errs) > 0 {
+	if errs := append(rec.apply(attrs), s.checkDomain(rec)...); len(errs) > 0 {
 		writeErrors(w, http.StatusUnprocessableEntity, withUID(errs, doi)...)
 
 		return
@@ -247,7 +256,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, doi string, auth
 	}
 	next := &record{attrs: deepCopy(rec.attrs), state: rec.state, created: rec.created, updated: time.Now().UTC()}
 	delete(attrs, "doi")
-	if errs := next.apply(attrs); len(errs) > 0 {
+	if errs := append(next.apply(attrs), s.checkDomain(next)...); len(errs) > 0 {
 		writeErrors(w, http.StatusUnprocessableEntity, withUID(errs, doi)...)
 
 		return
@@ -276,6 +285,22 @@ func (s *Server) delete(w http.ResponseWriter, doi string, authed bool) {
 	}
 	delete(s.dois, doi)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) checkDomain(rec *record) []map[string]string {
+	u, _ := rec.attrs["url"].(string)
+	if len(s.allowedDomains) == 0 || rec.state == "draft" || u == "" {
+		return nil
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	host, _, _ = strings.Cut(host, "/")
+	for _, d := range s.allowedDomains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return nil
+		}
+	}
+
+	return []map[string]string{errObj("", "url", fmt.Sprintf("URL %s is not allowed by repository %s domain settings.", u, s.RepositoryID))}
 }
 
 // apply merges attrs, fires the event and validates the result the way the

@@ -107,19 +107,26 @@ check "researchers_cannot_read_raw" {
 	})
 }
 
-// A failing check block fails the run: a policy test in CI.
-func TestAccAccessDecision_checkBlockFails(t *testing.T) {
-	cfg := policy + decision("denied", researcher, "oulad/raw/a.csv") + `
-check "raw_open" {
-  assert {
-    condition     = data.lakehouse_access_decision.denied.allowed
-    error_message = "expected raw to be readable"
+// A check block only warns; a postcondition on the decision fails the run,
+// which is how a policy test stops CI.
+func TestAccAccessDecision_postconditionFails(t *testing.T) {
+	cfg := policy + `
+data "lakehouse_access_decision" "raw" {
+  policy_documents = [lakehouse_access_policy.oulad.document]
+  subject  = { attributes = { role = ["researcher"], institution = ["ou"] } }
+  action   = "read"
+  resource = { bucket = "curated", key = "oulad/raw/a.csv" }
+  lifecycle {
+    postcondition {
+      condition     = self.allowed
+      error_message = "expected raw to be readable: ${self.reason}"
+    }
   }
 }
 `
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: cfg, ExpectError: regexp.MustCompile(`expected raw to be readable`)}},
+		Steps:                    []resource.TestStep{{Config: cfg, ExpectError: regexp.MustCompile(`expected raw to be readable: denied by rule`)}},
 	})
 }
 

@@ -1,43 +1,22 @@
 package iceberg_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog/catalogtest"
-	icebergds "github.com/spanda-ai/terraform-provider-lakehouse/internal/datasources/iceberg"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 )
 
-// The real provider with only the Iceberg types, against the fake REST
-// catalog (backed by a real SQL catalog), so these run without services.
-var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"lakehouse": providerserver.NewProtocol6WithError(icebergOnly{provider.New("test")()}),
-}
-
-type icebergOnly struct{ fwprovider.Provider }
-
-func (icebergOnly) Resources(context.Context) []func() fwresource.Resource {
-	return []func() fwresource.Resource{iceberg.NewNamespaceResource, iceberg.NewTableResource}
-}
-
-func (icebergOnly) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{icebergds.NewNamespaceDataSource, icebergds.NewNamespacesDataSource,
-		icebergds.NewTableDataSource, icebergds.NewTablesDataSource}
-}
+// The whole provider against the fake REST catalog (backed by a real SQL
+// catalog), so these run without services.
+var providerFactories = acctest.ProviderFactories
 
 func TestAccIcebergDataSources_basic(t *testing.T) {
 	dir := t.TempDir()

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
 
 	"github.com/wcharczuk/go-chart/v2"
 
@@ -145,8 +146,14 @@ func barSVG(title string, bars []chart.Value) template.HTML {
 		Width:      width,
 		Height:     280,
 		BarWidth:   bw,
-		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 10}},
-		Bars:       bars,
+		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 30}},
+		YAxis: chart.YAxis{ValueFormatter: func(v any) string {
+			if f, ok := v.(float64); ok {
+				return strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			return fmt.Sprint(v)
+		}},
+		Bars: bars,
 	}
 	var buf bytes.Buffer
 	if err := c.Render(chart.SVG, &buf); err != nil {

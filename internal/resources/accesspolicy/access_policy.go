@@ -79,6 +79,8 @@ type compiled struct {
 	minio    []ap.MinIOBinding
 	dremio   []string
 	warnings []string
+	// idpWarnings name rules left out of the identity-provider policy.
+	idpWarnings []string
 }
 
 func compile(m *accessPolicyResourceModel) (*compiled, error) {
@@ -91,6 +93,13 @@ func compile(m *accessPolicyResourceModel) (*compiled, error) {
 		return nil, err
 	}
 	c := &compiled{document: doc, s3: map[string]string{}, minio: ap.CompileMinIO(p)}
+	if p.IdentityProvider != nil {
+		b, warnings := ap.CompileIdentityProvider(p, *p.IdentityProvider)
+		if b != nil {
+			c.minio = append(c.minio, *b)
+		}
+		c.idpWarnings = warnings
+	}
 	for bucket, d := range ap.CompileS3(p) {
 		c.s3[bucket] = d.JSON()
 	}
@@ -131,6 +140,9 @@ func (r *accessPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	for _, w := range c.warnings {
 		resp.Diagnostics.AddWarning("Access policy rule not fully enforceable in Dremio", w)
+	}
+	for _, w := range c.idpWarnings {
+		resp.Diagnostics.AddWarning("Access policy rule not enforceable for identity-provider users", w)
 	}
 	plan.ID = plan.Name
 	plan.Document = types.StringValue(c.document)

@@ -134,6 +134,14 @@ resource "lakehouse_access_policy" "test" {
       not_after  = "2021-01-01T00:00:00Z"
     },
     {
+      # A policy variable, which MinIO substitutes per request ($$ escapes
+      # Terraform's own interpolation).
+      name      = "own-home"
+      subjects  = { roles = ["researcher"], institutions = ["ou"] }
+      actions   = ["write"]
+      resources = [{ bucket = %[2]q, prefix = "home/$${aws:username}/" }]
+    },
+    {
       name             = "vpn-only"
       subjects         = { institutions = ["elsewhere"] }
       actions          = ["read"]
@@ -178,6 +186,9 @@ func (w *world) checkAccess(t *testing.T, rawDenied bool) resource.TestCheckFunc
 			{"alice reads oulad/raw/ (deny overrides allow)", canRead(ctx, alice, w.data, "oulad/raw/r.csv"), !rawDenied},
 			{"bob reads oulad/", canRead(ctx, bob, w.data, "oulad/a.csv"), true},
 			{"bob reads pii/ (role allows, consent missing)", canRead(ctx, bob, w.data, "pii/ids.csv"), false},
+			{"bob writes his own home/ (${aws:username})", canWrite(ctx, bob, w.data, "home/"+w.bob+"/b.txt"), true},
+			{"bob writes alice's home/", canWrite(ctx, bob, w.data, "home/"+w.alice+"/b.txt"), false},
+			{"alice writes her own home/ (through the group)", canWrite(ctx, alice, w.data, "home/"+w.alice+"/a.txt"), true},
 			{"bob writes scratch/ (date window over)", canWrite(ctx, bob, w.data, "scratch/b.txt"), false},
 			{"carol writes oulad/raw/ (steward from 127.0.0.0/8)", canWrite(ctx, carol, w.data, "oulad/raw/c.csv"), true},
 			{"carol reads public/ (other policy)", canRead(ctx, carol, w.data, "public/readme.txt"), true},
@@ -440,4 +451,68 @@ resource "lakehouse_access_policy" "test" {
 			})
 		})
 	}
+}
+
+// The identity-provider policy is accepted by a real MinIO (which refuses
+// unknown condition keys), is attached to nobody, and plans nothing after
+// apply. Evaluating tokens needs an OpenID provider, which these machines
+// do not have; the compiled conditions are unit-tested in
+// internal/accesspolicy.
+func TestAccAccessPolicy_identityProvider(t *testing.T) {
+	needMinIO(t)
+	name := acctest.RandomName()
+	addr := "lakehouse_access_policy.test"
+	idp := ap.IdPPolicyName(name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := admin(t).GetPolicy(context.Background(), idp); err == nil {
+				return fmt.Errorf("%s still exists", idp)
+			}
+
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "lakehouse_access_policy" "test" {
+  name              = %[1]q
+  identity_provider = {}
+  rules = [
+    {
+      name      = "sso-researchers"
+      subjects  = { groups = ["ou-researchers"], consent_scopes = ["survey"], claims = { email = ["a@ou.example"] } }
+      actions   = ["read", "list"]
+      resources = [{ bucket = "curated", prefix = "oulad/" }, { bucket = "curated", prefix = "pii/", require_consent = ["linkage"] }]
+      conditions = [{ attribute = "aud", operator = "in", values = ["lakehouse"] }]
+    },
+    {
+      name      = "by-role"
+      subjects  = { roles = ["steward"] }
+      actions   = ["write"]
+      resources = [{ bucket = "curated" }]
+    },
+  ]
+}
+`, name),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("minio_policies").AtMapKey(idp).AtMapKey("principal_type"), knownvalue.StringExact("openid")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				got, err := admin(t).GetPolicy(context.Background(), idp)
+				if err != nil {
+					return err
+				}
+				for _, want := range []string{"jwt:groups", "consent:survey", "consent:linkage", "jwt:email", "jwt:aud"} {
+					if !strings.Contains(got, want) {
+						return fmt.Errorf("stored policy lacks %s: %s", want, got)
+					}
+				}
+
+				return nil
+			},
+		}},
+	})
 }

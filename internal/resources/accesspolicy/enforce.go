@@ -118,6 +118,9 @@ func (e *enforcer) applyMinIO(ctx context.Context, prior, plan *accessPolicyReso
 		if err := c.PutPolicy(ctx, name, b.Policy); err != nil {
 			return step(fmt.Sprintf("MinIO refused the canned policy %q.", name), "Check that the s3 credentials may administer IAM (MinIO admin:* actions).", err)
 		}
+		if b.PrincipalType == ap.IdPPrincipalType {
+			continue // applied through tokens, attached to nobody
+		}
 		if err := c.Attach(ctx, name, b.PrincipalType, b.Principal); err != nil {
 			return step(fmt.Sprintf("Attaching the canned policy %q to %s %q failed.", name, b.PrincipalType, b.Principal),
 				"MinIO attaches policies only to existing users and groups: create the user or group first (or fix principals[].name).", err)
@@ -128,8 +131,10 @@ func (e *enforcer) applyMinIO(ctx context.Context, prior, plan *accessPolicyReso
 		if n, ok := want[name]; ok && n.Principal == o.Principal && n.PrincipalType == o.PrincipalType {
 			continue
 		}
-		if err := c.Detach(ctx, name, o.PrincipalType, o.Principal); err != nil && !minioadmin.IsNotFound(err) {
-			return step(fmt.Sprintf("Detaching the canned policy %q from %s %q failed.", name, o.PrincipalType, o.Principal), "", err)
+		if o.PrincipalType != ap.IdPPrincipalType { // an openid policy is attached to nobody
+			if err := c.Detach(ctx, name, o.PrincipalType, o.Principal); err != nil && !minioadmin.IsNotFound(err) {
+				return step(fmt.Sprintf("Detaching the canned policy %q from %s %q failed.", name, o.PrincipalType, o.Principal), "", err)
+			}
 		}
 		if _, keep := want[name]; keep {
 			continue
@@ -348,6 +353,12 @@ func (e *enforcer) readMinIO(ctx context.Context, st *accessPolicyResourceModel)
 		}
 		if !policydoc.Equal(remote, ent.Policy) {
 			ent.Policy = remote
+		}
+		if ent.PrincipalType == ap.IdPPrincipalType {
+			ent.Attached = true // nothing to attach: tokens name it
+			entries[name] = ent
+
+			continue
 		}
 		attached, err := c.Attached(ctx, ent.PrincipalType, ent.Principal)
 		if err != nil && !minioadmin.IsNotFound(err) {

@@ -18,6 +18,7 @@ type accessPolicyResourceModel struct {
 	Rules          []ruleModel      `tfsdk:"rules"`
 	Principals     []principalModel `tfsdk:"principals"`
 	Dremio         *dremioModel     `tfsdk:"dremio"`
+	IdP            *idpModel        `tfsdk:"identity_provider"`
 	DocumentBucket types.String     `tfsdk:"document_bucket"`
 	DocumentKey    types.String     `tfsdk:"document_key"`
 	Document       types.String     `tfsdk:"document"`
@@ -71,6 +72,10 @@ type principalModel struct {
 	S3Principal *string             `tfsdk:"s3_principal"`
 	DremioRole  *string             `tfsdk:"dremio_role"`
 	DremioUser  *string             `tfsdk:"dremio_user"`
+}
+
+type idpModel struct {
+	ConsentGroupPrefix *string `tfsdk:"consent_group_prefix"`
 }
 
 type dremioModel struct {
@@ -131,6 +136,10 @@ func (m *accessPolicyResourceModel) policy() ap.Policy {
 			S3Principal: str(pr.S3Principal), DremioRole: str(pr.DremioRole), DremioUser: str(pr.DremioUser)})
 	}
 
+	if m.IdP != nil {
+		p.IdentityProvider = &ap.IdPOptions{ConsentGroupPrefix: str(m.IdP.ConsentGroupPrefix)}
+	}
+
 	return p
 }
 
@@ -160,6 +169,11 @@ func (m *accessPolicyResourceModel) setPolicy(p ap.Policy) {
 			rm.Conditions = append(rm.Conditions, conditionModel{Attribute: c.Attribute, Operator: c.Operator, Values: c.Values})
 		}
 		m.Rules = append(m.Rules, rm)
+	}
+	m.IdP = nil
+	if p.IdentityProvider != nil {
+		prefix := p.IdentityProvider.ConsentGroupPrefix
+		m.IdP = &idpModel{ConsentGroupPrefix: &prefix}
 	}
 	m.Principals = nil
 	for _, pr := range p.Principals {

@@ -75,6 +75,20 @@ func (r *accessPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 					},
 				},
 			},
+			"identity_provider": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Also compile the policy for OpenID (identity-provider) users, as one canned policy named " +
+					"`lakehouse-<name>-idp` in `minio_policies` (principal type `openid`, attached to nobody: name it in the token's " +
+					"policy claim or the OpenID role policy). MinIO then selects subjects per request from the token: `groups` as " +
+					"`jwt:groups`, `claims` and conditions on standard OpenID claims as `jwt:<claim>`, consent scopes as groups named " +
+					"`<consent_group_prefix><scope>`. Rules selecting by role, institution, project, purpose or user are left out of it, with a plan warning.",
+				Attributes: map[string]schema.Attribute{
+					"consent_group_prefix": schema.StringAttribute{
+						Optional: true, Computed: true, Default: stringdefault.StaticString("consent:"),
+						MarkdownDescription: "Prefix of the groups that carry consent scopes in tokens; default `consent:`.",
+					},
+				},
+			},
 			"document_bucket": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Bucket (usually the governance bucket) to store the policy document in, at `document_key`, " +

@@ -357,3 +357,51 @@ func TestAccDatasetsDataset_validation(t *testing.T) {
 		})
 	}
 }
+
+// Several datasets linking one bucket in the same apply run in parallel;
+// every tag survives, and so does the tag set by someone else.
+func TestAccDatasetsDataset_sharedBucket(t *testing.T) {
+	bucket, dataBucket := testBucket(t), testBucket(t)
+	preTagBucket(t, dataBucket)
+	cfg := fmt.Sprintf(`
+resource "lakehouse_dataset" "part" {
+  count            = 4
+  bucket           = %[1]q
+  dataset_id       = "part-${count.index}"
+  title            = "Part ${count.index}"
+  description      = "One wave of the panel study."
+  creators         = [{ name = "Carberry, Josiah" }]
+  publisher        = "Example University"
+  publication_year = 2025
+  license          = "CC0-1.0"
+  related_prefixes = ["s3://%[2]s/wave-${count.index}/"]
+}
+`, bucket, dataBucket)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				tg := bucketTagMap(t, dataBucket)
+				for i := range 4 {
+					if tg[datasets.TagKey(fmt.Sprintf("part-%d", i))] == "" {
+						return fmt.Errorf("tag of part-%d lost: %v", i, tg)
+					}
+				}
+				if tg["owner"] != "data-office" {
+					return fmt.Errorf("foreign tag lost: %v", tg)
+				}
+
+				return nil
+			},
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if tg := bucketTagMap(t, dataBucket); len(tg) != 1 || tg["owner"] != "data-office" {
+				return fmt.Errorf("tags after destroy: %v", tg)
+			}
+
+			return nil
+		},
+	})
+}

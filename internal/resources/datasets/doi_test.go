@@ -106,7 +106,7 @@ func TestAccDatasetsDataset_doiDraftImportAndDelete(t *testing.T) {
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					// The DOI name is known at plan time when the suffix is set.
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("doi").AtMapKey("id"), knownvalue.StringExact(doi))},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("doi").AtMapKey("id"), knownvalue.StringExact(doi))},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: expectFakeState(&doi, "draft"),
@@ -218,6 +218,30 @@ func TestAccDatasetsDataset_doiDraftDisappears(t *testing.T) {
 
 					return nil
 				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// DataCite's own 422 (here: a landing page outside the repository's
+// domains) fails the apply with DataCite's message; the DOI stays a draft
+// and a corrected configuration publishes it.
+func TestAccDatasetsDataset_doiRejected(t *testing.T) {
+	bucket := testBucket(t)
+	id := "rejected-" + strings.TrimPrefix(bucket, "tf-acc-")
+	fake.SetAllowedDomains("example.edu")
+	t.Cleanup(func() { fake.SetAllowedDomains() })
+	good := testAccDatasetConfig(bucket, id, "Rejected", "null", "null", doiLine("findable"))
+	bad := strings.Replace(good, "https://data.example.edu/datasets/", "https://data.example.org/datasets/", 1)
+	var doi string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{Config: bad, ExpectError: regexp.MustCompile(`(?s)refused to update DOI.*url: URL\s+https://data\.example\.org/\S*\s+is\s+not\s+allowed`)},
+			{
+				Config:           good,
+				Check:            resource.ComposeTestCheckFunc(captureDOI(&doi), expectFakeState(&doi, "findable")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/apache/iceberg-go"
 	icecatalog "github.com/apache/iceberg-go/catalog"
@@ -131,9 +132,23 @@ func bucketTags(ctx context.Context, c *minio.Client, bucket string) (map[string
 	return t.ToMap(), nil
 }
 
+// bucketLocks serialises the read-modify-write of one bucket's tags inside
+// this provider process: S3 has no conditional write for tag sets, and two
+// datasets tagging the same bucket in one apply run in parallel.
+var bucketLocks sync.Map // bucket name -> *sync.Mutex
+
+func lockBucket(bucket string) func() {
+	mu, _ := bucketLocks.LoadOrStore(bucket, &sync.Mutex{})
+	m := mu.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
+	m.Lock()
+
+	return m.Unlock
+}
+
 // tagBucket adds or updates one tag and keeps every other tag: S3 replaces
 // the whole tag set on write, so the set is read, changed and written back.
 func tagBucket(ctx context.Context, c *minio.Client, bucket, key, value string) error {
+	defer lockBucket(bucket)()
 	m, err := bucketTags(ctx, c, bucket)
 	if err != nil {
 		return err
@@ -152,6 +167,7 @@ func tagBucket(ctx context.Context, c *minio.Client, bucket, key, value string) 
 
 // untagBucket removes one tag and keeps the others.
 func untagBucket(ctx context.Context, c *minio.Client, bucket, key string) error {
+	defer lockBucket(bucket)()
 	m, err := bucketTags(ctx, c, bucket)
 	if objectstore.IsNoSuchBucket(err) {
 		return nil

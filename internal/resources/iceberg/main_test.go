@@ -2,16 +2,7 @@ package iceberg_test
 
 import (
 	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-
 	"fmt"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,22 +57,8 @@ func runServices(m *testing.M) int {
 	return m.Run()
 }
 
-// providerFactories serve the real provider with only the Iceberg types
-// registered, so a schema problem in another backend's resource cannot stop
-// these tests.
-var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"lakehouse": providerserver.NewProtocol6WithError(icebergOnly{provider.New("test")()}),
-}
-
-type icebergOnly struct{ fwprovider.Provider }
-
-func (p icebergOnly) Resources(ctx context.Context) []func() fwresource.Resource {
-	return []func() fwresource.Resource{iceberg.NewNamespaceResource, iceberg.NewTableResource}
-}
-
-func (p icebergOnly) DataSources(ctx context.Context) []func() datasource.DataSource {
-	return nil
-}
+// providerFactories serve the whole provider, as users run it.
+var providerFactories = acctest.ProviderFactories
 
 // backend is one catalog the acceptance tests run against.
 type backend struct {

@@ -1,0 +1,58 @@
+package accesspolicy_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/accesspolicy"
+)
+
+func TestCompileIdentityProvider(t *testing.T) {
+	p := accesspolicy.Policy{Name: "idp", Rules: []accesspolicy.Rule{
+		{Name: "group-read", Effect: accesspolicy.Allow,
+			Subjects: accesspolicy.Selector{Groups: []string{"ou-researchers"}, ConsentScopes: []string{"survey"},
+				Claims: map[string][]string{"email": {"a@ou.ac.uk"}}},
+			Actions:   []accesspolicy.Action{accesspolicy.Read},
+			Resources: []accesspolicy.Resource{{Bucket: "c", Prefix: "oulad/"}, {Bucket: "c", Prefix: "pii/", RequireConsent: []string{"linkage"}}}},
+		{Name: "by-role", Effect: accesspolicy.Allow, Subjects: accesspolicy.Selector{Roles: []string{"researcher"}},
+			Actions: []accesspolicy.Action{accesspolicy.Read}, Resources: []accesspolicy.Resource{{Bucket: "c"}}},
+		{Name: "custom-claim", Effect: accesspolicy.Deny, Subjects: accesspolicy.Selector{Claims: map[string][]string{"eduPersonAffiliation": {"student"}}},
+			Actions: []accesspolicy.Action{accesspolicy.Write}, Resources: []accesspolicy.Resource{{Bucket: "c"}}},
+	}}
+	b, warnings := accesspolicy.CompileIdentityProvider(p, accesspolicy.IdPOptions{ConsentGroupPrefix: "consent:"})
+	if b == nil || b.PolicyName != "lakehouse-idp-idp" || b.PrincipalType != accesspolicy.IdPPrincipalType {
+		t.Fatalf("binding %+v", b)
+	}
+	var d accesspolicy.Document
+	if err := json.Unmarshal([]byte(b.Document), &d); err != nil {
+		t.Fatal(err)
+	}
+	var allow, consentDeny int
+	for _, s := range d.Statement {
+		if s.Effect == "Allow" {
+			allow++
+			if got := s.Condition["ForAnyValue:StringEquals"]["jwt:groups"]; len(got) != 1 || got[0] != "ou-researchers" {
+				t.Errorf("groups condition: %v", s.Condition)
+			}
+			if got := s.Condition["ForAnyValue:StringLike"]["jwt:groups"]; len(got) != 1 || got[0] != "consent:survey" {
+				t.Errorf("selector consent condition: %v", s.Condition)
+			}
+			if got := s.Condition["ForAnyValue:StringEquals"]["jwt:email"]; len(got) != 1 {
+				t.Errorf("claim condition: %v", s.Condition)
+			}
+		}
+		if s.Effect == "Deny" && s.Condition["StringNotEquals"]["jwt:groups"][0] == "consent:linkage" {
+			consentDeny++
+		}
+	}
+	if allow == 0 || consentDeny == 0 {
+		t.Fatalf("allow=%d consent deny=%d in %s", allow, consentDeny, b.Document)
+	}
+	joined := strings.Join(warnings, "\n")
+	for _, w := range []string{`rule "by-role"`, `rule "custom-claim"`, `eduPersonAffiliation`} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("warnings lack %s: %s", w, joined)
+		}
+	}
+}
