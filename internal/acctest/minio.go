@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // MinIOVersion is the pinned server version, built from the Go module proxy.
@@ -170,17 +173,53 @@ func RunWithMinIO(m *testing.M, server **MinIO) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
-	s, err := StartMinIO()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
-
-		return 1
+	if server == nil {
+		server = new(*MinIO)
 	}
-	defer s.Stop()
-	s.Setenv()
+
+	return RunWithServices(m, server, nil)
+}
+
+// RunWithServices is a TestMain body for packages whose tests always need
+// real services: it starts MinIO when server is not nil (and points the
+// provider at it through the environment) and PostgreSQL when pg is not
+// nil, stores them, runs the tests and stops what it started.
+func RunWithServices(m *testing.M, server **MinIO, pg **Postgres) int {
 	if server != nil {
+		s, err := StartMinIO()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "starting MinIO:", err)
+
+			return 1
+		}
+		defer s.Stop()
+		s.Setenv()
 		*server = s
+	}
+	if pg != nil {
+		p, err := StartPostgres()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "starting PostgreSQL:", err)
+
+			return 1
+		}
+		defer p.Stop()
+		*pg = p
 	}
 
 	return m.Run()
+}
+
+// S3Client is a direct client to server, for test setup and for the
+// out-of-band changes of drift tests.
+func S3Client(t testing.TB, server *MinIO) *minio.Client {
+	t.Helper()
+	c, err := minio.New(server.Endpoint, &minio.Options{
+		Creds: credentials.NewStaticV4(server.AccessKey, server.SecretKey, ""), Region: "us-east-1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return c
 }

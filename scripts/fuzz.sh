@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for FUZZTIME (default 10s) one after another.
+# A crash is saved by `go test` under the package's testdata/fuzz/FuzzXxx/
+# and makes this script fail; commit that file as a regression test.
+#   FUZZTIME=30s scripts/fuzz.sh            # all targets
+#   scripts/fuzz.sh FuzzScrub               # targets whose name matches
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME="${FUZZTIME:-10s}"
+FILTER="${1:-}"
+
+targets=(
+  "./internal/tabular FuzzCSVReader"
+  "./internal/tabular FuzzParquetStream"
+  "./internal/expectations FuzzParseSuite"
+  "./internal/deid FuzzParsePolicy"
+  "./internal/deid FuzzScrub"
+  "./internal/submission FuzzParseSchema"
+)
+
+failed=0
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  [[ -n "$FILTER" && "$name" != *"$FILTER"* ]] && continue
+  echo "== $name ($pkg, $FUZZTIME)"
+  # -parallel 2 keeps the machine usable for others; -run '^$' skips unit tests.
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -parallel 2 "$pkg"; then
+    echo "!! $name found a failure (see $pkg/testdata/fuzz/$name/)"
+    failed=1
+  fi
+done
+exit "$failed"
