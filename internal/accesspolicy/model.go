@@ -73,6 +73,13 @@ type Policy struct {
 	// IdentityProvider, when set, also compiles the policy for OpenID
 	// users (CompileIdentityProvider).
 	IdentityProvider *IdPOptions `json:"identity_provider,omitempty"`
+	// Dremio, when set, also compiles the policy to Dremio grants.
+	Dremio *DremioOptions `json:"dremio,omitempty"`
+}
+
+// DremioOptions say how lakehouse names map to Dremio paths.
+type DremioOptions struct {
+	IcebergSource string `json:"iceberg_source,omitempty"`
 }
 
 // Rule allows or denies actions on resources to the subjects it selects,

@@ -3,7 +3,6 @@ package catalog_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,25 +25,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	var err error
-	if testMinIO, err = acctest.StartMinIO(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
-
-		return 1
-	}
-	defer testMinIO.Stop()
-	if testPostgres, err = acctest.StartPostgres(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting PostgreSQL:", err)
-
-		return 1
-	}
-	defer testPostgres.Stop()
-
-	return m.Run()
+	os.Exit(acctest.RunWithServices(m, &testMinIO, &testPostgres))
 }
 
 func s3Settings() providerdata.S3Settings {

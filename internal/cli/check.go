@@ -18,7 +18,6 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/report"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/sqlgen"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
@@ -146,7 +145,7 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 			locs = append(locs, l)
 		}
 	}
-	store, settings, err := checkStore(locs...)
+	store, settings, err := openStore(locs...)
 	if err != nil {
 		return err
 	}
@@ -227,27 +226,6 @@ func (f checkFlags) validate() error {
 	}
 
 	return nil
-}
-
-// checkStore builds a Store; object-store settings are resolved only when
-// an s3:// location is used.
-func checkStore(locs ...runnerio.Location) (*runnerio.Store, *providerdata.Data, error) {
-	for _, l := range locs {
-		if !l.IsS3() {
-			continue
-		}
-		d, err := provider.Settings()
-		if err != nil {
-			return nil, nil, Usage(fmt.Errorf("object store settings: %w", err))
-		}
-		if !d.S3.Configured {
-			return nil, nil, Usage(&providerdata.NotConfiguredError{Block: "s3", Env: providerdata.S3Env})
-		}
-
-		return runnerio.NewStore(d), d, nil
-	}
-
-	return runnerio.NewStore(nil), nil, nil
 }
 
 // dataFile is one file of the table with its format.
@@ -358,7 +336,7 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 	}
 	defer src.Close()
 	var bar *progressbar.ProgressBar
-	if checkIsTerminal(os.Stderr) {
+	if isTerminal(os.Stderr) {
 		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(cmd.ErrOrStderr()), progressbar.OptionSetDescription("checking"),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
@@ -503,12 +481,6 @@ func writeOutput(ctx context.Context, store *runnerio.Store, target, ctype strin
 	}
 
 	return nil
-}
-
-func checkIsTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // checkSQL runs the suite's aggregate-able expectations as SQL.

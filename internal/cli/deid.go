@@ -102,7 +102,7 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return err
 	}
-	store, err := validateStore(inLoc, outLoc, polLoc)
+	store, _, err := openStore(inLoc, outLoc, polLoc)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func deidRun(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, p *
 	}
 	defer af.Abort()
 	var progress func(int64)
-	if validateIsTerminal(os.Stderr) {
+	if isTerminal(os.Stderr) {
 		progress = func(n int64) { fmt.Fprintf(cmd.ErrOrStderr(), "\rde-identified %d rows", n) }
 		defer fmt.Fprintln(cmd.ErrOrStderr())
 	}

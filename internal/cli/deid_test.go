@@ -16,7 +16,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/deid"
@@ -174,8 +173,7 @@ func TestDeidCommandS3(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
-	c, err := minio.New(m.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(m.AccessKey, m.SecretKey, ""), Region: "us-east-1"})
-	deidMust(t, err)
+	c := acctest.S3Client(t, m)
 	ctx := context.Background()
 	deidMust(t, c.MakeBucket(ctx, "governance", minio.MakeBucketOptions{}))
 	deidMust(t, c.MakeBucket(ctx, "raw", minio.MakeBucketOptions{}))

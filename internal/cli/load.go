@@ -144,7 +144,7 @@ func runLoad(cmd *cobra.Command, f loadFlags, input string) error {
 		return Runtime(fmt.Errorf("reading %s: %w", loc, err))
 	}
 	opts := loader.Options{Table: ident, Create: f.create, BatchRows: f.batchRows}
-	if checkIsTerminal(os.Stderr) {
+	if isTerminal(os.Stderr) {
 		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(cmd.ErrOrStderr()), progressbar.OptionSetDescription("loading"),
 			progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())

@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/submission"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
@@ -87,7 +85,7 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 	if !validateEncodingOK(f.encoding) {
 		return Usage(fmt.Errorf("--encoding must be one of %v, not %q", tabular.Encodings, f.encoding))
 	}
-	store, err := validateStore(schemaLoc, dsLoc)
+	store, _, err := openStore(schemaLoc, dsLoc)
 	if err != nil {
 		return err
 	}
@@ -110,7 +108,7 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 			return Usage(fmt.Errorf("--config %s: %w", f.config, err))
 		}
 	}
-	if validateIsTerminal(os.Stderr) {
+	if isTerminal(os.Stderr) {
 		opts.Progress = func(rel string, size int64) {
 			fmt.Fprintf(cmd.ErrOrStderr(), "validating %s (%d bytes)\n", rel, size)
 		}
@@ -142,31 +140,4 @@ func validateEncodingOK(e string) bool {
 	}
 
 	return false
-}
-
-// validateStore builds a Store; object-store settings are resolved (and their
-// errors reported) only when an s3:// location is used.
-func validateStore(locs ...runnerio.Location) (*runnerio.Store, error) {
-	for _, l := range locs {
-		if !l.IsS3() {
-			continue
-		}
-		d, err := provider.Settings()
-		if err != nil {
-			return nil, Usage(fmt.Errorf("object store settings: %w", err))
-		}
-		if !d.S3.Configured {
-			return nil, Usage(&providerdata.NotConfiguredError{Block: "s3", Env: providerdata.S3Env})
-		}
-
-		return runnerio.NewStore(d), nil
-	}
-
-	return runnerio.NewStore(nil), nil
-}
-
-func validateIsTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

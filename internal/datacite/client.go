@@ -172,6 +172,21 @@ func IsNotDeletable(err error) bool { return statusIs(err, http.StatusMethodNotA
 // malformed payload.
 func IsInvalid(err error) bool { return statusIs(err, http.StatusUnprocessableEntity) }
 
+// IsTaken reports the 422 DataCite answers to creating a DOI that exists.
+func IsTaken(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != http.StatusUnprocessableEntity {
+		return false
+	}
+	for _, o := range e.Errors {
+		if strings.Contains(strings.ToLower(o.Title), "already been taken") {
+			return true
+		}
+	}
+
+	return false
+}
+
 // IsUnauthorized reports a 401 (bad repository id or password).
 func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthorized) }
 

@@ -3,13 +3,10 @@ package minioadmin_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/minioadmin"
@@ -19,17 +16,7 @@ import (
 var server *acctest.MinIO
 
 func TestMain(m *testing.M) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		os.Exit(m.Run())
-	}
-	var err error
-	if server, err = acctest.StartMinIO(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	server.Stop()
-	os.Exit(code)
+	os.Exit(acctest.RunWithMinIO(m, &server))
 }
 
 func TestEncryptRoundTrip(t *testing.T) {

@@ -23,18 +23,7 @@ import (
 var server *acctest.MinIO
 
 func TestMain(m *testing.M) {
-	if os.Getenv("TF_ACC") == "" {
-		os.Exit(m.Run())
-	}
-	var err error
-	server, err = acctest.StartMinIO()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	server.Stop()
-	os.Exit(code)
+	os.Exit(acctest.RunWithMinIO(m, &server))
 }
 
 // client builds the project's client against endpoint (MinIO or a proxy).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -21,19 +20,7 @@ import (
 
 var testMinIO *acctest.MinIO
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	var err error
-	if testMinIO, err = acctest.StartMinIO(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
-		return 1
-	}
-	defer testMinIO.Stop()
-	testMinIO.Setenv()
-
-	return m.Run()
-}
+func TestMain(m *testing.M) { os.Exit(acctest.RunWithServices(m, &testMinIO, nil)) }
 
 func client(t *testing.T) *minio.Client {
 	t.Helper()

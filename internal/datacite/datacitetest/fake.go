@@ -23,13 +23,15 @@ import (
 // Server is the fake. It is safe for concurrent use.
 type Server struct {
 	*httptest.Server
-	RepositoryID   string
-	Password       string
-	Prefix         string
+	RepositoryID string
+	Password     string
+	Prefix       string
+
 	mu             sync.Mutex
 	allowedDomains []string
 	dois           map[string]*record
 	requests       map[string]int // "METHOD" -> count
+	lose           map[string]int // "METHOD" -> responses still to drop
 }
 
 type record struct {
@@ -42,7 +44,7 @@ type record struct {
 // New starts a fake for one repository; stop it with Close.
 func New(repositoryID, password, prefix string) *Server {
 	s := &Server{RepositoryID: repositoryID, Password: password, Prefix: prefix,
-		dois: map[string]*record{}, requests: map[string]int{}}
+		dois: map[string]*record{}, requests: map[string]int{}, lose: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 
 	return s
@@ -135,10 +137,30 @@ func (s *Server) Len() int {
 
 var doiRE = regexp.MustCompile(`^10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+$`)
 
+// LoseNextResponse makes the fake carry out the next request with method
+// but answer 503, as when a proxy drops the real answer: the change is made,
+// and a retrying client sends the request again.
+func (s *Server) LoseNextResponse(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lose[method]++
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests[r.Method]++
+	if s.lose[r.Method] > 0 {
+		s.lose[r.Method]--
+		s.route(httptest.NewRecorder(), r)
+		writeErrors(w, http.StatusServiceUnavailable, errObj("503", "", "Service Unavailable"))
+
+		return
+	}
+	s.route(w, r)
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	authed := s.authenticated(r)
 	if r.Header.Get("Authorization") != "" && !authed {
 		writeErrors(w, http.StatusUnauthorized, errObj("401", "", "Bad credentials."))

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 )
@@ -26,10 +25,7 @@ func TestMain(m *testing.M) {
 
 func put(t *testing.T, bucket, key, body string) {
 	t.Helper()
-	c, err := minio.New(server.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(server.AccessKey, server.SecretKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := acctest.S3Client(t, server)
 	ctx := context.Background()
 	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
 		t.Fatal(err)

@@ -15,18 +15,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		os.Exit(m.Run())
-	}
-	server, err := acctest.StartMinIO()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	server.Setenv()
-	code := m.Run()
-	server.Stop()
-	os.Exit(code)
+	os.Exit(acctest.RunWithMinIO(m, nil))
 }
 
 func testAccDataSourcesConfig(prefix string) string {

@@ -92,6 +92,15 @@ func toInt(v any) (int64, bool) {
 	return 0, false
 }
 
+func maxValue(v []chart.Value) float64 {
+	m := 1.0
+	for _, b := range v {
+		m = max(m, b.Value)
+	}
+
+	return m
+}
+
 func anyPositive(v []chart.Value) bool {
 	for _, b := range v {
 		if b.Value > 0 {
@@ -127,8 +136,14 @@ func valueChart(title string, counts []map[string]any, vk, ck string) template.H
 // barSVG renders a bar chart. go-chart writes labels into the SVG as they
 // are, so they are escaped here first.
 func barSVG(title string, bars []chart.Value) template.HTML {
+	// Beyond a dozen bars, labelling every one makes them overlap: label
+	// about eight, evenly spaced.
+	every := max(1, (len(bars)+7)/8)
 	for i := range bars {
 		bars[i].Label = html.EscapeString(bars[i].Label)
+		if len(bars) > 12 && i%every != 0 {
+			bars[i].Label = ""
+		}
 	}
 	width := 80 + 60*len(bars)
 	if width < 400 {
@@ -147,9 +162,11 @@ func barSVG(title string, bars []chart.Value) template.HTML {
 		Height:     280,
 		BarWidth:   bw,
 		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 30}},
-		YAxis: chart.YAxis{ValueFormatter: func(v any) string {
+		// Counts start at zero, and ticks are rounded: a tick at 54.800000000000004
+		// helps nobody.
+		YAxis: chart.YAxis{Range: &chart.ContinuousRange{Min: 0, Max: maxValue(bars)}, ValueFormatter: func(v any) string {
 			if f, ok := v.(float64); ok {
-				return strconv.FormatFloat(f, 'f', -1, 64)
+				return strconv.FormatFloat(f, 'g', 4, 64)
 			}
 			return fmt.Sprint(v)
 		}},

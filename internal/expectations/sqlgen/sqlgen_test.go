@@ -24,18 +24,7 @@ import (
 
 var testPostgres *acctest.Postgres
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	var err error
-	if testPostgres, err = acctest.StartPostgres(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting PostgreSQL:", err)
-		return 1
-	}
-	defer testPostgres.Stop()
-
-	return m.Run()
-}
+func TestMain(m *testing.M) { os.Exit(acctest.RunWithServices(m, nil, &testPostgres)) }
 
 const nRows = 5000
 

@@ -103,8 +103,8 @@ func compile(m *accessPolicyResourceModel) (*compiled, error) {
 	for bucket, d := range ap.CompileS3(p) {
 		c.s3[bucket] = d.JSON()
 	}
-	if m.Dremio != nil {
-		grants, warnings := ap.CompileDremio(p, iceberg(m))
+	if p.Dremio != nil {
+		grants, warnings := ap.CompileDremio(p, p.Dremio.IcebergSource)
 		c.warnings = warnings
 		c.dremio = []string{}
 		for _, g := range grants {
@@ -283,7 +283,7 @@ func (r *accessPolicyResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e := r.enforcer(&resp.Diagnostics, "creating", plan.Name.ValueString(), &plan)
+	e := r.enforcer(&resp.Diagnostics, "creating", plan.Name.ValueString())
 	if e == nil {
 		return
 	}
@@ -303,7 +303,7 @@ func (r *accessPolicyResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e := r.enforcer(&resp.Diagnostics, "updating", plan.Name.ValueString(), &plan, &state)
+	e := r.enforcer(&resp.Diagnostics, "updating", plan.Name.ValueString())
 	if e == nil {
 		return
 	}
@@ -322,7 +322,7 @@ func (r *accessPolicyResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e := r.enforcer(&resp.Diagnostics, "deleting", state.Name.ValueString(), &state)
+	e := r.enforcer(&resp.Diagnostics, "deleting", state.Name.ValueString())
 	if e == nil {
 		return
 	}
@@ -339,7 +339,7 @@ func (r *accessPolicyResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	name := state.Name.ValueString()
-	e := r.enforcer(&resp.Diagnostics, "reading", name, &state)
+	e := r.enforcer(&resp.Diagnostics, "reading", name)
 	if e == nil {
 		return
 	}

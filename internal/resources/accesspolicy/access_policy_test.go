@@ -74,6 +74,10 @@ func (w *world) setup(t *testing.T) {
 	if err := a.AddGroupMembers(ctx, w.group, w.alice, w.bob); err != nil {
 		t.Fatal(err)
 	}
+	// Attached outside Terraform; it must survive every apply and destroy.
+	if err := a.Attach(ctx, "diagnostics", "user", w.mallory); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (w *world) config(withRawDeny bool) string {
@@ -244,6 +248,9 @@ func (w *world) checkDestroyed(t *testing.T) resource.TestCheckFunc {
 			if len(att) > 0 {
 				return fmt.Errorf("user %s still has policies %v", u, att)
 			}
+		}
+		if att, err := admin(t).Attached(ctx, "user", w.mallory); err != nil || len(att) != 1 || att[0] != "diagnostics" {
+			return fmt.Errorf("mallory's policy attached outside Terraform: %v, %v", att, err)
 		}
 		if _, err := admin(t).GetPolicy(ctx, ap.MinIOPolicyName(w.name, "group", w.group)); err == nil {
 			return fmt.Errorf("the group's canned policy still exists")

@@ -48,7 +48,7 @@ func step(what, todo string, err error) error {
 	return &stepError{what, todo, err}
 }
 
-func (r *accessPolicyResource) enforcer(d *diag.Diagnostics, action, name string, _ ...*accessPolicyResourceModel) *enforcer {
+func (r *accessPolicyResource) enforcer(d *diag.Diagnostics, action, name string) *enforcer {
 	if r.data == nil {
 		diags.AddError(d, action, typeName, name, "The provider was not configured before this call.",
 			"This is a bug in the provider; please report it.", nil)
@@ -327,7 +327,12 @@ func (e *enforcer) loadForImport(ctx context.Context, st *accessPolicyResourceMo
 	st.Document, st.DocumentKey = types.StringValue(doc), types.StringValue(key)
 	st.S3Statements = s3Map(c.s3, nil)
 	st.MinIOPolicies = mustMap(minioMap(c.minio, nil, true))
+	// Dremio cannot list grants through the API this client uses; an
+	// imported policy is taken to hold what it compiles to.
 	st.DremioGrants = types.ListNull(types.StringType)
+	if c.dremio != nil {
+		st.DremioGrants = listOf(c.dremio)
+	}
 
 	return nil
 }

@@ -136,6 +136,9 @@ func (m *accessPolicyResourceModel) policy() ap.Policy {
 			S3Principal: str(pr.S3Principal), DremioRole: str(pr.DremioRole), DremioUser: str(pr.DremioUser)})
 	}
 
+	if m.Dremio != nil {
+		p.Dremio = &ap.DremioOptions{IcebergSource: str(m.Dremio.IcebergSource)}
+	}
 	if m.IdP != nil {
 		p.IdentityProvider = &ap.IdPOptions{ConsentGroupPrefix: str(m.IdP.ConsentGroupPrefix)}
 	}
@@ -170,6 +173,10 @@ func (m *accessPolicyResourceModel) setPolicy(p ap.Policy) {
 		}
 		m.Rules = append(m.Rules, rm)
 	}
+	m.Dremio = nil
+	if p.Dremio != nil {
+		m.Dremio = &dremioModel{IcebergSource: ptr(p.Dremio.IcebergSource)}
+	}
 	m.IdP = nil
 	if p.IdentityProvider != nil {
 		prefix := p.IdentityProvider.ConsentGroupPrefix
@@ -197,10 +204,3 @@ func attrPath(steps []any) path.Path {
 	return p
 }
 
-func iceberg(m *accessPolicyResourceModel) string {
-	if m.Dremio == nil {
-		return ""
-	}
-
-	return str(m.Dremio.IcebergSource)
-}

@@ -108,8 +108,9 @@ func (r *accessPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"minio_policies": schema.MapAttribute{
 				Computed: true, ElementType: types.ObjectType{AttrTypes: minioPolicyAttrTypes},
-				MarkdownDescription: "Per MinIO canned policy name: the `principal` and `principal_type` it is attached to, the " +
-					"`policy` document, and whether it is `attached`.",
+				MarkdownDescription: "Per MinIO canned policy name: the `principal` and `principal_type` (`user`, `group`, or " +
+					"`openid` for the identity-provider policy, which is attached to nobody) it is attached to, the `policy` " +
+					"document, and whether it is `attached`. A plan shows each statement added or removed.",
 			},
 			"dremio_grants": schema.ListAttribute{
 				Computed: true, ElementType: types.StringType,

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sort"
@@ -142,8 +143,22 @@ func (r *datasetResource) openDOI(ctx context.Context, c *datacite.Client, plan 
 			return nil, false
 		}
 	}
+	generated := name == ""
+	if generated {
+		// The suffix is chosen here rather than by DataCite so that a create
+		// the shared transport retries after a lost response finds its own
+		// DOI ("already taken") instead of minting a second, orphan draft.
+		name = strings.ToLower(c.Prefix() + "/" + randomSuffix())
+	}
 	attrs := withoutDOI(plan.recordWith(ctx, doi, d).DataCite())
 	got, err := c.Create(ctx, name, attrs, "")
+	if generated && datacite.IsTaken(err) {
+		if got, err = c.Get(ctx, name); err == nil {
+			fillDOI(doi, got.ID)
+
+			return got, true
+		}
+	}
 	if err != nil {
 		diags.AddError(d, action, typeName, id, "DataCite refused to create the draft DOI.",
 			"Check the repository credentials and prefix; a 422 lists the metadata DataCite rejected.", err)
@@ -153,6 +168,23 @@ func (r *datasetResource) openDOI(ctx context.Context, c *datacite.Client, plan 
 	fillDOI(doi, got.ID)
 
 	return got, true
+}
+
+// randomSuffix has the shape DataCite generates: eight base32 characters in
+// two groups of four, from a crypto source so suffixes are unguessable.
+func randomSuffix() string {
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	out := make([]byte, 0, 9)
+	for i, x := range b {
+		if i == 4 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[int(x)%len(alphabet)])
+	}
+
+	return string(out)
 }
 
 func fillDOI(doi *doiModel, name string) {

@@ -200,7 +200,7 @@ func (r *datasetResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 							"(published). A registered or findable DOI can never return to `draft`.",
 						Validators: []validator.String{stringvalidator.OneOf(datacite.StateDraft, datacite.StateRegistered, datacite.StateFindable)}},
 					"suffix": schema.StringAttribute{Optional: true, Computed: true,
-						MarkdownDescription: "DOI suffix after the provider's prefix. DataCite generates one when unset.",
+						MarkdownDescription: "DOI suffix after the provider's prefix. When unset, a random suffix in DataCite's style (`abcd-1234`) is chosen at create time and kept.",
 						Validators:          []validator.String{stringvalidator.RegexMatches(suffixRE, "may contain only letters, digits and -._;()/:*~$=")}},
 					"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "The DOI, e.g. `10.5072/abcd-1234`."},
 					"url":      schema.StringAttribute{Computed: true, MarkdownDescription: "Resolver URL, `https://doi.org/<id>`."},

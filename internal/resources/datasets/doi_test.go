@@ -247,3 +247,28 @@ func TestAccDatasetsDataset_doiRejected(t *testing.T) {
 		},
 	})
 }
+
+// A create whose answer is lost is retried by the shared transport; the
+// retry finds the DOI it made instead of leaving an orphan draft behind.
+func TestAccDatasetsDataset_doiCreateRetried(t *testing.T) {
+	bucket := testBucket(t)
+	id := "retried-" + strings.TrimPrefix(bucket, "tf-acc-")
+	cfg := testAccDatasetConfig(bucket, id, "Retried", "null", "null", doiLine("draft"))
+	var doi string
+	before := fake.Len()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { fake.LoseNextResponse("POST") },
+			Config:    cfg,
+			Check: resource.ComposeTestCheckFunc(captureDOI(&doi), expectFakeState(&doi, "draft"), func(*terraform.State) error {
+				if n := fake.Len() - before; n != 1 {
+					return fmt.Errorf("%d DOIs created, want 1", n)
+				}
+
+				return nil
+			}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}

@@ -34,19 +34,6 @@ func TestMain(m *testing.M) {
 
 func runServices(m *testing.M) int {
 	var err error
-	if minioServer, err = acctest.StartMinIO(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting MinIO:", err)
-
-		return 1
-	}
-	defer minioServer.Stop()
-	minioServer.Setenv()
-	if pgServer, err = acctest.StartPostgres(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting PostgreSQL:", err)
-
-		return 1
-	}
-	defer pgServer.Stop()
 	if tmpDir, err = os.MkdirTemp("", "iceberg-acc-"); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 
@@ -54,7 +41,7 @@ func runServices(m *testing.M) int {
 	}
 	defer os.RemoveAll(tmpDir)
 
-	return m.Run()
+	return acctest.RunWithServices(m, &minioServer, &pgServer)
 }
 
 // providerFactories serve the whole provider, as users run it.

@@ -18,17 +18,7 @@ import (
 var minioServer *acctest.MinIO
 
 func TestMain(m *testing.M) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		os.Exit(m.Run())
-	}
-	var err error
-	if minioServer, err = acctest.StartMinIO(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	minioServer.Stop()
-	os.Exit(code)
+	os.Exit(acctest.RunWithMinIO(m, &minioServer))
 }
 
 func testAccStorageConfig_minio(fake *labelstudiotest.Server, bucket, secret string, version int) string {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 )
@@ -19,33 +18,11 @@ import (
 var server *acctest.MinIO
 
 func TestMain(m *testing.M) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		os.Exit(m.Run())
-	}
-	var err error
-	server, err = acctest.StartMinIO()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	server.Setenv()
-	code := m.Run()
-	server.Stop()
-	os.Exit(code)
+	os.Exit(acctest.RunWithMinIO(m, &server))
 }
 
-// s3 is a direct client for out-of-band changes and checks.
-func s3(t *testing.T) *minio.Client {
-	t.Helper()
-	c, err := minio.New(server.Endpoint, &minio.Options{
-		Creds: credentials.NewStaticV4(server.AccessKey, server.SecretKey, ""), Region: "us-east-1",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	return c
-}
+// s3 is a direct client for setup, checks and out-of-band changes.
+func s3(t *testing.T) *minio.Client { return acctest.S3Client(t, server) }
 
 func checkBucketDestroyed(t *testing.T) resource.TestCheckFunc {
 	return func(s *terraform.State) error {

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
+)
+
+// openStore builds the Store for a command's locations. Object-store
+// settings are resolved (and their errors reported as usage errors) only
+// when one of them is s3://, so local runs need no configuration; the
+// settings are returned then, nil otherwise.
+func openStore(locs ...runnerio.Location) (*runnerio.Store, *providerdata.Data, error) {
+	for _, l := range locs {
+		if !l.IsS3() {
+			continue
+		}
+		d, err := provider.Settings()
+		if err != nil {
+			return nil, nil, Usage(fmt.Errorf("object store settings: %w", err))
+		}
+		if !d.S3.Configured {
+			return nil, nil, Usage(&providerdata.NotConfiguredError{Block: "s3", Env: providerdata.S3Env})
+		}
+
+		return runnerio.NewStore(d), d, nil
+	}
+
+	return runnerio.NewStore(nil), nil, nil
+}
+
+// isTerminal reports whether f is a terminal; progress goes to stderr only
+// when it is.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
