@@ -15,9 +15,11 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/dremio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/report"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/sqlgen"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
@@ -57,7 +59,8 @@ text: type expectations then parse each value (int, long, double, date, timestam
 Ragged CSV records are reported with record and line numbers and fail the check.
 
 --engine sql compiles the aggregate-able expectations into one SQL query per table and
-row condition and runs it on PostgreSQL (--dsn); --print-sql shows the query (Dremio too).
+row condition and runs it on PostgreSQL (--dialect postgres --dsn) or on Dremio through its
+SQL job API (--dialect dremio, connection from LAKEHOUSE_DREMIO_*); --print-sql shows the query.
 Map results from SQL carry counts and percentages, not unexpected value lists.
 
 Exit codes: 0 all expectations met, 1 some failed (or malformed records), 2 bad flags or
@@ -72,8 +75,10 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
   # 3. Count nulls against "mostly" and treat "NA" as missing, for a latin-1 export
   lakehouse-runner check --suite suite.json --mostly-of all --treat-as-null NA --encoding latin1 export.csv
 
-  # 4. Push the aggregate checks down to PostgreSQL; or print the Dremio SQL
+  # 4. Push the aggregate checks down to PostgreSQL, or to Dremio (or just print its SQL)
   lakehouse-runner check --suite suite.json --engine sql --dialect postgres --dsn postgres://u@db/lake --table public.students
+  LAKEHOUSE_DREMIO_ENDPOINT=http://dremio:9047 LAKEHOUSE_DREMIO_TOKEN=... \
+    lakehouse-runner check --suite suite.json --engine sql --dialect dremio lake.oulad.students
   lakehouse-runner check --suite suite.json --engine sql --dialect dremio --print-sql lake.oulad.students
 
   # 5. An Iceberg table at a snapshot
@@ -504,17 +509,30 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	if dsn == "" {
 		dsn = os.Getenv("LAKEHOUSE_CHECK_DSN")
 	}
+	var runner sqlgen.SQLRunner
 	if f.dialect == "dremio" {
-		return report.Table{}, Usage(errors.New("running on Dremio is not wired into check yet; use --print-sql to get the query"))
+		// Dremio is reached with the provider's dremio settings
+		// (LAKEHOUSE_DREMIO_*), through its SQL job API.
+		settings, err := provider.Settings()
+		if err != nil {
+			return report.Table{}, Usage(fmt.Errorf("dremio settings: %w", err))
+		}
+		c, err := dremio.NewFromSettings(settings.Dremio, settings.Retry)
+		if err != nil {
+			return report.Table{}, Usage(err)
+		}
+		runner = sqlgen.NewDremio(c)
+	} else {
+		if dsn == "" {
+			return report.Table{}, Usage(errors.New("--engine sql needs --dsn (or LAKEHOUSE_CHECK_DSN)"))
+		}
+		pg, err := sqlgen.OpenPostgres(ctx, dsn)
+		if err != nil {
+			return report.Table{}, Runtime(err)
+		}
+		defer pg.Close()
+		runner = pg
 	}
-	if dsn == "" {
-		return report.Table{}, Usage(errors.New("--engine sql needs --dsn (or LAKEHOUSE_CHECK_DSN)"))
-	}
-	runner, err := sqlgen.OpenPostgres(ctx, dsn)
-	if err != nil {
-		return report.Table{}, Runtime(err)
-	}
-	defer runner.Close()
 	res, err := plan.Run(ctx, runner)
 	if err != nil {
 		return report.Table{}, Runtime(err)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 var (
@@ -31,7 +30,7 @@ func NewNamespaceDataSource() datasource.DataSource { return &namespaceDataSourc
 // NewNamespacesDataSource returns the lakehouse_iceberg_namespaces data source.
 func NewNamespacesDataSource() datasource.DataSource { return &namespacesDataSource{} }
 
-type namespaceDataSource struct{ data *providerdata.Data }
+type namespaceDataSource struct{ catalogDataSource }
 
 type namespaceDataSourceModel struct {
 	ID         types.String `tfsdk:"id"`
@@ -57,10 +56,6 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *namespaceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerdata.FromDataSource(req, resp)
-}
-
 func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m namespaceDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -70,10 +65,8 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var levels []string
 	resp.Diagnostics.Append(m.Name.ElementsAs(ctx, &levels, false)...)
 	id := catalog.FormatIdentifier(levels)
-	cat, err := catalog.FromData(d.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_namespace", id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := d.open(&resp.Diagnostics, "lakehouse_iceberg_namespace", id)
+	if !ok {
 		return
 	}
 	props, err := cat.LoadNamespaceProperties(ctx, levels)
@@ -93,7 +86,7 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-type namespacesDataSource struct{ data *providerdata.Data }
+type namespacesDataSource struct{ catalogDataSource }
 
 type namespacesDataSourceModel struct {
 	Parent     types.List `tfsdk:"parent"`
@@ -119,10 +112,6 @@ func (d *namespacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *namespacesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerdata.FromDataSource(req, resp)
-}
-
 func (d *namespacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m namespacesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -133,11 +122,8 @@ func (d *namespacesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !m.Parent.IsNull() {
 		resp.Diagnostics.Append(m.Parent.ElementsAs(ctx, &parent, false)...)
 	}
-	cat, err := catalog.FromData(d.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_namespaces", catalog.FormatIdentifier(parent),
-			"The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := d.open(&resp.Diagnostics, "lakehouse_iceberg_namespaces", catalog.FormatIdentifier(parent))
+	if !ok {
 		return
 	}
 	listed, err := cat.ListNamespaces(ctx, parent)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	rsiceberg "github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 )
 
@@ -31,7 +30,7 @@ func NewTableDataSource() datasource.DataSource { return &tableDataSource{} }
 // NewTablesDataSource returns the lakehouse_iceberg_tables data source.
 func NewTablesDataSource() datasource.DataSource { return &tablesDataSource{} }
 
-type tableDataSource struct{ data *providerdata.Data }
+type tableDataSource struct{ catalogDataSource }
 
 type tableDataSourceModel struct {
 	ID                types.String `tfsdk:"id"`
@@ -122,10 +121,6 @@ func (d *tableDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *tableDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerdata.FromDataSource(req, resp)
-}
-
 func (d *tableDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m tableDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -136,10 +131,8 @@ func (d *tableDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	resp.Diagnostics.Append(m.Namespace.ElementsAs(ctx, &ident, false)...)
 	ident = append(ident, m.Name.ValueString())
 	id := catalog.FormatIdentifier(ident)
-	cat, err := catalog.FromData(d.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_table", id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := d.open(&resp.Diagnostics, "lakehouse_iceberg_table", id)
+	if !ok {
 		return
 	}
 	tbl, err := cat.LoadTable(ctx, ident)
@@ -207,7 +200,7 @@ func orEmpty(v []attr.Value) []attr.Value {
 	return v
 }
 
-type tablesDataSource struct{ data *providerdata.Data }
+type tablesDataSource struct{ catalogDataSource }
 
 type tablesDataSourceModel struct {
 	Namespace types.List `tfsdk:"namespace"`
@@ -232,10 +225,6 @@ func (d *tablesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *tablesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerdata.FromDataSource(req, resp)
-}
-
 func (d *tablesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m tablesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -245,10 +234,8 @@ func (d *tablesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	var ns []string
 	resp.Diagnostics.Append(m.Namespace.ElementsAs(ctx, &ns, false)...)
 	id := catalog.FormatIdentifier(ns)
-	cat, err := catalog.FromData(d.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_tables", id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := d.open(&resp.Diagnostics, "lakehouse_iceberg_tables", id)
+	if !ok {
 		return
 	}
 	var names, ids []string

@@ -523,3 +523,44 @@ resource "lakehouse_access_policy" "test" {
 		}},
 	})
 }
+
+// C21 under parallel apply: eight policies on one bucket and one user,
+// applied at once by Terraform, each keep their statements and their
+// attachment.
+func TestAccAccessPolicy_sharedBucket(t *testing.T) {
+	needMinIO(t)
+	w := newWorld()
+	const n = 8
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { w.setup(t) },
+			Config: fmt.Sprintf(`
+resource "lakehouse_access_policy" "p" {
+  count = %[3]d
+  name  = "%[1]s-${count.index}"
+  principals = [{ name = %[4]q, type = "user", s3_principal = "arn:aws:iam::000000000000:user/u${count.index}" }]
+  rules = [{ name = "r", actions = ["read"], resources = [{ bucket = %[2]q, prefix = "p${count.index}/" }] }]
+}
+`, w.name, w.data, n, w.bob),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				got := mustPolicy(t, w.data)
+				for i := range n {
+					if !strings.Contains(got, ap.SidPrefix(fmt.Sprintf("%s-%d", w.name, i))) {
+						return fmt.Errorf("policy %d lost its statements: %s", i, got)
+					}
+				}
+				if !strings.Contains(got, foreignSid) {
+					return fmt.Errorf("the foreign statement was lost: %s", got)
+				}
+				att, err := admin(t).Attached(context.Background(), "user", w.bob)
+				if err != nil || len(att) != n {
+					return fmt.Errorf("bob has policies %v (%v), want %d", att, err, n)
+				}
+
+				return nil
+			},
+		}},
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -183,9 +184,44 @@ func (e *enforcer) applyS3(ctx context.Context, prior, plan *accessPolicyResourc
 	return nil
 }
 
+// bucketLocks serialises the read-modify-write of one bucket's policy
+// within the provider process: Terraform applies independent resources in
+// parallel, and two policies sharing a bucket would otherwise lose each
+// other's statements.
+var bucketLocks sync.Map // endpoint/bucket -> *sync.Mutex
+
 // mergeBucket is a read-modify-write of one bucket policy that replaces
-// only the statements this policy owns (C21: never others').
+// only the statements this policy owns (C21: never others'). A writer
+// outside this process can still interleave, so the result is read back
+// and the merge repeated until our statements are there as written.
 func (e *enforcer) mergeBucket(ctx context.Context, c *minio.Client, bucket, owned string) error {
+	v, _ := bucketLocks.LoadOrStore(c.EndpointURL().Host+"/"+bucket, &sync.Mutex{})
+	mu := v.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
+	mu.Lock()
+	defer mu.Unlock()
+	for attempt := 1; ; attempt++ {
+		if err := e.mergeOnce(ctx, c, bucket, owned); err != nil {
+			return err
+		}
+		existing, err := c.GetBucketPolicy(ctx, bucket)
+		if err != nil && !objectstore.IsAbsentConfig(err) {
+			return err
+		}
+		got, err := ap.OwnedStatements(existing, e.name)
+		if err != nil {
+			return err
+		}
+		if got == "" && owned == "" || got != "" && owned != "" && policydoc.Equal(got, owned) {
+			return nil
+		}
+		if attempt == 3 {
+			return fmt.Errorf("the bucket policy of %s kept changing while it was written (another writer?)", bucket)
+		}
+		tflog.Debug(ctx, "bucket policy changed under us, merging again", map[string]any{"lakehouse.s3.bucket": bucket})
+	}
+}
+
+func (e *enforcer) mergeOnce(ctx context.Context, c *minio.Client, bucket, owned string) error {
 	existing, err := c.GetBucketPolicy(ctx, bucket)
 	if err != nil && !objectstore.IsAbsentConfig(err) {
 		return err

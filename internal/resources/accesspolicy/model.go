@@ -203,4 +203,3 @@ func attrPath(steps []any) path.Path {
 
 	return p
 }
-

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
@@ -59,6 +60,44 @@ func apiError(dg *diag.Diagnostics, action, typeName, id string, err error) {
 	default:
 		diags.AddError(dg, action, typeName, id, fmt.Sprintf("The Dremio API call failed while %s the object.", action),
 			"Check the message below; the object in Dremio was left as it was before this call.", err)
+	}
+}
+
+// readEntity looks up the entity of a resource's Read, by id or (on import)
+// by path. It returns nil when Read should stop: the object is gone (a
+// warning, and the resource leaves state) or an error was added.
+func readEntity(ctx context.Context, d *providerdata.Data, resp *resource.ReadResponse, typeName, id string) *dremio.Entity {
+	c := client(d, &resp.Diagnostics, "reading", typeName, id)
+	if c == nil {
+		return nil
+	}
+	e, err := lookup(ctx, c, id)
+	if dremio.IsNotFound(err) {
+		diags.NotFoundWarning(&resp.Diagnostics, typeName, id)
+		resp.State.RemoveResource(ctx)
+
+		return nil
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "reading", typeName, id, err)
+
+		return nil
+	}
+
+	return e
+}
+
+// deleteEntity deletes the object id without a tag: destroy means "remove
+// it" even if someone edited it since the last refresh (only updates must
+// not overwrite such edits), and whether Dremio bumps a container's tag when
+// its children change is not documented; destroy removes children first.
+func deleteEntity(ctx context.Context, d *providerdata.Data, dg *diag.Diagnostics, typeName, id string) {
+	c := client(d, dg, "deleting", typeName, id)
+	if c == nil {
+		return
+	}
+	if err := c.Delete(ctx, id, ""); err != nil {
+		apiError(dg, "deleting", typeName, id, err)
 	}
 }
 

@@ -104,21 +104,8 @@ func (r *folderResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "reading", folderType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	e, err := lookup(ctx, c, state.ID.ValueString())
-	if dremio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, folderType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "reading", folderType, state.ID.ValueString(), err)
-
+	e := readEntity(ctx, r.data, resp, folderType, state.ID.ValueString())
+	if e == nil {
 		return
 	}
 	if e.EntityType != dremio.EntityFolder {
@@ -151,15 +138,7 @@ func (r *folderResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "deleting", folderType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	// No tag, as for spaces: destroy removes the children first.
-	if err := c.Delete(ctx, state.ID.ValueString(), ""); err != nil {
-		apiError(&resp.Diagnostics, "deleting", folderType, state.ID.ValueString(), err)
-	}
+	deleteEntity(ctx, r.data, &resp.Diagnostics, folderType, state.ID.ValueString())
 }
 
 func (r *folderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

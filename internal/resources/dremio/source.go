@@ -267,21 +267,8 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "reading", sourceType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	e, err := lookup(ctx, c, state.ID.ValueString())
-	if dremio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, sourceType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "reading", sourceType, state.ID.ValueString(), err)
-
+	e := readEntity(ctx, r.data, resp, sourceType, state.ID.ValueString())
+	if e == nil {
 		return
 	}
 	if e.EntityType != dremio.EntitySource {
@@ -379,15 +366,7 @@ func (r *sourceResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "deleting", sourceType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	// No tag, as for spaces: views and folders under a Nessie source go first.
-	if err := c.Delete(ctx, state.ID.ValueString(), ""); err != nil {
-		apiError(&resp.Diagnostics, "deleting", sourceType, state.ID.ValueString(), err)
-	}
+	deleteEntity(ctx, r.data, &resp.Diagnostics, sourceType, state.ID.ValueString())
 }
 
 func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

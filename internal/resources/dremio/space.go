@@ -114,21 +114,8 @@ func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "reading", spaceType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	e, err := lookup(ctx, c, state.ID.ValueString())
-	if dremio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, spaceType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "reading", spaceType, state.ID.ValueString(), err)
-
+	e := readEntity(ctx, r.data, resp, spaceType, state.ID.ValueString())
+	if e == nil {
 		return
 	}
 	if e.EntityType != dremio.EntitySpace {
@@ -165,16 +152,7 @@ func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "deleting", spaceType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	// No tag: whether Dremio bumps a container's tag when its children
-	// change is not documented, and destroy removes children first.
-	if err := c.Delete(ctx, state.ID.ValueString(), ""); err != nil {
-		apiError(&resp.Diagnostics, "deleting", spaceType, state.ID.ValueString(), err)
-	}
+	deleteEntity(ctx, r.data, &resp.Diagnostics, spaceType, state.ID.ValueString())
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

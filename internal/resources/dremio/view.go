@@ -125,21 +125,8 @@ func (r *viewResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "reading", viewType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	e, err := lookup(ctx, c, state.ID.ValueString())
-	if dremio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, viewType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		apiError(&resp.Diagnostics, "reading", viewType, state.ID.ValueString(), err)
-
+	e := readEntity(ctx, r.data, resp, viewType, state.ID.ValueString())
+	if e == nil {
 		return
 	}
 	if e.EntityType != dremio.EntityDataset || e.Type != dremio.VirtualDataset {
@@ -202,16 +189,7 @@ func (r *viewResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := client(r.data, &resp.Diagnostics, "deleting", viewType, state.ID.ValueString())
-	if c == nil {
-		return
-	}
-
-	// No tag: destroy means "remove it" even if someone edited the view
-	// since the last refresh (only updates must not overwrite such edits).
-	if err := c.Delete(ctx, state.ID.ValueString(), ""); err != nil {
-		apiError(&resp.Diagnostics, "deleting", viewType, state.ID.ValueString(), err)
-	}
+	deleteEntity(ctx, r.data, &resp.Diagnostics, viewType, state.ID.ValueString())
 }
 
 func (r *viewResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

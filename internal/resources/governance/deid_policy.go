@@ -92,21 +92,14 @@ func NewDeidPolicyResource() resource.Resource {
 			"The secret key is never part of the policy: `key_env` or `key_file` only name where the runner " +
 			"finds it. The key defaults to `" + DeidPolicyKeyPrefix + "<name>.json`.",
 		Attributes: deidPolicyAttributes(),
-		DefaultKey: func(m *deidPolicyResourceModel) string {
-			if m.Name.IsUnknown() || m.Name.IsNull() {
-				return ""
-			}
-
-			return DeidPolicyKeyPrefix + m.Name.ValueString() + ".json"
-		},
-		Encode:   encodeDeidPolicy,
-		Decode:   decodeDeidPolicy,
-		Validate: validateDeidPolicy,
+		DefaultKey: func(m *deidPolicyResourceModel) string { return keyFromName(DeidPolicyKeyPrefix, m.Name) },
+		Encode:     encodeDeidPolicy,
+		Decode:     decodeDeidPolicy,
+		Validate:   validateDeidPolicy,
 	})
 }
 
 var (
-	deidNamePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	envNamePattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	identifierChoices = func() []string {
 		var ids []string
@@ -126,7 +119,7 @@ func deidPolicyAttributes() map[string]schema.Attribute {
 			Required: true,
 			MarkdownDescription: "Name of the policy, shown in the runner's audit report and used in the default key. " +
 				"Letters, digits, `.`, `_` and `-`.",
-			Validators: []validator.String{stringvalidator.RegexMatches(deidNamePattern, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")},
+			Validators: []validator.String{stringvalidator.RegexMatches(namePattern, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")},
 		},
 		"description": schema.StringAttribute{
 			Optional:            true,

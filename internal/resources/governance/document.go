@@ -663,3 +663,13 @@ func fetch(ctx context.Context, c *minio.Client, bucket, key string) ([]byte, mi
 }
 
 func isNotFound(err error) bool { return objectstore.IsNotFound(err) }
+
+// keyFromName is a document's default key: prefix, its name, ".json"; empty
+// while the name is not known yet.
+func keyFromName(prefix string, name types.String) string {
+	if name.IsUnknown() || name.IsNull() {
+		return ""
+	}
+
+	return prefix + name.ValueString() + ".json"
+}

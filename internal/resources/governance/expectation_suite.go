@@ -57,17 +57,11 @@ func NewExpectationSuiteResource() resource.Resource {
 			"table's live schema. The key defaults to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites " +
 			"written by GX 0.18 can be imported; they are normalised to 1.x on the next apply.",
 		Attributes: expectationSuiteAttributes(),
-		DefaultKey: func(m *expectationSuiteResourceModel) string {
-			if m.Name.IsUnknown() || m.Name.IsNull() {
-				return ""
-			}
-
-			return ExpectationSuiteKeyPrefix + m.Name.ValueString() + ".json"
-		},
-		Encode:    encodeExpectationSuite,
-		Decode:    decodeExpectationSuite,
-		Validate:  validateExpectationSuite,
-		PlanCheck: checkSuiteColumns,
+		DefaultKey: func(m *expectationSuiteResourceModel) string { return keyFromName(ExpectationSuiteKeyPrefix, m.Name) },
+		Encode:     encodeExpectationSuite,
+		Decode:     decodeExpectationSuite,
+		Validate:   validateExpectationSuite,
+		PlanCheck:  checkSuiteColumns,
 	})
 }
 

@@ -105,16 +105,10 @@ func NewSubmissionSchemaResource() resource.Resource {
 			"inherited from parent folders, primary keys and cross-file keys (every student in a fact table " +
 			"appears in the roster). The key defaults to `" + SubmissionSchemaKeyPrefix + "<name>.json`.",
 		Attributes: submissionSchemaAttributes(),
-		DefaultKey: func(m *submissionSchemaResourceModel) string {
-			if m.Name.IsUnknown() || m.Name.IsNull() {
-				return ""
-			}
-
-			return SubmissionSchemaKeyPrefix + m.Name.ValueString() + ".json"
-		},
-		Encode:   encodeSubmissionSchema,
-		Decode:   decodeSubmissionSchema,
-		Validate: validateSubmissionSchema,
+		DefaultKey: func(m *submissionSchemaResourceModel) string { return keyFromName(SubmissionSchemaKeyPrefix, m.Name) },
+		Encode:     encodeSubmissionSchema,
+		Decode:     decodeSubmissionSchema,
+		Validate:   validateSubmissionSchema,
 	})
 }
 

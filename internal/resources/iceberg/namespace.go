@@ -88,8 +88,6 @@ func (r *namespaceResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerdata.FromResource(req, resp)
 }
 
-func (r *namespaceResource) catalog() (catalog.Catalog, error) { return catalog.FromData(r.data) }
-
 func (r *namespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan namespaceResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -98,11 +96,8 @@ func (r *namespaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	levels := stringList(ctx, plan.Name, &resp.Diagnostics)
 	id := catalog.FormatIdentifier(levels)
-	cat, err := r.catalog()
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "creating", namespaceType, id, "The Iceberg catalog could not be opened.",
-			"Check the provider's catalog block.", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "creating", namespaceType, id)
+	if !ok {
 		return
 	}
 	props := stringMap(ctx, plan.Properties, &resp.Diagnostics)
@@ -128,11 +123,8 @@ func (r *namespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	levels := stringList(ctx, state.Name, &resp.Diagnostics)
-	cat, err := r.catalog()
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", namespaceType, state.ID.ValueString(),
-			"The Iceberg catalog could not be opened.", "Check the provider's catalog block.", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "reading", namespaceType, state.ID.ValueString())
+	if !ok {
 		return
 	}
 	importing := isImporting(ctx, req.Private, &resp.Diagnostics)
@@ -181,10 +173,8 @@ func (r *namespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	levels := stringList(ctx, plan.Name, &resp.Diagnostics)
 	id := catalog.FormatIdentifier(levels)
-	cat, err := r.catalog()
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "updating", namespaceType, id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "updating", namespaceType, id)
+	if !ok {
 		return
 	}
 	want := stringMap(ctx, plan.Properties, &resp.Diagnostics)
@@ -224,10 +214,8 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	levels := stringList(ctx, state.Name, &resp.Diagnostics)
 	id := catalog.FormatIdentifier(levels)
-	cat, err := r.catalog()
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "deleting", namespaceType, id)
+	if !ok {
 		return
 	}
 	if err := checkNamespaceEmpty(ctx, cat, levels); err != nil {

@@ -269,11 +269,8 @@ func (r *tableResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cat, err := catalog.FromData(r.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "creating", tableType, id, "The Iceberg catalog could not be opened.",
-			"Check the provider's catalog block.", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "creating", tableType, id)
+	if !ok {
 		return
 	}
 	tflog.Debug(ctx, "creating Iceberg table", map[string]any{"table": id})
@@ -301,11 +298,8 @@ func (r *tableResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	ident := state.ident(ctx, &resp.Diagnostics)
-	cat, err := catalog.FromData(r.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", tableType, state.ID.ValueString(),
-			"The Iceberg catalog could not be opened.", "Check the provider's catalog block.", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "reading", tableType, state.ID.ValueString())
+	if !ok {
 		return
 	}
 	tbl, err := cat.LoadTable(ctx, ident)
@@ -349,10 +343,8 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cat, err := catalog.FromData(r.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "updating", tableType, id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "updating", tableType, id)
+	if !ok {
 		return
 	}
 	if from := state.ident(ctx, &resp.Diagnostics); !slices.Equal(from, ident) {
@@ -390,12 +382,11 @@ func (r *tableResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	ident := state.ident(ctx, &resp.Diagnostics)
 	id := catalog.FormatIdentifier(ident)
-	cat, err := catalog.FromData(r.data)
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "deleting", tableType, id, "The Iceberg catalog could not be opened.", "", err)
-
+	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "deleting", tableType, id)
+	if !ok {
 		return
 	}
+	var err error
 	if state.Purge.ValueBool() {
 		purger, ok := cat.(icecatalog.PurgeableTable)
 		if !ok {

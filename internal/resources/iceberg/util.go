@@ -5,6 +5,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 type diagList = diag.Diagnostics
@@ -45,4 +48,17 @@ func stringMap(ctx context.Context, m types.Map, d *diagList) map[string]string 
 	d.Append(m.ElementsAs(ctx, &out, false)...)
 
 	return out
+}
+
+// OpenCatalog returns the provider's Iceberg catalog, or adds the
+// diagnostic for action on typeName id and returns false.
+func OpenCatalog(d *providerdata.Data, dg *diag.Diagnostics, action, typeName, id string) (catalog.Catalog, bool) {
+	cat, err := catalog.FromData(d)
+	if err != nil {
+		diags.AddError(dg, action, typeName, id, "The Iceberg catalog could not be opened.", "Check the provider's catalog block.", err)
+
+		return nil, false
+	}
+
+	return cat, true
 }

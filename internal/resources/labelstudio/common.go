@@ -3,6 +3,7 @@
 package labelstudio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -44,6 +45,56 @@ func (h *clientHolder) ready(d *diag.Diagnostics, action, typeName, id string) b
 		"Configure the labelstudio block of the provider (endpoint plus api_key or personal_access_token).", err)
 
 	return false
+}
+
+// readByID is the shared part of Read: it parses the numeric id in state
+// and fetches the object through get. ok is false when Read should stop:
+// the object is gone (a warning naming goneID, and the resource leaves
+// state) or an error was added; badIDTodo tells how to recover from an id
+// that does not parse, what says which object could not be read.
+func readByID[T any](ctx context.Context, h *clientHolder, resp *resource.ReadResponse, typeName, id, goneID, badIDTodo, what string,
+	get func(context.Context, int64) (T, error),
+) (obj T, ok bool) {
+	if !h.ready(&resp.Diagnostics, "reading", typeName, id) {
+		return obj, false
+	}
+	n, err := parseID(id)
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", typeName, id, "The id in state is not valid.", badIDTodo, err)
+
+		return obj, false
+	}
+	obj, err = get(ctx, n)
+	if labelstudio.IsNotFound(err) {
+		diags.NotFoundWarning(&resp.Diagnostics, typeName, goneID)
+		resp.State.RemoveResource(ctx)
+
+		return obj, false
+	}
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", typeName, id, "Label Studio did not return the "+what+".", "", err)
+
+		return obj, false
+	}
+
+	return obj, true
+}
+
+// deleteByID is the shared Delete: it removes the object whose numeric id
+// is in state through del. An id that never parsed names nothing remote and
+// a missing object is already gone; both are success. what is the
+// diagnostic's account of a refusal.
+func (h *clientHolder) deleteByID(ctx context.Context, d *diag.Diagnostics, typeName, id, what string, del func(context.Context, int64) error) {
+	if !h.ready(d, "deleting", typeName, id) {
+		return
+	}
+	n, err := parseID(id)
+	if err != nil {
+		return
+	}
+	if err := del(ctx, n); err != nil && !labelstudio.IsNotFound(err) {
+		diags.AddError(d, "deleting", typeName, id, what, "", err)
+	}
 }
 
 // parseID reads a numeric Label Studio id.

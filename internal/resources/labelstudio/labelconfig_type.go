@@ -2,15 +2,11 @@ package labelstudio
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/customtypes"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/labelstudio"
 )
 
@@ -18,66 +14,21 @@ import (
 // equal when their XML is the same after canonicalisation, so attribute
 // order, indentation and comments never show as a diff, whatever the server
 // re-serialises.
-type labelConfigType struct {
-	basetypes.StringType
-}
-
-var (
-	_ basetypes.StringTypable                    = labelConfigType{}
-	_ basetypes.StringValuableWithSemanticEquals = labelConfigValue{}
-)
-
-func (t labelConfigType) Equal(o attr.Type) bool {
-	other, ok := o.(labelConfigType)
-
-	return ok && t.StringType.Equal(other.StringType)
-}
-
-func (labelConfigType) String() string { return "labelConfigType" }
-
-func (labelConfigType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return labelConfigValue{StringValue: in}, nil
-}
-
-func (t labelConfigType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	sv, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
-	}
-
-	return labelConfigValue{StringValue: sv}, nil
-}
-
-func (labelConfigType) ValueType(context.Context) attr.Value { return labelConfigValue{} }
+type labelConfigType = customtypes.StringType[labelConfigEquivalence]
 
 // labelConfigValue is a value of labelConfigType.
-type labelConfigValue struct {
-	basetypes.StringValue
-}
+type labelConfigValue = customtypes.StringValue[labelConfigEquivalence]
 
 func newLabelConfigValue(s string) labelConfigValue {
-	return labelConfigValue{StringValue: basetypes.NewStringValue(s)}
+	return customtypes.NewStringValue[labelConfigEquivalence](s)
 }
 
-func (v labelConfigValue) Equal(o attr.Value) bool {
-	other, ok := o.(labelConfigValue)
+type labelConfigEquivalence struct{}
 
-	return ok && v.StringValue.Equal(other.StringValue)
-}
+func (labelConfigEquivalence) TypeName() string { return "labelConfigType" }
 
-func (labelConfigValue) Type(context.Context) attr.Type { return labelConfigType{} }
-
-func (v labelConfigValue) StringSemanticEquals(_ context.Context, nv basetypes.StringValuable) (bool, diag.Diagnostics) {
-	other, ok := nv.(labelConfigValue)
-	if !ok {
-		return false, nil
-	}
-
-	return labelstudio.LabelConfigsEqual(v.ValueString(), other.ValueString()), nil
+func (labelConfigEquivalence) Equivalent(a, b string) bool {
+	return labelstudio.LabelConfigsEqual(a, b)
 }
 
 // labelConfigValidator runs labelstudio.CheckLabelConfig at plan time and

@@ -247,27 +247,12 @@ func (r *projectResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *projectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state projectResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "reading", projectType, state.ID.ValueString()) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", projectType, state.ID.ValueString(), "The id in state is not valid.",
-			"Import the project again by its numeric id.", err)
-
-		return
-	}
-
-	p, err := r.client.GetProject(ctx, id)
-	if labelstudio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, projectType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", projectType, state.ID.ValueString(), "Label Studio did not return the project.", "", err)
-
+	p, ok := readByID(ctx, &r.clientHolder, resp, projectType, state.ID.ValueString(), state.ID.ValueString(),
+		"Import the project again by its numeric id.", "project", r.client.GetProject)
+	if !ok {
 		return
 	}
 
@@ -325,18 +310,11 @@ func (r *projectResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *projectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state projectResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "deleting", projectType, state.ID.ValueString()) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		return // nothing that could exist remotely
-	}
-
-	err = r.client.DeleteProject(ctx, id)
-	if err != nil && !labelstudio.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", projectType, state.ID.ValueString(), "Label Studio did not delete the project.", "", err)
-	}
+	r.deleteByID(ctx, &resp.Diagnostics, projectType, state.ID.ValueString(), "Label Studio did not delete the project.",
+		r.client.DeleteProject)
 }
 
 func (r *projectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

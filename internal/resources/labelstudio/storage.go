@@ -356,27 +356,15 @@ func (r *storageResource) sync(ctx context.Context, m *storageResourceModel, dir
 func (r *storageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state storageResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "reading", storageType, state.ID.ValueString()) {
-		return
-	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", storageType, state.ID.ValueString(), "The id in state is not valid.", "", err)
-
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	dir := state.Direction.ValueString()
-
-	s, err := r.client.GetS3Storage(ctx, dir, id)
-	if labelstudio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, storageType, dir+"/"+state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", storageType, state.ID.ValueString(), "Label Studio did not return the storage.", "", err)
-
+	s, ok := readByID(ctx, &r.clientHolder, resp, storageType, state.ID.ValueString(), dir+"/"+state.ID.ValueString(), "", "storage",
+		func(ctx context.Context, id int64) (*labelstudio.S3Storage, error) {
+			return r.client.GetS3Storage(ctx, dir, id)
+		})
+	if !ok {
 		return
 	}
 
@@ -428,19 +416,13 @@ func (r *storageResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *storageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state storageResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "deleting", storageType, state.ID.ValueString()) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		return
-	}
-
-	err = r.client.DeleteS3Storage(ctx, state.Direction.ValueString(), id)
-	if err != nil && !labelstudio.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", storageType, state.ID.ValueString(),
-			"Label Studio did not delete the storage (the bucket and its objects are never touched).", "", err)
-	}
+	dir := state.Direction.ValueString()
+	r.deleteByID(ctx, &resp.Diagnostics, storageType, state.ID.ValueString(),
+		"Label Studio did not delete the storage (the bucket and its objects are never touched).",
+		func(ctx context.Context, id int64) error { return r.client.DeleteS3Storage(ctx, dir, id) })
 }
 
 func (r *storageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

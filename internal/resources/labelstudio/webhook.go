@@ -206,26 +206,12 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state webhookResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "reading", webhookType, state.ID.ValueString()) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", webhookType, state.ID.ValueString(), "The id in state is not valid.", "", err)
-
-		return
-	}
-
-	w, err := r.client.GetWebhook(ctx, id)
-	if labelstudio.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, webhookType, state.ID.ValueString())
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", webhookType, state.ID.ValueString(), "Label Studio did not return the webhook.", "", err)
-
+	w, ok := readByID(ctx, &r.clientHolder, resp, webhookType, state.ID.ValueString(), state.ID.ValueString(), "", "webhook",
+		r.client.GetWebhook)
+	if !ok {
 		return
 	}
 
@@ -266,18 +252,11 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state webhookResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics, "deleting", webhookType, state.ID.ValueString()) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, err := parseID(state.ID.ValueString())
-	if err != nil {
-		return
-	}
-
-	err = r.client.DeleteWebhook(ctx, id)
-	if err != nil && !labelstudio.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", webhookType, state.ID.ValueString(), "Label Studio did not delete the webhook.", "", err)
-	}
+	r.deleteByID(ctx, &resp.Diagnostics, webhookType, state.ID.ValueString(), "Label Studio did not delete the webhook.",
+		r.client.DeleteWebhook)
 }
 
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -6,9 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -49,14 +47,8 @@ func (r *chartResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Superset chart (a \"slice\") on a `lakehouse_superset_dataset`. Chart names need not be unique.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				Computed: true, MarkdownDescription: "Superset's numeric id of the chart; use it in dashboards.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"uuid": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Superset's UUID of the chart.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":   computedID("Superset's numeric id of the chart; use it in dashboards."),
+			"uuid": computedString("Superset's UUID of the chart."),
 			"slice_name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Chart name (1-250 characters).",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 250)},
@@ -77,10 +69,7 @@ func (r *chartResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"cache_timeout": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Cache timeout in seconds; unset uses the dataset's or database's.",
 			},
-			"url": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Path of the chart in Superset's explore view.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"url": computedString("Path of the chart in Superset's explore view."),
 		},
 	}
 }
@@ -143,20 +132,8 @@ func (r *chartResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "reading", chartType, idString(state.ID)) {
-		return
-	}
-	ch, err := r.client.GetChart(ctx, state.ID.ValueInt64())
-	if superset.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, chartType, idString(state.ID))
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", chartType, idString(state.ID), "The chart could not be read.",
-			"Check that Superset is reachable and the credentials are valid.", err)
-
+	ch, ok := readByID(ctx, &r.clientHolder, resp, chartType, state.ID, "chart", r.client.GetChart)
+	if !ok {
 		return
 	}
 	state.SliceName, state.VizType = types.StringValue(ch.SliceName), types.StringValue(ch.VizType)
@@ -217,14 +194,8 @@ func (r *chartResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "deleting", chartType, idString(state.ID)) {
-		return
-	}
-	err := r.client.Remove(ctx, superset.Charts, state.ID.ValueInt64())
-	if err != nil && !superset.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", chartType, idString(state.ID), "Superset did not delete the chart.",
-			"Alerts or reports that use the chart must be deleted first.", err)
-	}
+	r.remove(ctx, &resp.Diagnostics, chartType, superset.Charts, state.ID, "chart",
+		advice("Alerts or reports that use the chart must be deleted first."))
 }
 
 func (r *chartResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -12,6 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
@@ -50,6 +54,67 @@ func (h *clientHolder) ready(d *diag.Diagnostics, action, typeName, id string) b
 
 	return false
 }
+
+// computedID is the numeric id attribute Superset assigns on create.
+func computedID(desc string) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+	}
+}
+
+// computedString is a string attribute Superset assigns on create and never
+// changes (uuid, url).
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// readByID is the shared part of Read: it fetches the object with the id in
+// state through get. ok is false when Read should stop: the object is gone
+// (a warning, and the resource leaves state) or an error was added; what
+// names the object in that error.
+func readByID[T any](ctx context.Context, h *clientHolder, resp *resource.ReadResponse, typeName string, id types.Int64, what string,
+	get func(context.Context, int64) (*T, error),
+) (*T, bool) {
+	if !h.ready(&resp.Diagnostics, "reading", typeName, idString(id)) {
+		return nil, false
+	}
+	obj, err := get(ctx, id.ValueInt64())
+	if superset.IsNotFound(err) {
+		diags.NotFoundWarning(&resp.Diagnostics, typeName, idString(id))
+		resp.State.RemoveResource(ctx)
+
+		return nil, false
+	}
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", typeName, idString(id), "The "+what+" could not be read.",
+			"Check that Superset is reachable and the credentials are valid.", err)
+
+		return nil, false
+	}
+
+	return obj, true
+}
+
+// remove is the shared Delete: it deletes the object id of collection; one
+// that is already gone is success. todo gives the advice for a refusal.
+func (h *clientHolder) remove(ctx context.Context, d *diag.Diagnostics, typeName, collection string, id types.Int64, what string,
+	todo func(error) string,
+) {
+	if !h.ready(d, "deleting", typeName, idString(id)) {
+		return
+	}
+	err := h.client.Remove(ctx, collection, id.ValueInt64())
+	if err != nil && !superset.IsNotFound(err) {
+		diags.AddError(d, "deleting", typeName, idString(id), "Superset did not delete the "+what+".", todo(err), err)
+	}
+}
+
+// advice is a todo for remove that is the same whatever the error.
+func advice(s string) func(error) string { return func(error) string { return s } }
 
 // importByID accepts a numeric Superset id as the import id.
 func importByID(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -16,10 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -69,18 +67,9 @@ func (r *dashboardResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"(`parents`, chart `uuid`s, `shared_label_colors`, ...) never show as a diff, and an update that does not " +
 			"change them never sends them, so the layout is never cleared by an unrelated change.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				Computed: true, MarkdownDescription: "Superset's numeric id of the dashboard.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"uuid": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Superset's UUID of the dashboard.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"url": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Path of the dashboard in Superset.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":   computedID("Superset's numeric id of the dashboard."),
+			"uuid": computedString("Superset's UUID of the dashboard."),
+			"url":  computedString("Path of the dashboard in Superset."),
 			"dashboard_title": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Title (up to 500 characters; any Unicode).",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 500)},
@@ -263,20 +252,8 @@ func (r *dashboardResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "reading", dashboardType, idString(state.ID)) {
-		return
-	}
-	d, err := r.client.GetDashboard(ctx, state.ID.ValueInt64())
-	if superset.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, dashboardType, idString(state.ID))
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", dashboardType, idString(state.ID), "The dashboard could not be read.",
-			"Check that Superset is reachable and the credentials are valid.", err)
-
+	d, ok := readByID(ctx, &r.clientHolder, resp, dashboardType, state.ID, "dashboard", r.client.GetDashboard)
+	if !ok {
 		return
 	}
 	imported := isImported(ctx, req.Private)
@@ -378,14 +355,8 @@ func (r *dashboardResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "deleting", dashboardType, idString(state.ID)) {
-		return
-	}
-	err := r.client.Remove(ctx, superset.Dashboards, state.ID.ValueInt64())
-	if err != nil && !superset.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", dashboardType, idString(state.ID), "Superset did not delete the dashboard.",
-			"Alerts or reports that use the dashboard must be deleted first.", err)
-	}
+	r.remove(ctx, &resp.Diagnostics, dashboardType, superset.Dashboards, state.ID, "dashboard",
+		advice("Alerts or reports that use the dashboard must be deleted first."))
 }
 
 func (r *dashboardResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

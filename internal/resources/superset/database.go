@@ -15,9 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -88,14 +86,8 @@ func (r *databaseResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"write-only: Superset only ever shows it masked (`XXXXXXXXXX`), so it is never read back, never stored in state, " +
 			"and sent only on create, when the URI changes, or when `password_version` changes.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				Computed: true, MarkdownDescription: "Superset's numeric id of the database.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"uuid": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Superset's UUID of the database (used by imports and exports).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":   computedID("Superset's numeric id of the database."),
+			"uuid": computedString("Superset's UUID of the database (used by imports and exports)."),
 			"database_name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Name shown in Superset; unique per Superset instance (1-250 characters).",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 250)},
@@ -160,14 +152,8 @@ func (r *databaseResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators:    []validator.String{jsonObjectValidator{}},
 				PlanModifiers: []planmodifier.String{jsonPlan{mode: jsonOwnedKeys}},
 			},
-			"backend": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Backend Superset derived from the URI, e.g. `postgresql`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"driver": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Driver Superset derived from the URI, e.g. `psycopg2`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"backend": computedString("Backend Superset derived from the URI, e.g. `postgresql`."),
+			"driver":  computedString("Driver Superset derived from the URI, e.g. `psycopg2`."),
 		},
 	}
 }
@@ -284,20 +270,8 @@ func (r *databaseResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "reading", databaseType, idString(state.ID)) {
-		return
-	}
-	db, err := r.client.GetDatabase(ctx, state.ID.ValueInt64())
-	if superset.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, databaseType, idString(state.ID))
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", databaseType, idString(state.ID),
-			"The database could not be read.", "Check that Superset is reachable and the credentials are valid.", err)
-
+	db, ok := readByID(ctx, &r.clientHolder, resp, databaseType, state.ID, "database", r.client.GetDatabase)
+	if !ok {
 		return
 	}
 	state.DatabaseName = types.StringValue(db.DatabaseName)
@@ -389,14 +363,10 @@ func (r *databaseResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "deleting", databaseType, idString(state.ID)) {
-		return
-	}
-	err := r.client.Remove(ctx, superset.Databases, state.ID.ValueInt64())
-	if err != nil && !superset.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", databaseType, idString(state.ID),
-			"Superset did not delete the database.", why(err, "Datasets still using the database must be deleted first."), err)
-	}
+	r.remove(ctx, &resp.Diagnostics, databaseType, superset.Databases, state.ID, "database",
+		func(err error) string {
+			return why(err, "Datasets still using the database must be deleted first.")
+		})
 }
 
 func (r *databaseResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

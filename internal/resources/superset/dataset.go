@@ -3,6 +3,7 @@ package superset
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -11,9 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -80,14 +78,8 @@ func (r *datasetResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"list from the source never resets them. To derive columns from an Iceberg table, build the list in HCL from " +
 			"the `lakehouse_iceberg_table`'s schema attributes.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				Computed: true, MarkdownDescription: "Superset's numeric id of the dataset.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"uuid": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Superset's UUID of the dataset.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":          computedID("Superset's numeric id of the dataset."),
+			"uuid":        computedString("Superset's UUID of the dataset."),
 			"database_id": schema.Int64Attribute{Required: true, MarkdownDescription: "Id of the `lakehouse_superset_database`."},
 			"schema": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Schema of the table (for Dremio, the dotted space or folder path).",
@@ -102,10 +94,7 @@ func (r *datasetResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"description": schema.StringAttribute{Optional: true, MarkdownDescription: "Description shown in Superset."},
-			"kind": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "`physical` or `virtual`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"kind":        computedString("`physical` or `virtual`."),
 			"columns": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Column settings, matched by `column_name`. A column with an `expression` is a calculated " +
@@ -199,20 +188,8 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "reading", datasetType, idString(state.ID)) {
-		return
-	}
-	ds, err := r.client.GetDataset(ctx, state.ID.ValueInt64())
-	if superset.IsNotFound(err) {
-		diags.NotFoundWarning(&resp.Diagnostics, datasetType, idString(state.ID))
-		resp.State.RemoveResource(ctx)
-
-		return
-	}
-	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", datasetType, idString(state.ID), "The dataset could not be read.",
-			"Check that Superset is reachable and the credentials are valid.", err)
-
+	ds, ok := readByID(ctx, &r.clientHolder, resp, datasetType, state.ID, "dataset", r.client.GetDataset)
+	if !ok {
 		return
 	}
 	mapDataset(ds, &state)
@@ -245,14 +222,8 @@ func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.ready(&resp.Diagnostics, "deleting", datasetType, idString(state.ID)) {
-		return
-	}
-	err := r.client.Remove(ctx, superset.Datasets, state.ID.ValueInt64())
-	if err != nil && !superset.IsNotFound(err) {
-		diags.AddError(&resp.Diagnostics, "deleting", datasetType, idString(state.ID), "Superset did not delete the dataset.",
-			"Charts using the dataset may need to be deleted first.", err)
-	}
+	r.remove(ctx, &resp.Diagnostics, datasetType, superset.Datasets, state.ID, "dataset",
+		advice("Charts using the dataset may need to be deleted first."))
 }
 
 func (r *datasetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -294,10 +265,10 @@ func (r *datasetResource) apply(ctx context.Context, plan, prior *datasetResourc
 	if prior != nil {
 		priorCols, priorMets = prior.Columns, prior.Metrics
 	}
-	if plan.Columns != nil && (prior == nil || !columnsEqual(plan.Columns, prior.Columns)) {
+	if plan.Columns != nil && (prior == nil || !sameList(plan.Columns, prior.Columns)) {
 		body["columns"] = mergeColumns(ds.Columns, plan.Columns, priorCols)
 	}
-	if plan.Metrics != nil && (prior == nil || !metricsEqual(plan.Metrics, prior.Metrics)) {
+	if plan.Metrics != nil && (prior == nil || !sameList(plan.Metrics, prior.Metrics)) {
 		body["metrics"] = mergeMetrics(ds.Metrics, plan.Metrics, priorMets)
 	}
 	if len(body) > 0 {
@@ -427,30 +398,10 @@ func mergeMetrics(server []superset.DatasetMetric, plan, prior []metricModel) []
 	return out
 }
 
-func columnsEqual(a, b []columnModel) bool {
-	if len(a) != len(b) || (a == nil) != (b == nil) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-
-	return true
-}
-
-func metricsEqual(a, b []metricModel) bool {
-	if len(a) != len(b) || (a == nil) != (b == nil) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-
-	return true
+// sameList is slices.Equal that also tells an unset list (nil) from an
+// empty one: the two mean different things to columns and metrics.
+func sameList[T comparable](a, b []T) bool {
+	return (a == nil) == (b == nil) && slices.Equal(a, b)
 }
 
 // mapDataset copies the server's dataset into the state. Columns and
