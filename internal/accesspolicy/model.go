@@ -11,6 +11,8 @@
 package accesspolicy
 
 import (
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/policydoc"
+
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -169,7 +171,7 @@ func (p Principal) Subject() Subject {
 var NamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // SidPrefix marks the bucket-policy statements a policy owns.
-func SidPrefix(policy string) string { return "lakehouse:" + policy + ":" }
+func SidPrefix(policy string) string { return policydoc.ManagedSidPrefix + policy + ":" }
 
 // Validate reports the first structural problem, with a path a user can find.
 func (p Policy) Validate() error {

@@ -11,8 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // ProcessParquet streams a Parquet file through the policy, one record batch
@@ -20,7 +21,7 @@ import (
 // their type; every transformed column is written as a nullable UTF-8
 // string, since years, buckets, pseudonyms and labels are text.
 func ProcessParquet(ctx context.Context, p *Policy, in parquet.ReaderAtSeeker, out io.Writer, opts Options, progress func(rows int64)) (*Audit, error) {
-	pf, err := file.NewParquetReader(in)
+	pf, err := tabular.OpenParquet(in)
 	if err != nil {
 		return nil, fmt.Errorf("opening Parquet: %w", err)
 	}

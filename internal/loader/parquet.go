@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // ParquetSource streams a Parquet file's row groups as record batches and
@@ -30,7 +32,7 @@ type ParquetSource struct {
 
 // NewParquetSource opens a Parquet file for reading in batches.
 func NewParquetSource(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (*ParquetSource, error) {
-	pf, err := file.NewParquetReader(r)
+	pf, err := tabular.OpenParquet(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading parquet: %w", err)
 	}

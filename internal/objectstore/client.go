@@ -6,6 +6,7 @@ package objectstore
 import (
 	"crypto/tls"
 	"net/http"
+	"sync"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/minio/minio-go/v7"
@@ -57,3 +58,16 @@ func FromData(d *providerdata.Data) (*minio.Client, error) {
 }
 
 var _ http.RoundTripper = httpx.LoggingTransport(nil, "")
+
+var policyLocks sync.Map // endpoint/bucket -> *sync.Mutex
+
+// LockBucketPolicy serialises read-modify-write cycles on one bucket's
+// policy within this process: Terraform applies resources in parallel, and
+// several resources may own statements of the same policy.
+func LockBucketPolicy(c *minio.Client, bucket string) (unlock func()) {
+	v, _ := policyLocks.LoadOrStore(c.EndpointURL().Host+"/"+bucket, &sync.Mutex{})
+	mu := v.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
+	mu.Lock()
+
+	return mu.Unlock
+}

@@ -148,7 +148,7 @@ func TestReliability_runnerKilledMidway(t *testing.T) {
 
 	cases := []struct {
 		name, in string
-		args func(in, out string) []string
+		args     func(in, out string) []string
 	}{
 		{"deid", small, func(in, out string) []string { return []string{"deid", "--policy", policy, in, "--out", out} }},
 		{"check_html", large, func(in, out string) []string { return []string{"check", "--suite", suite, "--html", out, in} }},

@@ -224,9 +224,34 @@ type ParquetStream struct {
 	rr pqarrow.RecordReader
 }
 
+// corruptParquet is the error for a panic inside arrow-go, which some
+// corrupt files trigger (an invalid logical type in the footer, found by
+// FuzzParquetStream): a bad input must be an error, never a crash.
+func corruptParquet(r any) error {
+	return fmt.Errorf("reading Parquet: the file is corrupt (%v)", r)
+}
+
+// OpenParquet reads a Parquet file's footer, returning an error, never a
+// panic, for a corrupt one. Every Parquet reader in the project opens files
+// through it.
+func OpenParquet(r parquet.ReaderAtSeeker) (pf *file.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			pf, err = nil, corruptParquet(p)
+		}
+	}()
+
+	return file.NewParquetReader(r)
+}
+
 // NewParquetStream opens a Parquet file for streaming.
-func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (*ParquetStream, error) {
-	pf, err := file.NewParquetReader(r)
+func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (s *ParquetStream, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, corruptParquet(p)
+		}
+	}()
+	pf, err := OpenParquet(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading Parquet footer: %w", err)
 	}
@@ -251,7 +276,12 @@ func (s *ParquetStream) Schema() *arrow.Schema { return s.rr.Schema() }
 func (s *ParquetStream) Lines() []int          { return nil }
 func (s *ParquetStream) Text() bool            { return false }
 
-func (s *ParquetStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+func (s *ParquetStream) Next(ctx context.Context) (rec arrow.RecordBatch, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rec, err = nil, corruptParquet(p)
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -261,7 +291,7 @@ func (s *ParquetStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		return nil, io.EOF
 	}
-	rec := s.rr.RecordBatch()
+	rec = s.rr.RecordBatch()
 	rec.Retain()
 
 	return rec, nil

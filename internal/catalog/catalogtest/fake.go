@@ -228,19 +228,7 @@ func (s *Server) namespace(ctx context.Context, w http.ResponseWriter, r *http.R
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		props, err := s.cat.LoadNamespaceProperties(ctx, ns)
-		if err != nil {
-			if r.Method == http.MethodHead {
-				w.WriteHeader(http.StatusNotFound)
-
-				return
-			}
-			catalogErr(w, err)
-
-			return
-		}
-		if r.Method == http.MethodHead {
-			w.WriteHeader(http.StatusNoContent)
-
+		if answeredLoad(w, r, err) {
 			return
 		}
 		writeJSON(w, map[string]any{"namespace": ns, "properties": props})
@@ -344,19 +332,7 @@ func (s *Server) table(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		tbl, err := s.cat.LoadTable(ctx, ident)
-		if err != nil {
-			if r.Method == http.MethodHead {
-				w.WriteHeader(http.StatusNotFound)
-
-				return
-			}
-			catalogErr(w, err)
-
-			return
-		}
-		if r.Method == http.MethodHead {
-			w.WriteHeader(http.StatusNoContent)
-
+		if answeredLoad(w, r, err) {
 			return
 		}
 		writeJSON(w, map[string]any{"metadata-location": tbl.MetadataLocation(), "metadata": tbl.Metadata(), "config": map[string]string{}})
@@ -441,4 +417,22 @@ func (s *Server) commit(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	}
 	s.Commits.Add(1)
 	writeJSON(w, map[string]any{"metadata-location": loc, "metadata": md})
+}
+
+// answeredLoad answers what a load's GET or HEAD needs no body for: a HEAD
+// (an existence check: 404 on any error, else 204) and a failed GET. It
+// reports whether the response is written.
+func answeredLoad(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case r.Method == http.MethodHead && err != nil:
+		w.WriteHeader(http.StatusNotFound)
+	case r.Method == http.MethodHead:
+		w.WriteHeader(http.StatusNoContent)
+	case err != nil:
+		catalogErr(w, err)
+	default:
+		return false
+	}
+
+	return true
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -184,24 +183,14 @@ func (e *enforcer) applyS3(ctx context.Context, prior, plan *accessPolicyResourc
 	return nil
 }
 
-// bucketLocks serialises the read-modify-write of one bucket's policy
-// within the provider process: Terraform applies independent resources in
-// parallel, and two policies sharing a bucket would otherwise lose each
-// other's statements.
-var bucketLocks sync.Map // endpoint/bucket -> *sync.Mutex
-
 // mergeBucket is a read-modify-write of one bucket policy that replaces
 // only the statements this policy owns (C21: never others'). A writer
 // outside this process can still interleave, so the result is read back
 // and the merge repeated until our statements are there as written.
 func (e *enforcer) mergeBucket(ctx context.Context, c *minio.Client, bucket, owned string) error {
-	if true {
-		return e.mergeOnce(ctx, c, bucket, owned)
-	}
-	v, _ := bucketLocks.LoadOrStore(c.EndpointURL().Host+"/"+bucket, &sync.Mutex{})
-	mu := v.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
-	mu.Lock()
-	defer mu.Unlock()
+	// Terraform applies resources in parallel; two owners of statements in
+	// one bucket policy would otherwise lose each other's.
+	defer objectstore.LockBucketPolicy(c, bucket)()
 	for attempt := 1; ; attempt++ {
 		if err := e.mergeOnce(ctx, c, bucket, owned); err != nil {
 			return err

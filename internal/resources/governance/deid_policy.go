@@ -119,7 +119,7 @@ func deidPolicyAttributes() map[string]schema.Attribute {
 			Required: true,
 			MarkdownDescription: "Name of the policy, shown in the runner's audit report and used in the default key. " +
 				"Letters, digits, `.`, `_` and `-`.",
-			Validators: []validator.String{stringvalidator.RegexMatches(namePattern, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")},
+			Validators: nameValidators(),
 		},
 		"description": schema.StringAttribute{
 			Optional:            true,

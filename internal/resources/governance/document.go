@@ -20,6 +20,7 @@ import (
 	"io"
 	"maps"
 	"math/big"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -672,4 +673,14 @@ func keyFromName(prefix string, name types.String) string {
 	}
 
 	return prefix + name.ValueString() + ".json"
+}
+
+// namePattern is what a document's name may be: it becomes part of the
+// default key.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// nameValidators check a document's name attribute.
+func nameValidators() []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(namePattern,
+		"must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")}
 }

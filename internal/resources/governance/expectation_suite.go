@@ -70,8 +70,7 @@ func expectationSuiteAttributes() map[string]schema.Attribute {
 		"name": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "Suite name (GX `name`), shown in validation results and used in the default key.",
-			Validators: []validator.String{stringvalidator.RegexMatches(namePattern,
-				"must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")},
+			Validators:          nameValidators(),
 		},
 		"table": schema.StringAttribute{
 			Optional: true,

@@ -113,8 +113,7 @@ func NewSubmissionSchemaResource() resource.Resource {
 }
 
 var (
-	namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	oneOrMore   = []validator.List{listvalidator.SizeAtLeast(1)}
+	oneOrMore = []validator.List{listvalidator.SizeAtLeast(1)}
 	// Empty optional lists are refused: the document omits them, so they
 	// would read back as null and show a diff on every plan.
 	stringList = func(desc string) schema.ListAttribute {
@@ -130,7 +129,7 @@ func submissionSchemaAttributes() map[string]schema.Attribute {
 			Required: true,
 			MarkdownDescription: "Name of the schema, shown in reports and used in the default key. Letters, digits, " +
 				"`.`, `_` and `-`. Changing it moves the document when the key is not set.",
-			Validators: []validator.String{stringvalidator.RegexMatches(namePattern, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")},
+			Validators: nameValidators(),
 		},
 		"schema_version": schema.StringAttribute{
 			Optional:            true,

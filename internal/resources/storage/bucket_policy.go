@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/minio-go/v7"
@@ -59,8 +60,11 @@ func (r *bucketPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"policy": schema.StringAttribute{
 				Required: true, CustomType: policydoc.Type{},
-				PlanModifiers:       []planmodifier.String{policydoc.KeepEquivalentState()},
-				MarkdownDescription: "Policy document as JSON, usually built with `jsonencode()` or the `aws_iam_policy_document` data source.",
+				PlanModifiers: []planmodifier.String{policydoc.KeepEquivalentState()},
+				Validators:    []validator.String{policydoc.NoManagedSids()},
+				MarkdownDescription: "Policy document as JSON, usually built with `jsonencode()` or the `aws_iam_policy_document` data source. " +
+					"Statements whose Sid starts with `lakehouse:` belong to `lakehouse_access_policy` resources: this resource " +
+					"keeps them in the bucket policy, never shows them as drift, and refuses such Sids in its own document.",
 			},
 		},
 	}
@@ -97,10 +101,34 @@ func (r *bucketPolicyResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// put writes the configured policy, keeping the statements that access
+// policies own (Sid "lakehouse:..."): this resource manages every other
+// statement of the bucket policy, never theirs.
 func (r *bucketPolicyResource) put(ctx context.Context, c *minio.Client, name, policy string) error {
-	tflog.Debug(ctx, "setting bucket policy", map[string]any{"lakehouse.s3.bucket": name})
+	defer objectstore.LockBucketPolicy(c, name)()
+	managed, err := managedStatements(ctx, c, name)
+	if err != nil {
+		return err
+	}
+	merged, err := policydoc.WithManaged(policy, managed)
+	if err != nil {
+		return err
+	}
+	tflog.Debug(ctx, "setting bucket policy", map[string]any{"lakehouse.s3.bucket": name, "lakehouse.s3.kept_statements": len(managed)})
 
-	return c.SetBucketPolicy(ctx, name, policy)
+	return c.SetBucketPolicy(ctx, name, merged)
+}
+
+// managedStatements reads the statements access policies own in a bucket's
+// current policy.
+func managedStatements(ctx context.Context, c *minio.Client, name string) ([]any, error) {
+	current, err := c.GetBucketPolicy(ctx, name)
+	if err != nil && !objectstore.IsAbsentConfig(err) {
+		return nil, err
+	}
+	_, managed, err := policydoc.SplitManaged(current)
+
+	return managed, err
 }
 
 func (r *bucketPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -118,6 +146,14 @@ func (r *bucketPolicyResource) Read(ctx context.Context, req resource.ReadReques
 	got, err := c.GetBucketPolicy(ctx, name)
 	if err != nil && !objectstore.IsNoSuchBucket(err) && !objectstore.IsAbsentConfig(err) {
 		diags.AddError(&resp.Diagnostics, "reading", bucketPolicyType, name, "Reading the bucket policy failed.", "", err)
+
+		return
+	}
+	// Statements owned by access policies are theirs; only the rest is this
+	// resource's policy.
+	got, _, err = policydoc.SplitManaged(got)
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "reading", bucketPolicyType, name, "The bucket policy is not valid JSON.", "", err)
 
 		return
 	}
@@ -167,8 +203,9 @@ func (r *bucketPolicyResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 
-	// An empty policy deletes it in minio-go.
-	err := c.SetBucketPolicy(ctx, name, "")
+	// An empty policy deletes it in minio-go; statements that access
+	// policies own stay.
+	err := r.put(ctx, c, name, "")
 	if err != nil && !objectstore.IsNoSuchBucket(err) && !objectstore.IsAbsentConfig(err) {
 		diags.AddError(&resp.Diagnostics, "deleting", bucketPolicyType, name, "Removing the bucket policy failed.", "", err)
 	}

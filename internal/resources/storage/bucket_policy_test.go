@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -179,6 +180,61 @@ resource "lakehouse_bucket_policy" "test" {
 `,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid policy document.*with lakehouse_bucket_policy.test.*policy.*must be a JSON\s+object`),
+			},
+		},
+	})
+}
+
+// C21: statements an access policy owns (Sid "lakehouse:...") are not this
+// resource's. They are neither drift nor overwritten, and destroy leaves them.
+func TestAccStorageBucketPolicy_keepsAccessPolicyStatements(t *testing.T) {
+	name := acctest.RandomName()
+	ctx := context.Background()
+	if err := s3(t).MakeBucket(ctx, name, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	managed := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"lakehouse:dua-2026:read","Effect":"Allow",
+	  "Principal":{"AWS":["arn:aws:iam::123456789012:user/analyst"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::%s/curated/*"]}]}`, name)
+	if err := s3(t).SetBucketPolicy(ctx, name, managed); err != nil {
+		t.Fatal(err)
+	}
+	hasManaged := func(want bool) resource.TestCheckFunc {
+		return outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+			got, err := c.GetBucketPolicy(ctx, name)
+			if err != nil {
+				return err
+			}
+			if has := strings.Contains(got, "lakehouse:dua-2026:read"); has != want {
+				return fmt.Errorf("access-policy statement present=%v, want %v: %s", has, want, got)
+			}
+
+			return nil
+		})
+	}
+	cfg := fmt.Sprintf(`
+resource "lakehouse_bucket_policy" "test" {
+  bucket = %[1]q
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = ["*"] }, Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::%[1]s/public/*"] }]
+  })
+}
+`, name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             hasManaged(true),
+		Steps: []resource.TestStep{
+			{
+				Config:      strings.Replace(cfg, `Effect = "Allow"`, `Sid = "lakehouse:mine", Effect = "Allow"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`reserved for lakehouse_access_policy`),
+			},
+			{
+				Config: cfg,
+				Check:  hasManaged(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 			},
 		},
 	})
