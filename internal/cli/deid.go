@@ -95,7 +95,7 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return Usage(fmt.Errorf("--policy: %w", err))
 	}
-	if inLoc.String() == outLoc.String() {
+	if sameLocation(inLoc, outLoc) {
 		return Usage(errors.New("--out must differ from the input; the input is never overwritten"))
 	}
 	format, err := deidFormat(f.format, input)
@@ -299,4 +299,21 @@ func deidError(err error) error {
 	}
 
 	return Runtime(err)
+}
+
+// sameLocation reports whether two locations name the same file or object:
+// ./a.csv, a.csv, an absolute path and a symbolic link to it are one file.
+func sameLocation(a, b runnerio.Location) bool {
+	if a.IsS3() || b.IsS3() {
+		return a.Bucket == b.Bucket && strings.TrimPrefix(a.Key, "/") == strings.TrimPrefix(b.Key, "/")
+	}
+	if fa, err := os.Stat(a.Key); err == nil {
+		if fb, err := os.Stat(b.Key); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	pa, errA := filepath.Abs(a.Key)
+	pb, errB := filepath.Abs(b.Key)
+
+	return errA == nil && errB == nil && pa == pb
 }

@@ -180,8 +180,61 @@ func (f submitFlags) plan(dataset string) (*submitPlan, error) {
 	if f.keyEnv != "" && f.keyFile != "" {
 		return nil, errors.New("give --key-env or --key-file, not both")
 	}
+	if len(p.order) > 0 && !root.IsS3() && within(f.out, root.Key) {
+		return nil, fmt.Errorf("--out %s is inside the dataset %s; de-identified files must go elsewhere, "+
+			"so the raw submission is never overwritten or mixed with its de-identified copy", f.out, root.Key)
+	}
 
 	return p, nil
+}
+
+// within reports whether path is dir or lies below it, after resolving both.
+func within(path, dir string) bool {
+	a, errA := filepath.Abs(path)
+	b, errB := filepath.Abs(dir)
+	if errA != nil || errB != nil {
+		return false
+	}
+	if ea, err := filepath.EvalSymlinks(a); err == nil {
+		a = ea
+	}
+	if eb, err := filepath.EvalSymlinks(b); err == nil {
+		b = eb
+	}
+	rel, err := filepath.Rel(b, a)
+
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
+}
+
+// withholdValues removes data values from expectation results: submit checks
+// the raw, identifiable submission, and its report goes further than the
+// data. Counts, percentages and row numbers stay; an observed value stays
+// only when it is a number (a mean, a count), never a string, date or list.
+func withholdValues(r *expectations.Result) {
+	for i := range r.Results {
+		res := r.Results[i].Result
+		for _, k := range []string{"partial_unexpected_list", "partial_unexpected_counts", "unexpected_list", "details"} {
+			delete(res, k)
+		}
+		switch res["observed_value"].(type) {
+		case nil, int, int64, float64, bool:
+		default:
+			res["observed_value"] = "(withheld: raw submission value)"
+		}
+	}
+}
+
+// valueFreeDataError names the record, line and column of a load error
+// without the offending value.
+func valueFreeDataError(de *loader.DataError) string {
+	switch {
+	case de.Line > 0:
+		return fmt.Sprintf("record %d (line %d), column %q does not fit the table's type", de.Record, de.Line, de.Column)
+	case de.Record > 0:
+		return fmt.Sprintf("record %d, column %q does not fit the table's type", de.Record, de.Column)
+	}
+
+	return fmt.Sprintf("column %q does not fit the table's type", de.Column)
 }
 
 // child joins a dataset-relative file to the dataset's location.
@@ -249,6 +302,9 @@ func runSubmit(cmd *cobra.Command, f submitFlags, dataset string) error {
 		switch {
 		case err != nil:
 			sr.Status, sr.Error = StageError, err.Error()
+			if sr.Summary == "" {
+				sr.Summary = "stopped by an error (below)"
+			}
 			stageErr, stopped = err, true
 		case sr.Status == StageFailed:
 			stopped = true
@@ -290,7 +346,7 @@ func submitValidate(ctx context.Context, store *runnerio.Store, f submitFlags, p
 		return Usage(fmt.Errorf("%s: %w", schemaLoc, err))
 	}
 	rep, err := submission.Validate(ctx, submission.Dataset{Store: store, Root: p.root}, schema,
-		submission.Options{MaxRows: -1, Encoding: f.encoding})
+		submission.Options{MaxRows: -1, Encoding: f.encoding, OmitValues: true})
 	if err != nil {
 		return Runtime(err)
 	}
@@ -328,6 +384,7 @@ func submitCheck(ctx context.Context, cmd *cobra.Command, store *runnerio.Store,
 		if err != nil {
 			return err
 		}
+		withholdValues(t.Result)
 		s.Checks = append(s.Checks, &FileCheck{File: a.file, Suite: a.value, Result: t.Result})
 		if t.Result.Success {
 			passed++
@@ -396,7 +453,12 @@ func submitLoad(ctx context.Context, settings *providerdata.Data, f submitFlags,
 		if err != nil {
 			var de *loader.DataError
 			if errors.As(err, &de) {
-				return Runtime(fmt.Errorf("%s: %w", t.file, err))
+				// A value that does not fit its column: the data did not
+				// pass, and nothing was committed.
+				s.Status = StageFailed
+				s.Summary = fmt.Sprintf("%s was not loaded into %s: %s; nothing was committed", t.file, t.value, valueFreeDataError(de))
+
+				return nil
 			}
 
 			return Runtime(fmt.Errorf("loading %s into %s: %w", t.file, t.value, err))

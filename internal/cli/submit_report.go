@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/report"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/submission"
 )
 
 func writeSubmitOutputs(cmd *cobra.Command, f submitFlags, format string, rep *SubmissionReport) error {
@@ -119,6 +121,7 @@ var submitHTML = template.Must(template.New("submit").Funcs(template.FuncMap{
 	"describe":    report.Describe,
 	"observation": report.Observation,
 	"mark":        func(s string) string { return stageMarks[s] },
+	"bySeverity":  bySeverity,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Submission report: {{.Dataset}}</title>
@@ -140,7 +143,7 @@ th{background:#f3f5f8}.passed{color:#1a7f37}.failed,.error{color:#c62828}.skippe
 <h2>Validation</h2>
 <p>{{.Validation.Summary.TotalFiles}} files, {{.Validation.Summary.RowsRead}} rows read, {{.Validation.Summary.Errors}} errors, {{.Validation.Summary.Warnings}} warnings.</p>
 {{if .Validation.Issues.Issues}}<table><tr><th>Severity</th><th>Code</th><th>Location</th><th>Message</th><th>Suggestion</th></tr>
-{{range .Validation.Issues.Issues}}<tr><td class="{{if eq .Severity "error"}}failed{{end}}">{{.Severity}}</td><td><code>{{.Code}}</code></td><td><code>{{.Location}}{{if .Line}}:{{.Line}}{{end}}</code></td><td>{{.Message}}</td><td>{{.Suggestion}}</td></tr>
+{{range bySeverity .Validation.Issues.Issues}}<tr><td class="{{if eq .Severity "error"}}failed{{end}}">{{.Severity}}</td><td><code>{{.Code}}</code></td><td><code>{{.Location}}{{if .Line}}:{{.Line}}{{end}}</code></td><td>{{.Message}}</td><td>{{.Suggestion}}</td></tr>
 {{end}}</table>{{end}}{{end}}
 {{if .Checks}}<h2>Expectations</h2>
 {{range .Checks}}<h3><code>{{.File}}</code>: {{.Result.Statistics.Successful}} of {{.Result.Statistics.Evaluated}} met</h3>
@@ -157,8 +160,29 @@ th{background:#f3f5f8}.passed{color:#1a7f37}.failed,.error{color:#c62828}.skippe
 <table><tr><th>Table</th><th>Rows</th><th>Snapshot</th><th>Data files</th><th>Created</th></tr>
 {{range .Loads}}<tr><td><code>{{.Table}}</code></td><td>{{.Rows}}</td><td>{{.SnapshotID}}</td><td>{{.DataFiles}}</td><td>{{.Created}}</td></tr>
 {{end}}</table>{{end}}{{end}}
-<p style="color:#6b7785;margin-top:2rem">Written by lakehouse-runner submit. This page loads nothing from the network. Counts only: no identifier value appears in this report.</p>
+<p style="color:#6b7785;margin-top:2rem">Written by lakehouse-runner submit. This page loads nothing from the network. Values from the submission are withheld: it shows counts, row and line numbers, column names and numeric statistics only.</p>
 </body></html>
 `))
 
 func writeSubmitHTML(w io.Writer, rep *SubmissionReport) error { return submitHTML.Execute(w, rep) }
+
+// bySeverity lists errors first, then warnings, then notes, as the text
+// report does.
+func bySeverity(issues []submission.Issue) []submission.Issue {
+	rank := map[string]int{"error": 0, "warning": 1}
+	out := slices.Clone(issues)
+	slices.SortStableFunc(out, func(a, b submission.Issue) int {
+		ra, okA := rank[a.Severity]
+		rb, okB := rank[b.Severity]
+		if !okA {
+			ra = 2
+		}
+		if !okB {
+			rb = 2
+		}
+
+		return ra - rb
+	})
+
+	return out
+}

@@ -194,3 +194,71 @@ func TestSubmit_HTMLReport(t *testing.T) {
 		t.Error("an identifier value leaked into the report")
 	}
 }
+
+// The raw input is never overwritten, whatever spelling names it.
+func TestDeidAndSubmit_refuseToOverwriteInput(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	in := filepath.Join(f.dataset, "studentInfo.csv")
+	before, _ := os.ReadFile(in)
+	rel, err := filepath.Rel(mustGetwd(t), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{in, "./" + rel, rel} {
+		if code, _, stderr := runCLI(t, "deid", "--policy", f.policy, in, "--out", out); code != ExitUsage {
+			t.Errorf("deid --out %s: exit %d, want 2 (%s)", out, code, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "submit", "--schema", f.schema, "--policy", "studentInfo.csv="+f.policy, "--out", f.dataset, f.dataset)
+	if code != ExitUsage || !strings.Contains(stderr, "inside the dataset") {
+		t.Errorf("submit --out DATASET: exit %d, want 2 (%s)", code, stderr)
+	}
+	after, _ := os.ReadFile(in)
+	if string(before) != string(after) {
+		t.Fatal("the input changed")
+	}
+}
+
+// submit checks the raw submission, so its reports withhold data values:
+// a failing check shows counts and line numbers, never the values.
+func TestSubmit_reportsWithholdValues(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	suite := writeFile(t, f.dir, "len-suite.json", []byte(`{"name":"len","expectations":[
+	  {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"region","value_set":["Scotland"]}},
+	  {"type":"expect_column_max_to_be_between","kwargs":{"column":"region","max_value":"A"}}]}`))
+	code, stdout, _ := runCLI(t, "submit", "--schema", f.schema, "--suite", "studentInfo.csv="+suite,
+		"--result", filepath.Join(f.dir, "r.json"), "--report", filepath.Join(f.dir, "r.html"), f.dataset)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s", code, stdout)
+	}
+	for _, out := range []string{stdout, readText(t, filepath.Join(f.dir, "r.json")), readText(t, filepath.Join(f.dir, "r.html"))} {
+		for _, leak := range []string{"East Anglian Region", "Yorkshire Region", "South East Region"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("a data value (%q) reached a report:\n%.400s", leak, out)
+			}
+		}
+	}
+	if !strings.Contains(stdout, "unexpected of 12489 rows") {
+		t.Errorf("counts missing:\n%s", stdout)
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return wd
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return string(b)
+}

@@ -54,7 +54,7 @@ func BenchmarkColumnDictionary(b *testing.B) {
 		}
 		recs = append(recs, rec)
 	}
-	v := &validator{ctx: b.Context(), schema: s, out: newCollector(nil), keySets: map[string]map[uint64]struct{}{}}
+	v := &validator{ctx: b.Context(), schema: s, out: newCollector(nil, false), keySets: map[string]map[uint64]struct{}{}}
 	fl := &file{Entry: runnerio.Entry{Rel: "studentInfo.csv"}, table: s.tableIndex["studentInfo"]}
 	plan := v.planColumns(fl, r.Header(), fl.table.Columns)
 	b.ResetTimer()

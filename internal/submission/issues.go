@@ -271,15 +271,21 @@ type collector struct {
 	cfg    *Config
 	issues []Issue
 	index  map[string]int
+	omit   bool // keep data values out of the report
 }
 
 const maxExamples = 5
 
-func newCollector(cfg *Config) *collector { return &collector{cfg: cfg, index: map[string]int{}} }
+func newCollector(cfg *Config, omitValues bool) *collector {
+	return &collector{cfg: cfg, index: map[string]int{}, omit: omitValues}
+}
 
 // add records an issue; one with the same code, location, subcode and
 // message template key is folded into the earlier one.
 func (c *collector) add(is Issue, example string) {
+	if c.omit {
+		example = ""
+	}
 	if is.Severity == "" {
 		is.Severity = codeInfo[is.Code].severity
 		if is.Severity == "" {

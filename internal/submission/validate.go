@@ -36,6 +36,10 @@ type Options struct {
 	// instead of listing them as ignored.
 	IncludeHidden bool
 	Config        *Config
+	// OmitValues leaves every data value out of the report (examples, the
+	// extra fields of ragged records), for runs over raw, identifiable data
+	// whose report is shared more widely than the data.
+	OmitValues bool
 	// Progress, when set, is told about each data file before it is read.
 	Progress func(rel string, size int64)
 }
@@ -73,7 +77,7 @@ func Validate(ctx context.Context, ds Dataset, s *Schema, opts Options) (*Report
 			return nil, &SchemaError{Problems: p}
 		}
 	}
-	v := &validator{ctx: ctx, ds: ds, schema: s, opts: opts, out: newCollector(opts.Config),
+	v := &validator{ctx: ctx, ds: ds, schema: s, opts: opts, out: newCollector(opts.Config, opts.OmitValues),
 		seed: maphash.MakeSeed(), keySets: map[string]map[uint64]struct{}{}}
 	v.sum.Schema = s.Name
 	if s.Version != "" {
@@ -525,7 +529,13 @@ func (v *validator) recordError(f *file, rec tabular.Record, err error) (stop, s
 	var enc *tabular.EncodingError
 	switch {
 	case errors.As(err, &se):
-		v.out.add(Issue{Code: "CSV_RAGGED_ROW", Location: f.Rel, Line: se.Line, Record: se.Record, Message: se.Error(),
+		msg := se.Error()
+		if v.opts.OmitValues {
+			bare := *se
+			bare.Extra = nil
+			msg = bare.Error()
+		}
+		v.out.add(Issue{Code: "CSV_RAGGED_ROW", Location: f.Rel, Line: se.Line, Record: se.Record, Message: msg,
 			Suggestion: "quote fields that contain the delimiter, and give every record as many fields as the header"}, "")
 
 		return false, false

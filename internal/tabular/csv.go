@@ -270,34 +270,29 @@ func parseError(err error) error {
 }
 
 // decode returns UTF-8 text and whether it still needs UTF-8 validation.
+// A byte-order mark is authoritative: it wins over a declared encoding, so a
+// UTF-8 file saved by Excel reads right even when --encoding latin1 was
+// given for the files that have no BOM.
 func decode(r io.Reader, enc string) (io.Reader, bool, error) {
 	br := bufio.NewReaderSize(r, 64*1024)
-	switch strings.ToLower(enc) {
-	case "", EncodingAuto:
-		head, _ := br.Peek(3)
-		switch {
-		case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-			_, _ = br.Discard(3)
-
-			return br, true, nil
-		case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-			return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), false, nil
-		}
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
 
 		return br, true, nil
-	case EncodingUTF8, "utf8":
-		head, _ := br.Peek(3)
-		if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
-			_, _ = br.Discard(3)
-		}
-
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), false, nil
+	}
+	switch strings.ToLower(enc) {
+	case "", EncodingAuto, EncodingUTF8, "utf8":
 		return br, true, nil
 	case EncodingLatin1, "iso-8859-1":
 		return transcode(br, charmap.ISO8859_1), false, nil
 	case EncodingUTF16LE:
-		return transcode(br, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)), false, nil
+		return transcode(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), false, nil
 	case EncodingUTF16BE:
-		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM)), false, nil
+		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)), false, nil
 	}
 
 	return nil, false, fmt.Errorf("unknown encoding %q; use one of %s", enc, strings.Join(Encodings, ", "))

@@ -159,3 +159,16 @@ func TestCSV_BlankLinesCounted(t *testing.T) {
 		t.Fatalf("records %v, blank lines %d", nums, r.BlankLines())
 	}
 }
+
+// A byte-order mark wins over a declared encoding: an Excel "CSV UTF-8"
+// file read with --encoding latin1 keeps its header and its accents.
+func TestCSV_BOMWinsOverDeclaredEncoding(t *testing.T) {
+	h, recs, errs := readAll(t, []byte("\xEF\xBB\xBFstudent_id,city\n1,München\n"), CSVOptions{Encoding: EncodingLatin1})
+	if len(errs) > 0 || h[0] != "student_id" || recs[0].Fields[1] != "München" {
+		t.Fatalf("header %q records %v errors %v", h, recs, errs)
+	}
+	h, _, errs = readAll(t, []byte{0xFF, 0xFE, 'i', 0, 'd', 0, '\n', 0, '1', 0, '\n', 0}, CSVOptions{Encoding: EncodingLatin1})
+	if len(errs) > 0 || h[0] != "id" {
+		t.Fatalf("UTF-16 with latin1 declared: header %q errors %v", h, errs)
+	}
+}

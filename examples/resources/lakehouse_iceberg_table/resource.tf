@@ -10,7 +10,7 @@ resource "lakehouse_iceberg_table" "student_assessment" {
 
   schema = [
     { name = "id_assessment", type = "int", required = true, doc = "assessment id" },
-    { name = "id_student", type = "long", required = true, doc = "pseudonymised student id" },
+    { name = "id_student", type = "string", required = true, doc = "keyed pseudonym of the student id (lakehouse-runner deid writes text)" },
     { name = "date_submitted", type = "int", doc = "days since the module started" },
     { name = "is_banked", type = "boolean" },
     { name = "score", type = "decimal(5,2)" },

@@ -210,6 +210,9 @@ func (r *bucketResource) ValidateConfig(ctx context.Context, req resource.Valida
 // buckets with legacy names can still be imported, and refuses to plan
 // turning Object Lock off, which no server can do.
 func (r *bucketResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_bucket", providerdata.BlockS3) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -260,7 +263,7 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 	exists, err := c.BucketExists(ctx, name)
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "Checking whether the bucket already exists failed.",
-			"Check the s3 endpoint, that the server is up, and the credentials. On AWS S3 an Access Denied here "+
+			"Check the s3 endpoint, that the server is up, the credentials, and use_ssl (false for a plain-HTTP MinIO). On AWS S3 an Access Denied here "+
 				"usually means another account owns the name: choose another.", err)
 
 		return
