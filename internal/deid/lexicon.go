@@ -20,6 +20,7 @@ var lexiconFS embed.FS
 // lexicon holds the lower-cased word sets the scrubber consults.
 type lexicon struct {
 	first   map[string]bool // SSA given names
+	firstN  map[string]int  // SSA given-name counts, both sexes summed
 	last    map[string]bool // Census surnames
 	lastN   map[string]int  // Census surname counts
 	english map[string]bool // 12dicts 2of12 common words
@@ -38,7 +39,7 @@ var (
 func loadLexicon() (*lexicon, error) {
 	lexOnce.Do(func() {
 		l := &lexicon{
-			first: map[string]bool{}, last: map[string]bool{}, lastN: map[string]int{}, english: map[string]bool{},
+			first: map[string]bool{}, firstN: map[string]int{}, last: map[string]bool{}, lastN: map[string]int{}, english: map[string]bool{},
 			places: map[string]bool{}, states: map[string]bool{},
 		}
 		steps := []struct {
@@ -53,6 +54,8 @@ func loadLexicon() (*lexicon, error) {
 			{"ssa_first_names_1880_2019.csv.gz", func(s string) {
 				if n := strings.ToLower(field(s, ',', 0)); n != "name" {
 					l.first[n] = true
+					c, _ := strconv.Atoi(field(s, ',', 2))
+					l.firstN[n] += c
 				}
 			}},
 			{"english_words_2of12.txt.gz", func(s string) { l.english[strings.ToLower(s)] = true }},

@@ -952,6 +952,14 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 	for i, t := range toks {
 		names[i] = s.nameScore(text, toks, i, t, caseless)
 	}
+	// A frequent given name followed by a frequent surname is a name even
+	// when both are dictionary words ("John Smith", "james brown"): scoring
+	// token by token vetoes each half as English and leaves no anchor.
+	for i := 0; i+1 < len(toks); i++ {
+		if s.givenSurname(text, toks[i], toks[i+1], caseless) {
+			names[i], names[i+1] = max(names[i], 0.8), max(names[i+1], 0.8)
+		}
+	}
 	// Context: a weak name candidate next to a strong one, or after initials,
 	// becomes a name ("Grace Whitfield", "j. a. marsh").
 	for i, t := range toks {
@@ -962,7 +970,7 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 		// capitalised in text that uses case ("Grace Whitfield", not "Whitfield was").
 		if (i > 0 && names[i-1] >= 0.7 && adjacent(text, toks[i-1], t) &&
 			((!caseless && isTitle(t.text)) || (caseless && s.commonSurname(t.lower)))) ||
-			(i+1 < len(toks) && names[i+1] >= 0.7 && adjacent(text, t, toks[i+1]) && (caseless || isTitle(t.text))) ||
+			(i+1 < len(toks) && names[i+1] >= 0.7 && adjacent(text, t, toks[i+1]) && ((caseless && s.commonGiven(t.lower)) || (!caseless && isTitle(t.text)))) ||
 			afterInitials(text, t.start) {
 			names[i] = 0.7
 		}
@@ -1044,7 +1052,7 @@ func (s *Scrubber) nameScore(text string, toks []token, i int, t token, caseless
 	}
 	// A given name is a name unless it is itself a dictionary word: the
 	// inflection rules must not turn "James" into "jam" + "es".
-	english := s.lex.english[w] || (!s.lex.first[w] && s.lex.isEnglish(w))
+	english := s.lex.english[w] || (!s.lex.first[w] && s.lex.isEnglish(w)) || s.englishCompound(w)
 	// Hyphenated surnames: a name if any part is.
 	if strings.ContainsAny(w, "-'’") && !english {
 		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '’' }) {
@@ -1122,11 +1130,71 @@ func (s *Scrubber) findPlaces(text string, toks []token, caseless bool, out []Fi
 	return out
 }
 
+// Frequency floors for givenSurname: about the 1,500 most common US given
+// names (SSA births 1880-2019) and the 1,000 most common surnames (Census
+// 2010); rarer pairs of dictionary words are more often ordinary words.
+const (
+	pairFirstMin = 20000
+	pairLastMin  = 20000
+)
+
+// givenSurname reports whether a and b read as "Given Surname": a frequent
+// given name then a frequent surname, separated by spaces on one line, both
+// Title case or both upper case, or in any case when the text is caseless or
+// both names are very frequent. Everyday words ("will", "may", "mark",
+// "well") stay words.
+func (s *Scrubber) givenSurname(text string, a, b token, caseless bool) bool {
+	if strings.Trim(text[a.end:b.start], " \t") != "" {
+		return false
+	}
+	f, l := a.lower, b.lower
+	fn, ln := s.lex.firstN[f], s.lex.lastN[l]
+	if fn < pairFirstMin || ln < pairLastMin || everyday[f] || everyday[l] ||
+		notNames[f] || notNames[l] || titles[f] || titles[l] || isFunctionWord(f) || isFunctionWord(l) ||
+		s.lex.states[f] || s.lex.states[l] || monthWordRE.MatchString(f) {
+		return false
+	}
+	switch {
+	case caseless:
+		return true
+	case isTitle(a.text) && isTitle(b.text), isUpper(a.text) && isUpper(b.text):
+		return true
+	}
+	// Lower case in text that otherwise uses case (C29): only the most
+	// frequent names, where the pair is far likelier a person than a phrase.
+	return a.text == f && b.text == l && fn >= 10*pairFirstMin && ln >= 10*pairLastMin
+}
+
+// englishCompound reports whether a hyphenated word is made of dictionary
+// words and is not a double-barrelled name: "two-line", "follow-up" are
+// words, "Smith-Jones" is not.
+func (s *Scrubber) englishCompound(w string) bool {
+	if !strings.ContainsAny(w, "-") {
+		return false
+	}
+	names := true
+	for _, part := range strings.Split(w, "-") {
+		if part == "" || !s.lex.isEnglish(part) {
+			return false
+		}
+		names = names && s.lex.isName(part)
+	}
+
+	return !names
+}
+
 // commonSurname: in caseless text, a surname that is also a word ("heath",
 // "king", "dale") follows a given name as a name only when it is a frequent
 // surname and not one of the everyday words that follow names in sentences.
 func (s *Scrubber) commonSurname(w string) bool {
 	return len(w) >= 3 && s.lex.lastN[w] >= 2000 && !everyday[w]
+}
+
+// commonGiven: in caseless text, a word before a name joins it only when it
+// is no dictionary word or a frequent given name ("parent john smith": the
+// role word "parent" is also a Census surname, but it is no given name).
+func (s *Scrubber) commonGiven(w string) bool {
+	return !s.lex.isEnglish(w) || (s.lex.firstN[w] >= pairFirstMin && !everyday[w])
 }
 
 var everyday = map[string]bool{

@@ -134,3 +134,59 @@ func TestScrubNegatives(t *testing.T) {
 		}
 	}
 }
+
+// The most common US names are dictionary words too (john, smith, brown,
+// miller, james): a given name followed by a surname is a name in every
+// letter case, and in any sentence position, even when neither half alone
+// would be flagged.
+func TestScrubCommonNamesEveryCase(t *testing.T) {
+	s := newTestScrubber(t)
+	firsts := []string{"James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "William", "Elizabeth", "David", "Barbara"}
+	lasts := []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Garcia"}
+	frames := []struct{ in, want string }{
+		{"called %s today", "called [NAME] today"},
+		{"%s called", "[NAME] called"},
+		{"%s", "[NAME]"},
+		{"parent %s asked about the field trip", "parent [NAME] asked about the field trip"},
+		{"Two-line note:\nparent %s asked about it", "Two-line note:\nparent [NAME] asked about it"},
+	}
+	casings := map[string]func(string) string{"lower": strings.ToLower, "title": func(s string) string { return s }, "upper": strings.ToUpper}
+	for cname, cf := range casings {
+		for _, f := range firsts {
+			for _, l := range lasts {
+				for _, fr := range frames {
+					in := strings.Replace(fr.in, "%s", f+" "+l, 1)
+					want := fr.want
+					if cname != "title" {
+						in, want = cf(in), cf(want)
+						want = strings.ReplaceAll(want, cf("[NAME]"), "[NAME]")
+					}
+					if got, fs := s.Scrub(in); got != want {
+						t.Errorf("%s: Scrub(%q) = %q, want %q (%+v)", cname, in, got, want, fs)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Ordinary text keeps its words: everyday words that are also names stay
+// when they are not a given name followed by a surname, and a hyphenated
+// compound of dictionary words is no name.
+func TestScrubCommonWordsStay(t *testing.T) {
+	s := newTestScrubber(t)
+	for _, in := range []string{
+		"Will review in May. Mark as done.",
+		"will review in may. mark as done.",
+		"WILL REVIEW IN MAY. MARK AS DONE.",
+		"Two-line note: follow-up needed, well-being good.",
+		"The student may bill the office and will mark the long list.",
+		"Grade the paper, then read the brown folder.",
+		"Students will rose the bar.",
+		"Homework: john smith is not a name here? It is.",
+	}[:7] {
+		if got, fs := s.Scrub(in); got != in {
+			t.Errorf("Scrub(%q) = %q, want unchanged (%+v)", in, got, fs)
+		}
+	}
+}

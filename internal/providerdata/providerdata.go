@@ -134,9 +134,12 @@ type NotConfiguredError struct {
 	Env   []string
 }
 
+// The wording fits both places it is shown: the provider and
+// lakehouse-runner, which reads the same environment variables but has no
+// provider block.
 func (e *NotConfiguredError) Error() string {
-	return fmt.Sprintf("the provider's %q block is not configured. Add a %s { ... } block to the provider "+
-		"configuration, or set the environment variables %s.", e.Block, e.Block, strings.Join(e.Env, ", "))
+	return fmt.Sprintf("the %s backend is not configured: set %s (in Terraform you may write a %s { ... } block "+
+		"in the provider configuration instead)", e.Block, strings.Join(e.Env, ", "), e.Block)
 }
 
 // Environment variables per block, used in docs and in NotConfiguredError.

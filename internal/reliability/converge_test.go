@@ -3,6 +3,8 @@ package reliability_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +122,16 @@ func resourceCount(nb int) int { return nb + 2*nb + 2 + 4 + 1 + 2 + 4 + 3 + 2 + 
 func TestReliability_applyConvergesThroughFaults(t *testing.T) {
 	requireAcc(t)
 	const nb = 10
-	s := newStack(t, faultConfig{Seed: 20251203, Rate: 0.15, MaxConsecutive: 2, Latency: 15 * time.Millisecond, LoseResponses: true})
+	seed := uint64(20251203)
+	if v := os.Getenv("LAKEHOUSE_FAULT_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("LAKEHOUSE_FAULT_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	t.Logf("fault seed %d (replay with LAKEHOUSE_FAULT_SEED=%d)", seed, seed)
+	s := newStack(t, faultConfig{Seed: seed, Rate: 0.15, MaxConsecutive: 2, Latency: 15 * time.Millisecond, LoseResponses: true})
 	w := newWorkspace(t, s.provider(fastRetry)+s.lakeConfig(nb))
 
 	start := time.Now()

@@ -61,6 +61,9 @@ func isPermanent(state string) bool {
 // rules against the prior state, and renders both documents and the DOI
 // metadata, so the plan shows exactly what will be written.
 func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, typeName, providerdata.BlockS3) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		r.warnDestroy(ctx, req, resp)
 

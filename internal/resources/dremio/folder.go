@@ -23,6 +23,7 @@ const folderType = "lakehouse_dremio_folder"
 var (
 	_ resource.Resource                = (*folderResource)(nil)
 	_ resource.ResourceWithConfigure   = (*folderResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*folderResource)(nil)
 	_ resource.ResourceWithImportState = (*folderResource)(nil)
 )
 
@@ -72,6 +73,12 @@ func childPathValidators() []validator.List {
 
 func (r *folderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.FromResource(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *folderResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_dremio_folder", providerdata.BlockDremio)
 }
 
 func (r *folderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -120,6 +120,9 @@ func (r *sourceResource) ValidateConfig(ctx context.Context, req resource.Valida
 // ModifyPlan derives type from the block in use, and replaces the source
 // when that changes (Dremio cannot change a source's type).
 func (r *sourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_dremio_source", providerdata.BlockDremio) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -23,6 +23,7 @@ const spaceType = "lakehouse_dremio_space"
 var (
 	_ resource.Resource                = (*spaceResource)(nil)
 	_ resource.ResourceWithConfigure   = (*spaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
 	_ resource.ResourceWithImportState = (*spaceResource)(nil)
 )
 
@@ -84,6 +85,12 @@ func nameValidator() validator.String {
 
 func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.FromResource(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *spaceResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_dremio_space", providerdata.BlockDremio)
 }
 
 func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -20,6 +20,7 @@ const viewType = "lakehouse_dremio_view"
 var (
 	_ resource.Resource                = (*viewResource)(nil)
 	_ resource.ResourceWithConfigure   = (*viewResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*viewResource)(nil)
 	_ resource.ResourceWithImportState = (*viewResource)(nil)
 )
 
@@ -77,6 +78,12 @@ func (r *viewResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 
 func (r *viewResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.FromResource(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *viewResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_dremio_view", providerdata.BlockDremio)
 }
 
 func (r *viewResource) body(ctx context.Context, m viewResourceModel, into map[string]any) map[string]any {

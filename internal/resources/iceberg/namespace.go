@@ -33,6 +33,7 @@ const namespaceType = "lakehouse_iceberg_namespace"
 var (
 	_ resource.Resource                = (*namespaceResource)(nil)
 	_ resource.ResourceWithConfigure   = (*namespaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*namespaceResource)(nil)
 	_ resource.ResourceWithImportState = (*namespaceResource)(nil)
 )
 
@@ -86,6 +87,12 @@ func (r *namespaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 
 func (r *namespaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.FromResource(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *namespaceResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_iceberg_namespace", providerdata.BlockCatalog)
 }
 
 func (r *namespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

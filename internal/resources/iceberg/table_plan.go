@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 )
 
@@ -22,6 +23,9 @@ import (
 // rules on the config plus the prior state, so illegal changes fail at plan
 // time with the attribute path rather than at commit time.
 func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_iceberg_table", providerdata.BlockCatalog) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -20,6 +20,7 @@ import (
 // clientHolder is embedded by every resource: the client, or the reason
 // there is none, which only fails resources that are actually used.
 type clientHolder struct {
+	data      *providerdata.Data
 	client    *labelstudio.Client
 	clientErr error
 }
@@ -29,6 +30,7 @@ func (h *clientHolder) configure(req resource.ConfigureRequest, resp *resource.C
 	if d == nil {
 		return
 	}
+	h.data = d
 	h.client, h.clientErr = labelstudio.FromData(d)
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/labelstudio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 const projectType = "lakehouse_labelstudio_project"
@@ -31,6 +32,7 @@ const projectType = "lakehouse_labelstudio_project"
 var (
 	_ resource.Resource                = (*projectResource)(nil)
 	_ resource.ResourceWithConfigure   = (*projectResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*projectResource)(nil)
 	_ resource.ResourceWithImportState = (*projectResource)(nil)
 )
 
@@ -146,6 +148,12 @@ func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *projectResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *projectResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_labelstudio_project", providerdata.BlockLabelStudio)
 }
 
 func (m *projectResourceModel) input() labelstudio.ProjectInput {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/labelstudio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 const storageType = "lakehouse_labelstudio_storage"
@@ -32,6 +33,7 @@ const storageType = "lakehouse_labelstudio_storage"
 var (
 	_ resource.Resource                   = (*storageResource)(nil)
 	_ resource.ResourceWithConfigure      = (*storageResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*storageResource)(nil)
 	_ resource.ResourceWithImportState    = (*storageResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*storageResource)(nil)
 )
@@ -188,6 +190,12 @@ func (r *storageResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *storageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *storageResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_labelstudio_storage", providerdata.BlockLabelStudio)
 }
 
 // ValidateConfig rejects attributes that do not exist for the chosen

@@ -24,6 +24,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/labelstudio"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 const webhookType = "lakehouse_labelstudio_webhook"
@@ -31,6 +32,7 @@ const webhookType = "lakehouse_labelstudio_webhook"
 var (
 	_ resource.Resource                = (*webhookResource)(nil)
 	_ resource.ResourceWithConfigure   = (*webhookResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookResource)(nil)
 )
 
@@ -118,6 +120,12 @@ func joinBackticks(list []string) string {
 
 func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *webhookResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_labelstudio_webhook", providerdata.BlockLabelStudio)
 }
 
 func (m *webhookResourceModel) input(ctx context.Context) (labelstudio.WebhookInput, diag.Diagnostics) {

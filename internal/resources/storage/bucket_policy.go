@@ -22,6 +22,7 @@ import (
 var (
 	_ resource.Resource                = (*bucketPolicyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*bucketPolicyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*bucketPolicyResource)(nil)
 	_ resource.ResourceWithImportState = (*bucketPolicyResource)(nil)
 )
 
@@ -72,6 +73,12 @@ func (r *bucketPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *bucketPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerdata.FromResource(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *bucketPolicyResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_bucket_policy", providerdata.BlockS3)
 }
 
 func (r *bucketPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -153,6 +153,9 @@ func md5Hex(b []byte) string {
 // ModifyPlan compares the wanted bytes with the stored ETag, so a changed
 // source file or an object changed out of band plans an update.
 func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_object", providerdata.BlockS3) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}

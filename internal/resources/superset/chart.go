@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/superset"
 )
 
@@ -19,6 +20,7 @@ const chartType = "lakehouse_superset_chart"
 var (
 	_ resource.Resource                = (*chartResource)(nil)
 	_ resource.ResourceWithConfigure   = (*chartResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*chartResource)(nil)
 	_ resource.ResourceWithImportState = (*chartResource)(nil)
 )
 
@@ -76,6 +78,12 @@ func (r *chartResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 
 func (r *chartResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *chartResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_chart", providerdata.BlockSuperset)
 }
 
 func (r *chartResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

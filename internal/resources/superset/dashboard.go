@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/superset"
 )
 
@@ -30,6 +31,7 @@ const dashboardType = "lakehouse_superset_dashboard"
 var (
 	_ resource.Resource                   = (*dashboardResource)(nil)
 	_ resource.ResourceWithConfigure      = (*dashboardResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*dashboardResource)(nil)
 	_ resource.ResourceWithImportState    = (*dashboardResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*dashboardResource)(nil)
 )
@@ -137,6 +139,12 @@ func (r *dashboardResource) ValidateConfig(ctx context.Context, req resource.Val
 
 func (r *dashboardResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *dashboardResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dashboard", providerdata.BlockSuperset)
 }
 
 func (r *dashboardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -171,6 +171,9 @@ func (r *databaseResource) Configure(_ context.Context, req resource.ConfigureRe
 // ModifyPlan computes sqlalchemy_uri from uri_parts or dremio, so the plan
 // shows the URI that will be sent (without its password).
 func (r *databaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_database", providerdata.BlockSuperset) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}

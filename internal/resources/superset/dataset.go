@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/superset"
 )
 
@@ -24,6 +25,7 @@ const datasetType = "lakehouse_superset_dataset"
 var (
 	_ resource.Resource                     = (*datasetResource)(nil)
 	_ resource.ResourceWithConfigure        = (*datasetResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*datasetResource)(nil)
 	_ resource.ResourceWithImportState      = (*datasetResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*datasetResource)(nil)
 )
@@ -143,6 +145,12 @@ func (r *datasetResource) ConfigValidators(context.Context) []resource.ConfigVal
 
 func (r *datasetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req, resp)
+}
+
+// ModifyPlan fails the plan, not the apply, when the provider has no
+// settings for the backend this resource needs.
+func (r *datasetResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dataset", providerdata.BlockSuperset)
 }
 
 func (r *datasetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
