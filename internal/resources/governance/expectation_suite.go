@@ -55,14 +55,26 @@ func NewExpectationSuiteResource() resource.Resource {
 			"kwargs as JSON; the types and kwargs are checked at plan time with the same engine the runner uses, and " +
 			"when `table` binds the suite to an Iceberg table, every column an expectation names must exist in the " +
 			"table's live schema. The key defaults to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites " +
-			"written by GX 0.18 can be imported; they are normalised to 1.x on the next apply.",
+			"written by GX 0.18 can be imported with an empty plan; the document is rewritten in GX 1.x form on its " +
+			"next change.",
 		Attributes: expectationSuiteAttributes(),
 		DefaultKey: func(m *expectationSuiteResourceModel) string { return keyFromName(ExpectationSuiteKeyPrefix, m.Name) },
 		Encode:     encodeExpectationSuite,
 		Decode:     decodeExpectationSuite,
 		Validate:   validateExpectationSuite,
 		PlanCheck:  checkSuiteColumns,
+		Backends:   suiteBackends,
 	})
+}
+
+// suiteBackends adds the catalog when the suite is bound to a table, whose
+// columns the plan checks.
+func suiteBackends(m *expectationSuiteResourceModel) []string {
+	if m.Table.IsNull() {
+		return nil
+	}
+
+	return []string{providerdata.BlockCatalog}
 }
 
 func expectationSuiteAttributes() map[string]schema.Attribute {

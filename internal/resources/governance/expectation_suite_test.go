@@ -227,8 +227,8 @@ func TestAccGovernanceExpectationSuite_drift(t *testing.T) {
 	})
 }
 
-// A suite written by GX 0.18 imports into the 1.x attributes; the next apply
-// rewrites the document in the 1.x shape.
+// A suite written by GX 0.18 imports into the 1.x attributes with an empty
+// plan (the runner reads 0.18 as well); its next change rewrites it as 1.x.
 func TestAccGovernanceExpectationSuite_importGX018(t *testing.T) {
 	bucket, name := testBucket(t), acctest.RandomName()
 	key := "legacy/" + name + ".json"
@@ -237,20 +237,23 @@ func TestAccGovernanceExpectationSuite_importGX018(t *testing.T) {
 	if err := putObject(context.Background(), s3(t), bucket, key, []byte(legacy)); err != nil {
 		t.Fatal(err)
 	}
-	cfg := fmt.Sprintf(`
+	cfg := func(notes string) string {
+		return fmt.Sprintf(`
 resource "lakehouse_expectation_suite" "test" {
   bucket = %[1]q
   key    = %[2]q
   name   = %[3]q
   meta   = jsonencode({ great_expectations_version = "0.18.8" })
+  %[4]s
   expectations = [{ type = "expect_column_values_to_not_be_null", kwargs = jsonencode({ column = "id_student" }) }]
 }
-`, bucket, key, name)
+`, bucket, key, name, notes)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:             cfg,
+				Config:             cfg(""),
 				ResourceName:       suiteAddr,
 				ImportState:        true,
 				ImportStateId:      bucket + "/" + key,
@@ -265,7 +268,13 @@ resource "lakehouse_expectation_suite" "test" {
 				},
 			},
 			{
-				Config: cfg,
+				Config: cfg(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: cfg(`notes = "Now maintained in Terraform."`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(suiteAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
