@@ -44,8 +44,13 @@ The input is never changed. The output appears only when the whole file is done;
 error nothing is left behind. The report (counts per column and identifier, never a value)
 goes to stdout; --audit also writes it as JSON.
 
-The secret key comes from --key-file, --key-env, the policy's "key", or LAKEHOUSE_DEID_KEY,
-in that order. It is never written anywhere.`,
+The secret key comes from --key-file, --key-env, the policy's key.env or key.file (the
+variable or file the policy names), or LAKEHOUSE_DEID_KEY, in that order. It is never
+written anywhere, and a policy never holds the key itself.
+
+The policy is JSON; every field, with a complete example, is in the provider's
+"deid-policy" guide (docs/guides/deid-policy.md). The smallest policy is
+  {"format_version": 1, "profile": "safe-harbor", "default_action": "drop"}`,
 		Example: `  # 1. De-identify Synthea patients with a policy written by Terraform
   export LAKEHOUSE_DEID_KEY="$(cat /run/secrets/deid.key)"
   lakehouse-runner deid --policy s3://governance/deid/patients.json patients.csv --out patients.deid.csv

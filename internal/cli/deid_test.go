@@ -204,3 +204,31 @@ func TestDeidCommandS3(t *testing.T) {
 		t.Fatal("a failed run left an output object")
 	}
 }
+
+// The help names the policy's key source by its fields (key.env, key.file),
+// not as "key", which in Terraform is the resource's object key.
+func TestDeidCommandHelpKeySource(t *testing.T) {
+	code, stdout, stderr := runDeidCmd(t, "--help")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout, `policy's "key"`) || !strings.Contains(stdout, "key.env or key.file") {
+		t.Errorf("help does not name key.env/key.file:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, `"format_version": 1`) || !strings.Contains(stdout, "deid-policy") {
+		t.Errorf("help does not point at the policy format:\n%s", stdout)
+	}
+}
+
+// A hand-written policy without format_version is told what to add.
+func TestDeidCommandMissingFormatVersion(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	deidMust(t, os.WriteFile(in, []byte("Id,x\n1,2\n"), 0o600))
+	deidMust(t, os.WriteFile(pol, []byte(`{"profile":"safe-harbor","default_action":"drop"}`), 0o600))
+	code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv"))
+	if code != ExitUsage || !strings.Contains(stderr, `"format_version": 1`) {
+		t.Fatalf("exit %d, %q", code, stderr)
+	}
+}

@@ -38,6 +38,9 @@ type ColumnAudit struct {
 	Restricted  int64  `json:"restricted_zip3,omitempty"`
 	// Findings counts free-text detections per identifier kind and detector.
 	Findings []FindingCount `json:"findings,omitempty"`
+	// Warnings are what a reviewer must look at, such as an identifier
+	// column the policy keeps in clear.
+	Warnings []string `json:"warnings,omitempty"`
 
 	findings map[[2]string]*FindingCount
 }
@@ -61,11 +64,34 @@ func newAudit(cols []ColumnPlan) *Audit {
 	for _, c := range cols {
 		a.columns[c.Index] = ColumnAudit{
 			Column: c.Name, Position: c.Index + 1, Action: c.Rule.Action, Identifier: string(c.Identifier),
-			SafeHarbor: SafeHarborLetter[c.Identifier], RuleSource: c.Source,
+			SafeHarbor: SafeHarborLetter[c.Identifier], RuleSource: c.Source, Warnings: keptWarnings(c),
 		}
 	}
 
 	return a
+}
+
+// keptWarnings flags a column passed through in clear although it is, by its
+// label or by its name, an identifier or free text: the policy may be right
+// (a limited data set keeps dates), but a reviewer has to see it.
+func keptWarnings(c ColumnPlan) []string {
+	if c.Rule.Action != "keep" {
+		return nil
+	}
+	id := c.Identifier
+	if _, ok := SafeHarborLetter[id]; !ok && id != IDFreeText {
+		cid, _, ok := ClassifyColumn(c.Name)
+		if !ok {
+			return nil
+		}
+		id = cid
+	}
+	what := string(id)
+	if l := SafeHarborLetter[id]; l != "" {
+		what += ", Safe Harbor " + l
+	}
+
+	return []string{fmt.Sprintf("kept by policy: the column is %s and passes through unchanged", what)}
 }
 
 func (c *ColumnAudit) count(f Finding) {
@@ -130,6 +156,9 @@ func (a *Audit) WriteText(w io.Writer) error {
 			c.Identifier, c.SafeHarbor, c.Transformed, c.Empty, strings.Join(notes, "; "))
 		for _, f := range c.Findings {
 			fmt.Fprintf(&b, "       %-22s %-22s %8d  confidence %.2f-%.2f\n", f.Identifier, f.Detector, f.Count, f.MinConfidence, f.MaxConfidence)
+		}
+		for _, w := range c.Warnings {
+			fmt.Fprintf(&b, "       WARNING: %s\n", w)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -105,10 +105,7 @@ func NewEngine(p *Policy, header []string, opts Options) (*Engine, error) {
 		for _, i := range at {
 			id := r.Identifier
 			if id == "" {
-				id = defaultIdentifier(r.Action)
-				if pid, _, ok := ClassifyColumn(name); ok && r.Action != "keep" {
-					id = pid
-				}
+				id = columnIdentifier(name, r.Action)
 			}
 			assigned[i] = &ColumnPlan{Index: i, Name: name, Rule: *r, Identifier: id, Source: "policy"}
 		}
@@ -133,7 +130,7 @@ func NewEngine(p *Policy, header []string, opts Options) (*Engine, error) {
 			unclassified = append(unclassified, fmt.Sprintf("%q", h))
 		default:
 			assigned[i] = &ColumnPlan{Index: i, Name: h, Rule: Rule{Action: p.DefaultAction},
-				Identifier: defaultIdentifier(p.DefaultAction), Source: "default_action"}
+				Identifier: columnIdentifier(h, p.DefaultAction), Source: "default_action"}
 		}
 	}
 	if len(unclassified) > 0 {
@@ -240,6 +237,9 @@ func (e *Engine) value(c *ColumnPlan, v, subject string) (string, error) {
 		out = ""
 	case "replace":
 		out = "<" + string(c.Identifier) + ">"
+		if c.Identifier == IDUnclassified {
+			out = "<REDACTED>"
+		}
 		if r.NewValue != nil {
 			out = *r.NewValue
 		}

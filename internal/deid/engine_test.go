@@ -347,3 +347,64 @@ func TestSafeHarborClassification(t *testing.T) {
 		}
 	}
 }
+
+// Column names from K-12 and university exports are matched by tokens
+// (split on "_", "-", spaces and camelCase, any case): "home_tel" and
+// "Counselor Comments" are identifiers although no documented pattern is
+// the whole name.
+func TestSafeHarborClassificationSchoolColumns(t *testing.T) {
+	cases := []struct {
+		col    string
+		id     Identifier
+		action string
+	}{
+		{"home_tel", IDPhone, "drop"},
+		{"HomePhone", IDPhone, "drop"},
+		{"parent_cell", IDPhone, "drop"},
+		{"Guardian Mobile", IDPhone, "drop"},
+		{"emergency_contact_phone", IDPhone, "drop"},
+		{"work-tel", IDPhone, "drop"},
+		{"Counselor Comments", IDFreeText, "scrub"},
+		{"teacher_notes", IDFreeText, "scrub"},
+		{"IEP_Notes", IDFreeText, "scrub"},
+		{"advisorRemarks", IDFreeText, "scrub"},
+		{"guardian_email", IDEmail, "drop"},
+		{"StudentEmailAddress", IDEmail, "drop"},
+		{"student_ssn", IDSSN, "drop"},
+		{"mailing_address", IDGeo, "drop"},
+		{"Home Address Line 2", IDGeo, "drop"},
+		{"home_city", IDGeo, "drop"},
+		{"dob", IDDate, "date_year"},
+		{"Student DOB", IDDate, "date_year"},
+		{"date_of_birth", IDDate, "date_year"},
+		{"BirthDate", IDDate, "date_year"},
+		{"enrollment_date", IDDate, "date_year"},
+		{"withdrawal_dt", IDDate, "date_year"},
+		{"zip_code", IDZip, "zip3"},
+		{"postal_code", IDZip, "zip3"},
+		{"home_zip", IDZip, "zip3"},
+		{"ZIP5", IDZip, "zip3"},
+		{"student_first_name", IDName, "drop"},
+		{"LastName", IDName, "drop"},
+		{"Student Name", IDName, "drop"},
+		{"parent_guardian_name", IDName, "drop"},
+		{"student_id", IDOther, "pseudonymise"},
+		{"StudentID", IDOther, "pseudonymise"},
+		{"Student ID", IDOther, "pseudonymise"},
+		{"client_ip", IDIP, "drop"},
+		{"IPAddress", IDIP, "drop"},
+		{"Age", IDAge, "age"},
+	}
+	for _, c := range cases {
+		id, rule, ok := ClassifyColumn(c.col)
+		if !ok || id != c.id || rule.Action != c.action {
+			t.Errorf("ClassifyColumn(%q) = %q %q %v; want %q %q", c.col, id, rule.Action, ok, c.id, c.action)
+		}
+	}
+	for _, col := range []string{"gpa", "GPA", "imd_band", "grade_level", "final_result", "course_code", "studied_credits",
+		"num_of_prev_attempts", "Ethnicity", "Gender", "school_state", "telemetry_score", "cellular_biology_grade"} {
+		if id, _, ok := ClassifyColumn(col); ok {
+			t.Errorf("ClassifyColumn(%q) = %q, want unclassified", col, id)
+		}
+	}
+}

@@ -39,6 +39,9 @@ const (
 	IDStreet     Identifier = "ADDRESS"     // B, street addresses in free text
 	IDNotAnIdent Identifier = "NONE"        // a column the policy declares safe
 	IDFreeText   Identifier = "FREE_TEXT"   // a text column that may hold any identifier
+	// IDUnclassified labels, in the audit only, a column that neither a rule
+	// nor the name classification says anything about.
+	IDUnclassified Identifier = "UNCLASSIFIED"
 )
 
 // SafeHarborLetter maps an identifier to its letter in 164.514(b)(2)(i).

@@ -43,7 +43,7 @@ func LoadKey(src KeySource) ([]byte, error) {
 			return nil, fmt.Errorf("environment variable %s is empty or unset; it must hold the de-identification key", src.Env)
 		}
 	default:
-		return nil, errors.New("no key source: set --key-env or --key-file, or \"key\" in the policy")
+		return nil, errors.New("no key source: set --key-env or --key-file, or key.env or key.file in the policy")
 	}
 	if len(key) < 16 {
 		return nil, fmt.Errorf("the de-identification key must be at least 16 bytes, got %d", len(key))

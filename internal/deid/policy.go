@@ -146,7 +146,12 @@ func (p *Policy) Validate() []Problem {
 	add := func(path, format string, a ...any) {
 		probs = append(probs, Problem{Path: path, Message: fmt.Sprintf(format, a...)})
 	}
-	if p.FormatVersion != FormatVersion {
+	switch p.FormatVersion {
+	case FormatVersion:
+	case 0:
+		add("format_version", "missing: a policy document starts with \"format_version\": %d "+
+			"(the format is described in the deid-policy guide of the provider docs)", FormatVersion)
+	default:
 		add("format_version", "must be %d, got %d", FormatVersion, p.FormatVersion)
 	}
 	if p.Profile != "" && p.Profile != ProfileSafeHarbor {

@@ -3,82 +3,140 @@ package deid
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // ProfileSafeHarbor is the built-in profile name.
 const ProfileSafeHarbor = "safe-harbor"
 
-// classRule maps column names (normalised: lower case, letters and digits
-// only, so "E-mail", "e_mail" and "EMAIL" are all "email") onto an identifier
-// and the action the safe-harbor profile applies.
+// classRule maps a column name onto an identifier and the action the
+// safe-harbor profile applies. A name is split into lower-case tokens (on
+// "_", "-", ".", spaces, camelCase and letter/digit boundaries: "HomePhone",
+// "home_tel" and "Counselor Comments" give home+phone, home+tel and
+// counselor+comments). A rule matches when token matches one token, when
+// last matches the final token, or when pattern matches the tokens joined
+// without separators (so "E-mail", "e_mail" and "EMAIL" are all "email").
 type classRule struct {
-	pattern    *regexp.Regexp
+	pattern    *regexp.Regexp // on the joined tokens; nil = unused
+	token      *regexp.Regexp // on each token, anchored; nil = unused
+	last       *regexp.Regexp // on the final token, anchored; nil = unused
 	identifier Identifier
 	rule       Rule
 }
 
+func (c classRule) match(toks []string, joined string) bool {
+	if c.pattern != nil && c.pattern.MatchString(joined) {
+		return true
+	}
+	if c.last != nil && c.last.MatchString(toks[len(toks)-1]) {
+		return true
+	}
+	if c.token != nil {
+		for _, t := range toks {
+			if c.token.MatchString(t) {
+				return true
+			}
+		}
+	}
+
+	return false
+}
+
 // safeHarborRules is the column classification of the safe-harbor profile,
 // first match wins, so specific patterns come before general ones. It is
-// documented in the README and in docs/resources/deid_policy.md.
+// documented in docs/resources/deid_policy.md (keep the two in step).
 var safeHarborRules = []classRule{
-	// Free text may hold any identifier: scrub it.
-	{re(`^(notes?|comments?|narrative|description|freetext|text|remarks?|observations?|reason|message|body|summary)$`), IDFreeText, Rule{Action: "scrub"}},
+	// Free text may hold any identifier: scrub it. "teacher_notes",
+	// "Counselor Comments": a name ending in a free-text word is free text.
+	{pattern: re(`^(notes?|comments?|narrative|description|freetext|text|remarks?|observations?|reason|message|body|summary)$`),
+		last: re(`^(notes?|comments?|narratives?|remarks?|observations?|freetext|memos?|feedback)$`), identifier: IDFreeText, rule: Rule{Action: "scrub"}},
 	// G: SSN before generic numbers.
-	{re(`ssn|socialsecurity|socsec`), IDSSN, Rule{Action: "drop"}},
-	// F
-	{re(`e?mail`), IDEmail, Rule{Action: "drop"}},
+	{pattern: re(`ssn|socialsecurity|socsec`), identifier: IDSSN, rule: Rule{Action: "drop"}},
+	// F ("mailing_address" is a postal address, not an e-mail).
+	{pattern: re(`email|^mail$`), identifier: IDEmail, rule: Rule{Action: "drop"}},
 	// E before D: "faxphone" is a fax.
-	{re(`fax`), IDFax, Rule{Action: "drop"}},
-	{re(`phone|telephone|^tel$|mobile|^cell|pager`), IDPhone, Rule{Action: "drop"}},
-	{re(`^ip$|ipaddress|ipaddr|^ipv[46]`), IDIP, Rule{Action: "drop"}},
+	{pattern: re(`fax`), identifier: IDFax, rule: Rule{Action: "drop"}},
+	{pattern: re(`phone|telephone|^tel$|mobile|^cell(no|num|number)?$|pager`), token: re(`^(tel|telno|cell|cellphone|mobile|phone)$`), identifier: IDPhone, rule: Rule{Action: "drop"}},
+	{pattern: re(`^ip$|ipaddress|ipaddr|^ipv[46]`), token: re(`^(ip|ipv4|ipv6)$`), identifier: IDIP, rule: Rule{Action: "drop"}},
 	// B: ZIP generalised, every other unit below a state removed.
-	{re(`^zip|zipcode|postal|postcode`), IDZip, Rule{Action: "zip3"}},
-	{re(`address|street|^addr|^city$|town|county|precinct|^lat$|latitude|^lon$|^lng$|longitude|geocode|coordinates|birthplace|placeofbirth`), IDGeo, Rule{Action: "drop"}},
+	{pattern: re(`^zip|zipcode|postal|postcode`), token: re(`^(zip|zip5|zip9|zipcode|postcode|postal)$`), identifier: IDZip, rule: Rule{Action: "zip3"}},
+	{pattern: re(`address|street|^addr|^city$|town|county|precinct|^lat$|latitude|^lon$|^lng$|longitude|geocode|coordinates|birthplace|placeofbirth`),
+		token: re(`^(addr|city|lat|lon|lng|geo)$`), identifier: IDGeo, rule: Rule{Action: "drop"}},
 	// C: dates to year (birth dates top-coded over 89), ages over 89 bucketed.
-	{re(`birthdate|dateofbirth|^dob$|birthday|^born`), IDDate, Rule{Action: "date_year", BirthDate: true}},
-	{re(`date|^dt|dt$|time$|timestamp|^(admitted|discharged|died|deceased)|^dod$`), IDDate, Rule{Action: "date_year"}},
-	{re(`^age$|^ageyears$|^ageatvisit$|^age`), IDAge, Rule{Action: "age"}},
+	{pattern: re(`birthdate|dateofbirth|^dob$|birthday|^born`), token: re(`^(dob|birthdate|birthday)$`), identifier: IDDate, rule: Rule{Action: "date_year", BirthDate: true}},
+	{pattern: re(`date|^dt|dt$|time$|timestamp|^(admitted|discharged|died|deceased)|^dod$`), token: re(`^(dt|dod)$`), identifier: IDDate, rule: Rule{Action: "date_year"}},
+	{pattern: re(`^age$|^ageyears$|^ageatvisit$|^age`), identifier: IDAge, rule: Rule{Action: "age"}},
 	// H, I, J, K, L, M before names ("drivers" is a licence, "plate" a vehicle).
-	{re(`mrn|medicalrecord|chartnumber|chartno`), IDMRN, Rule{Action: "drop"}},
-	{re(`healthplan|beneficiary|memberid|membernumber|insuranceid|policynumber|subscriber|medicaid|medicare`), IDHealthPlan, Rule{Action: "drop"}},
-	{re(`account|acct|iban|creditcard|cardnumber|bankno|routing`), IDAccount, Rule{Action: "drop"}},
-	{re(`licen[cs]e|drivers|certificate|passport|^npi|^dea$|^deanumber`), IDLicense, Rule{Action: "drop"}},
-	{re(`vehicle|^vin$|plate`), IDVehicle, Rule{Action: "drop"}},
-	{re(`device|serial|imei|udid|macaddress`), IDDevice, Rule{Action: "drop"}},
+	{pattern: re(`mrn|medicalrecord|chartnumber|chartno`), identifier: IDMRN, rule: Rule{Action: "drop"}},
+	{pattern: re(`healthplan|beneficiary|memberid|membernumber|insuranceid|policynumber|subscriber|medicaid|medicare`), identifier: IDHealthPlan, rule: Rule{Action: "drop"}},
+	{pattern: re(`account|acct|iban|creditcard|cardnumber|bankno|routing`), identifier: IDAccount, rule: Rule{Action: "drop"}},
+	{pattern: re(`licen[cs]e|drivers|certificate|passport|^npi|^dea$|^deanumber`), identifier: IDLicense, rule: Rule{Action: "drop"}},
+	{pattern: re(`vehicle|^vin$|plate`), identifier: IDVehicle, rule: Rule{Action: "drop"}},
+	{pattern: re(`device|serial|imei|udid|macaddress`), identifier: IDDevice, rule: Rule{Action: "drop"}},
 	// N, O
-	{re(`url|website|homepage|webpage|link`), IDURL, Rule{Action: "drop"}},
+	{pattern: re(`url|website|homepage|webpage|link`), identifier: IDURL, rule: Rule{Action: "drop"}},
 	// P, Q
-	{re(`biometric|fingerprint|voiceprint|retina|^iris`), IDBiometric, Rule{Action: "drop"}},
-	{re(`photo|image|picture|^face|portrait`), IDPhoto, Rule{Action: "drop"}},
+	{pattern: re(`biometric|fingerprint|voiceprint|retina|^iris`), identifier: IDBiometric, rule: Rule{Action: "drop"}},
+	{pattern: re(`photo|image|picture|^face|portrait`), identifier: IDPhoto, rule: Rule{Action: "drop"}},
 	// A: names of the person, relatives, employers, household members.
-	{re(`name|^first$|^last$|^given|^middle|^surname|^family$|maiden|^initials$|mother|father|parent|guardian|spouse|employer|emergencycontact|nextofkin`), IDName, Rule{Action: "drop"}},
+	{pattern: re(`name|^first$|^last$|^given|^middle|^surname|^family$|maiden|^initials$|mother|father|parent|guardian|spouse|employer|emergencycontact|nextofkin`),
+		token: re(`^(fname|lname|firstname|lastname|surname|forename)$`), identifier: IDName, rule: Rule{Action: "drop"}},
 	// R: record and person ids are kept linkable through a keyed pseudonym.
-	{re(`^id$|identifier|^uuid$|^guid$|(patient|person|student|subject|member|user|learner|pupil|record|encounter)(id|no|number|key)$|^(patient|person|student|subject|user)$|id$|^id(student|patient|person|subject|user|learner|pupil)$`), IDOther, Rule{Action: "pseudonymise"}},
+	{pattern: re(`^id$|identifier|^uuid$|^guid$|(patient|person|student|subject|member|user|learner|pupil|record|encounter)(id|no|number|key)$|^(patient|person|student|subject|user)$|id$|^id(student|patient|person|subject|user|learner|pupil)$`),
+		identifier: IDOther, rule: Rule{Action: "pseudonymise"}},
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
-// normaliseColumn lower-cases a column name and keeps only letters and digits.
-func normaliseColumn(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
+// columnTokens splits a column name into lower-case tokens of letters or of
+// digits: "HomePhone" -> home phone, "IPAddress" -> ip address,
+// "emergency_contact_phone" -> emergency contact phone, "zip5" -> zip 5.
+func columnTokens(name string) []string {
+	var toks []string
+	rs := []rune(name)
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			toks = append(toks, strings.ToLower(string(rs[start:end])))
+		}
+		start = -1
+	}
+	for i, r := range rs {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush(i)
+
+			continue
+		}
+		if start >= 0 {
+			p := rs[i-1]
+			switch {
+			case unicode.IsDigit(r) != unicode.IsDigit(p): // zip5, address2
+				flush(i)
+			case unicode.IsUpper(r) && unicode.IsLower(p): // homePhone
+				flush(i)
+			case unicode.IsUpper(p) && unicode.IsUpper(r) && i+1 < len(rs) && unicode.IsLower(rs[i+1]): // IPAddress
+				flush(i)
+			}
+		}
+		if start < 0 {
+			start = i
 		}
 	}
+	flush(len(rs))
 
-	return b.String()
+	return toks
 }
 
 // ClassifyColumn returns the safe-harbor identifier and rule for a column
 // name, or ok=false when no pattern matches.
 func ClassifyColumn(name string) (Identifier, Rule, bool) {
-	n := normaliseColumn(name)
-	if n == "" {
+	toks := columnTokens(name)
+	if len(toks) == 0 {
 		return "", Rule{}, false
 	}
+	joined := strings.Join(toks, "")
 	for _, c := range safeHarborRules {
-		if c.pattern.MatchString(n) {
+		if c.match(toks, joined) {
 			return c.identifier, c.rule, true
 		}
 	}
@@ -86,8 +144,15 @@ func ClassifyColumn(name string) (Identifier, Rule, bool) {
 	return "", Rule{}, false
 }
 
-// defaultIdentifier is the audit label for a rule without one.
-func defaultIdentifier(action string) Identifier {
+// columnIdentifier is the audit label of a column no rule labels: what the
+// column IS, whatever is done to it. The name classification comes first;
+// an action that only fits one kind (zip3, date_year, age, scrub) says the
+// rest; anything else is UNCLASSIFIED, never a guess such as ID_NUMBER for
+// a dropped GPA column or NONE for a kept student id.
+func columnIdentifier(name, action string) Identifier {
+	if id, _, ok := ClassifyColumn(name); ok {
+		return id
+	}
 	switch action {
 	case "zip3":
 		return IDZip
@@ -95,11 +160,9 @@ func defaultIdentifier(action string) Identifier {
 		return IDDate
 	case "age":
 		return IDAge
-	case "keep":
-		return IDNotAnIdent
 	case "scrub":
 		return IDFreeText
 	}
 
-	return IDOther
+	return IDUnclassified
 }

@@ -956,7 +956,7 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 	// when both are dictionary words ("John Smith", "james brown"): scoring
 	// token by token vetoes each half as English and leaves no anchor.
 	for i := 0; i+1 < len(toks); i++ {
-		if s.givenSurname(text, toks[i], toks[i+1], caseless) {
+		if s.givenSurname(text, toks[i], toks[i+1], caseless, false) || s.givenSurname(text, toks[i+1], toks[i], caseless, true) {
 			names[i], names[i+1] = max(names[i], 0.8), max(names[i+1], 0.8)
 		}
 	}
@@ -970,7 +970,7 @@ func (s *Scrubber) findWords(text string, out []Finding, nPattern int) []Finding
 		// capitalised in text that uses case ("Grace Whitfield", not "Whitfield was").
 		if (i > 0 && names[i-1] >= 0.7 && adjacent(text, toks[i-1], t) &&
 			((!caseless && isTitle(t.text)) || (caseless && s.commonSurname(t.lower)))) ||
-			(i+1 < len(toks) && names[i+1] >= 0.7 && adjacent(text, t, toks[i+1]) && ((caseless && s.commonGiven(t.lower)) || (!caseless && isTitle(t.text)))) ||
+			(i+1 < len(toks) && names[i+1] >= 0.7 && adjacent(text, t, toks[i+1]) && ((caseless && s.commonGiven(t.lower, toks[i+1].lower)) || (!caseless && isTitle(t.text)))) ||
 			afterInitials(text, t.start) {
 			names[i] = 0.7
 		}
@@ -1138,31 +1138,55 @@ const (
 	pairLastMin  = 20000
 )
 
-// givenSurname reports whether a and b read as "Given Surname": a frequent
-// given name then a frequent surname, separated by spaces on one line, both
-// Title case or both upper case, or in any case when the text is caseless or
-// both names are very frequent. Everyday words ("will", "may", "mark",
-// "well") stay words.
-func (s *Scrubber) givenSurname(text string, a, b token, caseless bool) bool {
-	if strings.Trim(text[a.end:b.start], " \t") != "" {
-		return false
-	}
+// givenSurname reports whether a and b read as "Given Surname" (or, with
+// inverted, b and a as "SURNAME, GIVEN"): a frequent given name and a
+// frequent surname on one line, both Title case or both upper case, or in
+// any case when the text is caseless; lower case in mixed-case text only for
+// the most frequent names. Everyday words ("will", "mark", "well") and
+// months stay words unless the pair is capitalised inside a sentence ("the
+// Will Smith film"), and a pair that is a place ("Rose Hill") is left to the
+// place lexicon.
+func (s *Scrubber) givenSurname(text string, a, b token, caseless, inverted bool) bool {
 	f, l := a.lower, b.lower
 	fn, ln := s.lex.firstN[f], s.lex.lastN[l]
-	if fn < pairFirstMin || ln < pairLastMin || everyday[f] || everyday[l] ||
-		notNames[f] || notNames[l] || titles[f] || titles[l] || isFunctionWord(f) || isFunctionWord(l) ||
-		s.lex.states[f] || s.lex.states[l] || monthWordRE.MatchString(f) {
+	if fn < pairFirstMin || ln < pairLastMin {
+		return false // most word pairs end here, on two map lookups
+	}
+	first, second := a, b
+	if inverted {
+		first, second = b, a
+	}
+	gap := strings.Trim(text[first.end:second.start], " \t")
+	if (!inverted && gap != "") || (inverted && gap != ",") || strings.ContainsAny(text[first.end:second.start], "\n\r") {
+		return false
+	}
+	if notNames[f] || notNames[l] || titles[f] || titles[l] ||
+		isFunctionWord(f) || isFunctionWord(l) || s.lex.states[f] || s.lex.states[l] ||
+		monthWordRE.MatchString(f) || s.lex.places[first.lower+" "+second.lower] {
+		return false
+	}
+	capital := (isTitle(a.text) && isTitle(b.text)) || (isUpper(a.text) && isUpper(b.text))
+	if (everyday[f] || everyday[l]) && (caseless || !capital || sentenceStart(text, first.start)) {
 		return false
 	}
 	switch {
-	case caseless:
-		return true
-	case isTitle(a.text) && isTitle(b.text), isUpper(a.text) && isUpper(b.text):
+	case caseless, capital:
 		return true
 	}
 	// Lower case in text that otherwise uses case (C29): only the most
 	// frequent names, where the pair is far likelier a person than a phrase.
 	return a.text == f && b.text == l && fn >= 10*pairFirstMin && ln >= 10*pairLastMin
+}
+
+// sentenceStart reports whether pos begins the text, a line or a sentence,
+// where capitals say nothing about names.
+func sentenceStart(text string, pos int) bool {
+	k := pos
+	for k > 0 && (text[k-1] == ' ' || text[k-1] == '\t' || text[k-1] == '"' || text[k-1] == '(') {
+		k--
+	}
+
+	return k == 0 || strings.IndexByte(".!?:;\n\r", text[k-1]) >= 0
 }
 
 // englishCompound reports whether a hyphenated word is made of dictionary
@@ -1190,11 +1214,12 @@ func (s *Scrubber) commonSurname(w string) bool {
 	return len(w) >= 3 && s.lex.lastN[w] >= 2000 && !everyday[w]
 }
 
-// commonGiven: in caseless text, a word before a name joins it only when it
-// is no dictionary word or a frequent given name ("parent john smith": the
-// role word "parent" is also a Census surname, but it is no given name).
-func (s *Scrubber) commonGiven(w string) bool {
-	return !s.lex.isEnglish(w) || (s.lex.firstN[w] >= pairFirstMin && !everyday[w])
+// commonGiven: in caseless text, a word before a given name joins it only
+// when it is no dictionary word or is itself a frequent given name
+// ("parent john smith": the role word "parent" is also a Census surname, but
+// no given name). Before a surname any name word joins ("lake johnson").
+func (s *Scrubber) commonGiven(w, next string) bool {
+	return s.lex.firstN[next] < pairFirstMin || !s.lex.isEnglish(w) || (s.lex.firstN[w] >= pairFirstMin && !everyday[w])
 }
 
 var everyday = map[string]bool{

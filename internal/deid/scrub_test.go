@@ -149,6 +149,7 @@ func TestScrubCommonNamesEveryCase(t *testing.T) {
 		{"%s", "[NAME]"},
 		{"parent %s asked about the field trip", "parent [NAME] asked about the field trip"},
 		{"Two-line note:\nparent %s asked about it", "Two-line note:\nparent [NAME] asked about it"},
+		{"%[2]s, %[1]s   MRN 00482913", "[NAME]   MRN [MRN]"},
 	}
 	casings := map[string]func(string) string{"lower": strings.ToLower, "title": func(s string) string { return s }, "upper": strings.ToUpper}
 	for cname, cf := range casings {
@@ -156,16 +157,39 @@ func TestScrubCommonNamesEveryCase(t *testing.T) {
 			for _, l := range lasts {
 				for _, fr := range frames {
 					in := strings.Replace(fr.in, "%s", f+" "+l, 1)
+					if strings.Contains(fr.in, "%[2]s") {
+						in = strings.Replace(strings.Replace(fr.in, "%[2]s", l, 1), "%[1]s", f, 1)
+					}
 					want := fr.want
 					if cname != "title" {
 						in, want = cf(in), cf(want)
-						want = strings.ReplaceAll(want, cf("[NAME]"), "[NAME]")
+						for _, label := range []string{"[NAME]", "[MRN]"} {
+							want = strings.ReplaceAll(want, cf(label), label)
+						}
 					}
 					if got, fs := s.Scrub(in); got != want {
 						t.Errorf("%s: Scrub(%q) = %q, want %q (%+v)", cname, in, got, want, fs)
 					}
 				}
 			}
+		}
+	}
+}
+
+// Given names that are everyday words are names when the pair is
+// capitalised inside a sentence; at a sentence start they stay words.
+func TestScrubEverydayGivenNames(t *testing.T) {
+	s := newTestScrubber(t)
+	cases := map[string]string{
+		"We watched the Will Smith film.":        "We watched the [NAME] film.",
+		"Notes from Mark Brown, counselor.":      "Notes from [NAME], counselor.",
+		"Sent to MARK JOHNSON on Friday.":        "Sent to [NAME] on Friday.",
+		"Will review in May. Mark as done.":      "Will review in May. Mark as done.",
+		"Students in Rose Hill may bill monthly": "Students in [LOCATION] may bill monthly",
+	}
+	for in, want := range cases {
+		if got, fs := s.Scrub(in); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q (%+v)", in, got, want, fs)
 		}
 	}
 }

@@ -129,7 +129,9 @@ func deidPolicyAttributes() map[string]schema.Attribute {
 		"profile": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "`safe-harbor` classifies every column without a rule by its name onto the 18 Safe Harbor " +
-				"identifiers (names dropped, ZIP to ZIP3, dates to year, ids pseudonymised, free-text columns scrubbed, ...).",
+				"identifiers (names dropped, ZIP to ZIP3, dates to year, ids pseudonymised, free-text columns scrubbed, ...). " +
+				"Names are matched by tokens, in any case: `home_tel`, `HomePhone` and `Counselor Comments` are split on " +
+				"`_`, `-`, spaces and camelCase before matching.",
 			Validators: []validator.String{stringvalidator.OneOf(deid.ProfileSafeHarbor)},
 		},
 		"default_action": schema.StringAttribute{
@@ -185,9 +187,10 @@ func deidColumnAttributes() map[string]schema.Attribute {
 			Validators:          []validator.String{stringvalidator.OneOf(deid.Actions...)},
 		},
 		"identifier": schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Safe Harbor identifier the column holds, for the audit report: " + quoted(identifierChoices) + ". Derived from the column name and action when unset.",
-			Validators:          []validator.String{stringvalidator.OneOf(identifierChoices...)},
+			Optional: true,
+			MarkdownDescription: "Safe Harbor identifier the column holds, for the audit report: " + quoted(identifierChoices) + ". When unset, the audit reports what the column name classifies as (see the safe-harbor profile), " +
+				"else the kind the action implies, else `UNCLASSIFIED`; the label never depends on `keep` or `drop`.",
+			Validators: []validator.String{stringvalidator.OneOf(identifierChoices...)},
 		},
 		"positions": schema.ListAttribute{
 			ElementType: types.Int64Type, Optional: true,
