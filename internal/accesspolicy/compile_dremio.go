@@ -18,6 +18,20 @@ var dremioPrivileges = map[Action][]string{
 	Manage: {"ALTER", "DROP", "MANAGE GRANTS"},
 }
 
+// DremioPrivileges lists, sorted and in SQL spelling, every privilege a
+// policy can grant. Privileges outside this list (OWNERSHIP, reflection and
+// external-query privileges) are never granted, read back or revoked by a
+// policy.
+func DremioPrivileges() []string {
+	var out []string
+	for _, privs := range dremioPrivileges {
+		out = append(out, privs...)
+	}
+	sort.Strings(out)
+
+	return slices.Compact(out)
+}
+
 // Grant is one Dremio privilege on one object for one grantee.
 type Grant struct {
 	Privilege   string

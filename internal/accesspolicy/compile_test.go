@@ -258,3 +258,10 @@ func mustTime(s string) time.Time {
 
 	return t
 }
+
+func TestDremioPrivileges(t *testing.T) {
+	want := []string{"ALTER", "DELETE", "DROP", "INSERT", "MANAGE GRANTS", "SELECT", "TRUNCATE", "UPDATE"}
+	if got := accesspolicy.DremioPrivileges(); !slices.Equal(got, want) {
+		t.Fatalf("DremioPrivileges() = %q, want %q", got, want)
+	}
+}

@@ -189,39 +189,52 @@ func (s *stack) assertBackends(t *testing.T, w *workspace, nb int) {
 	if ids := s.ls.ProjectIDs(); len(ids) != 2 {
 		t.Errorf("Label Studio has %d projects, want 2 (a retried create duplicated one?)", len(ids))
 	}
+	// One source, two spaces, four folders.
+	if n := s.dremio.Len(); n != 7 {
+		t.Errorf("Dremio holds %d catalog entities, want 7", n)
+	}
 	st := w.state()
 	if n := len(st); n != resourceCount(nb) {
 		t.Errorf("state has %d resources, want %d", n, resourceCount(nb))
 	}
 }
 
-// state returns the addresses in the state with their attribute values.
+// state returns the addresses in the state with their attribute values,
+// also after a failed apply.
 func (w *workspace) state() map[string]map[string]any {
 	w.t.Helper()
+	out := map[string]map[string]any{}
+	for addr, r := range w.stateResources() {
+		out[addr] = r.Values
+	}
 
-	return w.stateOrEmpty()
+	return out
 }
 
-// stateOrEmpty is state, also after a failed apply.
-func (w *workspace) stateOrEmpty() map[string]map[string]any {
+// stateResource is one resource of `terraform show -json`.
+type stateResource struct {
+	Address string         `json:"address"`
+	Values  map[string]any `json:"values"`
+	Tainted bool           `json:"tainted"`
+}
+
+// stateResources returns the resources in the state by address.
+func (w *workspace) stateResources() map[string]stateResource {
 	w.t.Helper()
 	raw := w.must(time.Minute, "show", "-json", "-no-color")
 	var doc struct {
 		Values struct {
 			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
+				Resources []stateResource `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
 	}
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
 		w.t.Fatalf("terraform show -json: %v", err)
 	}
-	out := map[string]map[string]any{}
+	out := map[string]stateResource{}
 	for _, r := range doc.Values.RootModule.Resources {
-		out[r.Address] = r.Values
+		out[r.Address] = r
 	}
 
 	return out

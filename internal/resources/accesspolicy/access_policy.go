@@ -138,6 +138,9 @@ func (r *accessPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if err != nil {
 		return // ValidateConfig reported it
 	}
+	if !providerdata.RequireDiag(&resp.Diagnostics, r.data, typeName, c.backends(&plan, &state)...) {
+		return
+	}
 	for _, w := range c.warnings {
 		resp.Diagnostics.AddWarning("Access policy rule not fully enforceable in Dremio", w)
 	}
@@ -165,6 +168,22 @@ func (r *accessPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.DremioGrants = listOf(c.dremio)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// backends lists the provider blocks the apply will use: s3 for bucket
+// policies, MinIO policies and the stored document, dremio for grants. What
+// the state holds counts too, since the apply revokes it.
+func (c *compiled) backends(plan, state *accessPolicyResourceModel) []string {
+	var blocks []string
+	if len(c.s3) > 0 || len(c.minio) > 0 || !plan.DocumentBucket.IsNull() ||
+		len(state.S3Statements.Elements()) > 0 || len(state.MinIOPolicies.Elements()) > 0 || !state.DocumentBucket.IsNull() {
+		blocks = append(blocks, providerdata.BlockS3)
+	}
+	if len(c.dremio) > 0 || len(state.DremioGrants.Elements()) > 0 {
+		blocks = append(blocks, providerdata.BlockDremio)
+	}
+
+	return blocks
 }
 
 func listOf(vals []string) types.List {
@@ -345,6 +364,9 @@ func (r *accessPolicyResource) Read(ctx context.Context, req resource.ReadReques
 	}
 
 	gone, err := e.read(ctx, &state)
+	for _, w := range e.warnings {
+		resp.Diagnostics.AddWarning(w.summary, w.detail)
+	}
 	if err != nil {
 		e.fail(&resp.Diagnostics, err)
 

@@ -29,7 +29,11 @@ type enforcer struct {
 	data   *providerdata.Data
 	action string
 	name   string
+	// warnings are what a read could not do and the user should know.
+	warnings []warning
 }
+
+type warning struct{ summary, detail string }
 
 // stepError says which enforcement point failed and what to do.
 type stepError struct {
@@ -327,6 +331,9 @@ func (e *enforcer) read(ctx context.Context, st *accessPolicyResourceModel) (boo
 		return false, err
 	}
 	had, found = had+n, found+f
+	if err := e.readDremio(ctx, st); err != nil {
+		return false, err
+	}
 
 	return had > 0 && found == 0, nil
 }
@@ -355,8 +362,8 @@ func (e *enforcer) loadForImport(ctx context.Context, st *accessPolicyResourceMo
 	st.Document, st.DocumentKey = types.StringValue(doc), types.StringValue(key)
 	st.S3Statements = s3Map(c.s3, nil)
 	st.MinIOPolicies = mustMap(minioMap(c.minio, nil, true))
-	// Dremio cannot list grants through the API this client uses; an
-	// imported policy is taken to hold what it compiles to.
+	// A start for readDremio, which replaces it with what Dremio holds
+	// (or keeps it where the edition cannot list grants).
 	st.DremioGrants = types.ListNull(types.StringType)
 	if c.dremio != nil {
 		st.DremioGrants = listOf(c.dremio)
