@@ -79,7 +79,7 @@ func TestValidate_ExitCodes(t *testing.T) {
 		{"bad encoding", []string{"--schema", validateSchema, "--encoding", "ebcdic", validateDataset}, ExitUsage, "--encoding must be one of"},
 		{"missing schema file", []string{"--schema", filepath.Join(dir, "nope.json"), validateDataset}, ExitRuntime, "reading schema"},
 		{"missing dataset", []string{"--schema", validateSchema, filepath.Join(dir, "nope")}, ExitRuntime, "listing"},
-		{"s3 without settings", []string{"--schema", "s3://b/schema.json", validateDataset}, ExitUsage, `"s3" block is not configured`},
+		{"s3 without settings", []string{"--schema", "s3://b/schema.json", validateDataset}, ExitUsage, `the s3 backend is not configured: set LAKEHOUSE_S3_ENDPOINT`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -14,8 +14,15 @@ import (
 )
 
 // The documented example is valid and its plan shows what every
-// enforcement point receives, without contacting a server.
+// enforcement point receives, without contacting a server: the backends it
+// needs point at a closed port.
 func TestAccAccessPolicyExample_plan(t *testing.T) {
+	for k, v := range map[string]string{
+		"LAKEHOUSE_S3_ENDPOINT": "127.0.0.1:1", "AWS_ACCESS_KEY_ID": "example", "AWS_SECRET_ACCESS_KEY": "example-secret",
+		"LAKEHOUSE_DREMIO_ENDPOINT": "http://127.0.0.1:1", "LAKEHOUSE_DREMIO_TOKEN": "example-token",
+	} {
+		t.Setenv(k, v)
+	}
 	addr := "lakehouse_access_policy.oulad_dua"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

@@ -80,6 +80,11 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Linking related_tables reads the catalog at apply.
+	if !plan.RelatedTables.IsNull() && (plan.RelatedTables.IsUnknown() || len(plan.RelatedTables.Elements()) > 0) &&
+		!providerdata.RequireDiag(&resp.Diagnostics, r.data, typeName, providerdata.BlockCatalog) {
+		return
+	}
 
 	if !plan.Bucket.IsUnknown() && !plan.KeyPrefix.IsUnknown() && !plan.DatasetID.IsUnknown() {
 		dk, sk := fair.Keys(plan.KeyPrefix.ValueString(), plan.DatasetID.ValueString())
@@ -136,9 +141,7 @@ func (r *datasetResource) planDOI(ctx context.Context, plan, cfg, state *dataset
 
 		return nil
 	}
-	if r.data != nil && !r.data.DataCite.Configured {
-		d.AddAttributeError(path.Root("doi"), "DataCite is not configured", (&providerdata.NotConfiguredError{Block: "datacite", Env: providerdata.DataCiteEnv}).Error())
-
+	if !providerdata.RequireDiag(d, r.data, typeName, providerdata.BlockDataCite) {
 		return nil
 	}
 	cd := cfg.doi(ctx, d)

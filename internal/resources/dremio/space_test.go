@@ -174,7 +174,8 @@ func TestAccDremioSpace_notConfigured(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `resource "lakehouse_dremio_space" "test" { name = "x" }`,
-			ExpectError: regexp.MustCompile(`(?s)dremio.*block is not configured.*LAKEHOUSE_DREMIO_ENDPOINT`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Error planning lakehouse_dremio_space.*the dremio backend is\s+not\s+configured:\s+set\s+LAKEHOUSE_DREMIO_ENDPOINT.*dremio\s+\{\s+\.\.\.\s+\}\s+block`),
 		}},
 	})
 }

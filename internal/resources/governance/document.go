@@ -114,6 +114,11 @@ type DocumentSpec[T any] struct {
 	// the document names). It is optional and runs only when every input is
 	// known and the provider is configured.
 	PlanCheck func(ctx context.Context, data *providerdata.Data, m *T, d *diag.Diagnostics)
+	// Backends names the provider blocks (providerdata.Block*) the planned
+	// model needs besides s3, which every document needs; for example the
+	// catalog when a suite is bound to a table. Optional. The plan fails
+	// with the block's NotConfiguredError when one of them is missing.
+	Backends func(m *T) []string
 }
 
 // DocumentResource is the shared implementation. Build one with
@@ -222,9 +227,15 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	if !providerdata.RequireInPlan(req, resp, r.data, r.typeName(), providerdata.BlockS3) {
+		return
+	}
 	var plan T
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.spec.Backends != nil && !providerdata.RequireDiag(&resp.Diagnostics, r.data, r.typeName(), r.spec.Backends(&plan)...) {
 		return
 	}
 	pd := P(&plan).Document()

@@ -15,8 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
 // ModifyPlan assigns field ids and checks every change against Iceberg's

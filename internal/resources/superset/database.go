@@ -191,10 +191,7 @@ func (r *databaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if r.data == nil {
 			return
 		}
-		if !r.data.Dremio.Configured {
-			resp.Diagnostics.AddAttributeError(path.Root("dremio"), "Dremio is not configured",
-				(&providerdata.NotConfiguredError{Block: "dremio", Env: providerdata.DremioEnv}).Error())
-
+		if !providerdata.RequireDiag(&resp.Diagnostics, r.data, "lakehouse_superset_database", providerdata.BlockDremio) {
 			return
 		}
 		if r.data.Dremio.Username == "" {

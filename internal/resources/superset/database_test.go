@@ -355,7 +355,7 @@ resource "lakehouse_superset_database" "test" {
   database_name = "x"
   dremio        = {}
 }`,
-				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)dremio.*not configured`),
+				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Error planning lakehouse_superset_database.*the dremio backend is\s+not\s+configured:\s+set\s+LAKEHOUSE_DREMIO_ENDPOINT`),
 			},
 			{
 				Config: providerConfig(fake, `dremio {

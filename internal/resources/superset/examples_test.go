@@ -1,6 +1,7 @@
 package superset_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,11 +18,17 @@ import (
 func TestAccSupersetExamples_plan(t *testing.T) {
 	t.Parallel()
 	fake := supersettest.New(t, supersettest.Options{})
+	// The dataset example declares its Iceberg table too: an empty local
+	// catalog is enough to plan it.
 	cfg := providerConfig(fake, `dremio {
     endpoint = "http://dremio.internal:9047"
     username = "svc_superset"
     password = "pw"
-  }`)
+  }`, fmt.Sprintf(`catalog {
+    type      = "sql"
+    uri       = %q
+    warehouse = "s3://example-warehouse/warehouse"
+  }`, "file:"+filepath.Join(t.TempDir(), "catalog.db")))
 	for _, typ := range []string{"database", "dataset", "chart", "dashboard"} {
 		b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "resources", "lakehouse_superset_"+typ, "resource.tf"))
 		if err != nil {
