@@ -2,7 +2,9 @@ package objectstore
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 
 	"github.com/minio/minio-go/v7"
 )
@@ -47,4 +49,17 @@ func IsAbsentConfig(err error) bool {
 	}
 
 	return false
+}
+
+// OutcomeUnknown reports whether a failed write may still have taken effect:
+// the request failed in transport (connection reset, timeout) with no S3
+// answer, so the server may have done the work and lost only the reply.
+func OutcomeUnknown(err error) bool {
+	if err == nil || Code(err) != "" {
+		return false
+	}
+	var ue *url.Error
+	var ne net.Error
+
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }

@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -219,4 +223,25 @@ func mustEndpoint(t *testing.T) string {
 	}
 
 	return server.Endpoint
+}
+
+// Only a write that got no S3 answer may have happened; an S3 refusal or a
+// local failure certainly did not.
+func TestOutcomeUnknown(t *testing.T) {
+	reset := &url.Error{Op: "Put", URL: "http://127.0.0.1:9000/b/", Err: syscall.ECONNRESET}
+	for name, c := range map[string]struct {
+		err  error
+		want bool
+	}{
+		"nil":              {nil, false},
+		"connection reset": {reset, true},
+		"wrapped reset":    {fmt.Errorf("creating: %w", reset), true},
+		"timeout":          {&net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, true},
+		"s3 refusal":       {minio.ErrorResponse{Code: "AccessDenied", StatusCode: 403}, false},
+		"local file":       {&fs.PathError{Op: "open", Path: "seed.csv", Err: fs.ErrNotExist}, false},
+	} {
+		if got := objectstore.OutcomeUnknown(c.err); got != c.want {
+			t.Errorf("%s: OutcomeUnknown = %v, want %v", name, got, c.want)
+		}
+	}
 }

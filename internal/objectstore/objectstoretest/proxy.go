@@ -25,12 +25,15 @@ type Proxy struct {
 	match  func(op string) bool // which requests get them
 	hidden map[string]int       // per bucket: answers still to fake
 	faked  int
+	drop   int                  // replies still to cut off after forwarding
+	dropOp func(op string) bool // which requests lose their reply
 }
 
 // NewProxy starts a proxy in front of endpoint (host:port, plain HTTP). The
 // Host header is passed through unchanged, so SigV4 signatures stay valid.
 func NewProxy(endpoint string) *Proxy {
-	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: func(string) bool { return false }}
+	never := func(string) bool { return false }
+	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: never, dropOp: never}
 	target := &url.URL{Scheme: "http", Host: endpoint}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +46,20 @@ func NewProxy(endpoint string) *Proxy {
 			p.faked++
 			fake = true
 		}
+		drop := p.drop > 0 && p.dropOp(op)
+		if drop {
+			p.drop--
+		}
 		p.mu.Unlock()
+		if drop {
+			// The server does the work; the client sees the connection close.
+			rp.ServeHTTP(httptest.NewRecorder(), r)
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+
+			return
+		}
 		if fake {
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusNotFound)
@@ -81,6 +97,15 @@ func (p *Proxy) Hide(n int, match func(op string) bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.hide, p.match = n, match
+}
+
+// DropReplies forwards the next n requests whose operation match accepts
+// and then closes the connection without a reply, as when the network or
+// the server fails between doing the work and answering.
+func (p *Proxy) DropReplies(n int, match func(op string) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.drop, p.dropOp = n, match
 }
 
 // Faked is the number of NoSuchBucket answers the proxy made up.

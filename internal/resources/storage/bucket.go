@@ -281,6 +281,17 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 	if minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
 		err = nil
 	}
+	if objectstore.OutcomeUnknown(err) {
+		// The request may have created the bucket and lost only the reply:
+		// record it (Terraform taints it) so it is never orphaned; the next
+		// apply drops it from the state if absent, else replaces it.
+		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The server did not answer the create request; the bucket may exist.",
+			"It is recorded in the state as tainted: run apply again once the server is reachable, and it is checked and created afresh.", err)
+		plan.ID = types.StringValue(name)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+		return
+	}
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The server refused to create the bucket.",
 			"Bucket names are global on AWS S3: if it is taken, choose another name. Check the credentials' permissions.", err)

@@ -198,6 +198,17 @@ func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 
 	err := objectstore.RetryNoSuchBucket(ctx, func(ctx context.Context) error { return r.put(ctx, c, &plan) })
+	if objectstore.OutcomeUnknown(err) {
+		// The object may have been written: keep it in the state (tainted)
+		// so the next apply replaces it instead of leaving it orphaned.
+		diags.AddError(&resp.Diagnostics, "creating", objectType, id, "The server did not answer; the object may have been written.",
+			"It is recorded in the state as tainted: run apply again once the server is reachable, and it is written afresh.", err)
+		plan.ID = types.StringValue(id)
+		plan.unknownToNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+		return
+	}
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "creating", objectType, id, "Writing the object failed.", "Check that the bucket exists and the source file is readable.", err)
 
@@ -240,6 +251,19 @@ func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectReso
 	m.fromStat(st)
 
 	return nil
+}
+
+// unknownToNull clears the computed values no server answer filled in, so
+// the model can be stored after a write whose outcome is unknown.
+func (m *objectResourceModel) unknownToNull() {
+	for _, v := range []*types.String{&m.ETag, &m.VersionID, &m.ContentType} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+	if m.Size.IsUnknown() {
+		m.Size = types.Int64Null()
+	}
 }
 
 func (m *objectResourceModel) fromStat(st minio.ObjectInfo) {

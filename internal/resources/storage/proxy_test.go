@@ -1,13 +1,16 @@
 package storage_test
 
 import (
+	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/minio/minio-go/v7"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore/objectstoretest"
@@ -163,6 +166,80 @@ resource "lakehouse_object" "readme" {
 				RefreshState: true,
 				// The object without managed tags costs one HEAD.
 				Check: expect(map[string]int{"HeadBucket": 1, "GetVersioning": 1, "GetTagging": 1, "GetLifecycle": 1, "HeadObject": 1}),
+			},
+		},
+	})
+}
+
+// The server creates the bucket and the object but every reply is lost.
+// Each is kept in the state as tainted, never orphaned; once replies come
+// through again, the next apply replaces them and the plan is empty.
+func TestAccStorageBucket_lostReply(t *testing.T) {
+	p := startProxy(t)
+	name := acctest.RandomName()
+	cfg := fmt.Sprintf(`
+provider "lakehouse" {
+  s3 {
+    endpoint   = %[1]q
+    access_key = %[2]q
+    secret_key = %[3]q
+    region     = "us-east-1"
+    use_ssl    = false
+    path_style = true
+  }
+  retry {
+    max_attempts = 2
+    min_backoff  = "10ms"
+    max_backoff  = "20ms"
+  }
+}
+
+resource "lakehouse_bucket" "test" {
+  bucket        = %[4]q
+  force_destroy = true
+}
+`, p.Endpoint(), server.AccessKey, server.SecretKey, name)
+	object := `
+resource "lakehouse_object" "test" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "README.txt"
+  content = "raw zone"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { p.DropReplies(100, func(op string) bool { return op == "CreateBucket" }) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`did not answer the create request`),
+			},
+			{
+				// The bucket was created; its tainted entry is replaced.
+				PreConfig: func() { p.DropReplies(0, nil) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+			{
+				PreConfig:   func() { p.DropReplies(100, func(op string) bool { return op == "PutObject" }) },
+				Config:      cfg + object,
+				ExpectError: regexp.MustCompile(`the object may have been written`),
+			},
+			{
+				PreConfig: func() { p.DropReplies(0, nil) },
+				Config:    cfg + object,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_object.test", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					_, err := s3(t).StatObject(context.Background(), name, "README.txt", minio.StatObjectOptions{})
+
+					return err
+				},
 			},
 		},
 	})
