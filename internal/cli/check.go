@@ -326,7 +326,7 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 		onValue := func(ve *tabular.ValueError) { valueErrors++; note(ve.Error()) }
 		open := func(i int) (tabular.RecordStream, string, error) {
 			df := files[i]
-			name := df.entry.Location.String()
+			name := df.entry.String()
 			st, err := openDataFile(ctx, store, df, f, onStructure, onValue)
 			if err != nil {
 				return nil, name, Runtime(fmt.Errorf("%s: %w", name, err))
@@ -339,7 +339,7 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 		}
 		src = s
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // read-only
 	var bar *progressbar.ProgressBar
 	if isTerminal(os.Stderr) {
 		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(cmd.ErrOrStderr()), progressbar.OptionSetDescription("checking"),
@@ -530,7 +530,7 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 		if err != nil {
 			return report.Table{}, Runtime(err)
 		}
-		defer pg.Close()
+		defer func() { _ = pg.Close() }() // the queries only read
 		runner = pg
 	}
 	res, err := plan.Run(ctx, runner)
@@ -561,7 +561,7 @@ func printCheckSQL(cmd *cobra.Command, f checkFlags, suite *expectations.Suite, 
 		return Runtime(err)
 	}
 	for _, n := range plan.NotCompiled() {
-		fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", n)
+		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", n) // a diagnostic only
 	}
 
 	return nil

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -78,12 +79,13 @@ func openIcebergSource(ctx context.Context, d *providerdata.Data, uri string, ba
 	}
 	cat, err := catalog.Open(ctx, d)
 	if err != nil {
-		if _, ok := err.(*providerdata.NotConfiguredError); ok {
+		var nc *providerdata.NotConfiguredError
+		if errors.As(err, &nc) {
 			return nil, Usage(err)
 		}
 		return nil, Runtime(fmt.Errorf("opening the catalog: %w", err))
 	}
-	tbl, err := cat.LoadTable(ctx, table.Identifier(ident))
+	tbl, err := cat.LoadTable(ctx, ident)
 	if err != nil {
 		return nil, Runtime(fmt.Errorf("loading %s: %w", catalog.FormatIdentifier(ident), err))
 	}

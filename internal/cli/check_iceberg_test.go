@@ -74,7 +74,7 @@ func TestCheck_IcebergTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer src.Close()
+		defer func() { _ = src.Close() }() // read-only
 		res, err := expectations.Run(ctx, suite, src, expectations.Options{})
 		if err != nil {
 			t.Fatal(err)

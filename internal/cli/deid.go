@@ -208,8 +208,9 @@ func deidRun(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, p *
 	defer af.Abort()
 	var progress func(int64)
 	if isTerminal(os.Stderr) {
-		progress = func(n int64) { fmt.Fprintf(cmd.ErrOrStderr(), "\rde-identified %d rows", n) }
-		defer fmt.Fprintln(cmd.ErrOrStderr())
+		// Progress only: a failure to show it is not an error.
+		progress = func(n int64) { _, _ = fmt.Fprintf(cmd.ErrOrStderr(), "\rde-identified %d rows", n) }
+		defer func() { _, _ = fmt.Fprintln(cmd.ErrOrStderr()) }()
 	}
 	opts := deid.Options{Key: key, KeyErr: keyErr}
 	var audit *deid.Audit

@@ -175,10 +175,14 @@ func runLoad(cmd *cobra.Command, f loadFlags, input string) error {
 	if res.Created {
 		verb = "created the table and appended"
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %d rows in %.1fs (snapshot %d, %d data files)\n",
-		res.Table, verb, res.Rows, res.Seconds, res.SnapshotID, res.DataFiles)
+	if _, err := fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %d rows in %.1fs (snapshot %d, %d data files)\n",
+		res.Table, verb, res.Rows, res.Seconds, res.SnapshotID, res.DataFiles); err != nil {
+		return Runtime(err)
+	}
 	if len(res.MissingColumns) > 0 {
-		fmt.Fprintf(cmd.OutOrStdout(), "  loaded as null (not in the input): %s\n", strings.Join(res.MissingColumns, ", "))
+		if _, err := fmt.Fprintf(cmd.OutOrStdout(), "  loaded as null (not in the input): %s\n", strings.Join(res.MissingColumns, ", ")); err != nil {
+			return Runtime(err)
+		}
 	}
 
 	return nil
@@ -192,5 +196,7 @@ func printLoadFailure(cmd *cobra.Command, out, input, table string, err error) {
 
 		return
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: nothing loaded into %s: %v\n", input, table, err)
+	// Like the JSON form above, a failure to print is not reported: the
+	// command already fails with Failed.
+	_, _ = fmt.Fprintf(cmd.OutOrStdout(), "%s: nothing loaded into %s: %v\n", input, table, err)
 }

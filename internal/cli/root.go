@@ -90,13 +90,13 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(stderr, "error:", ee.Err)
+			_, _ = fmt.Fprintln(stderr, "error:", ee.Err) // nowhere left to report a failure
 		}
 
 		return ee.Code
 	}
 	// Anything cobra itself returns is a command-line problem.
-	fmt.Fprintln(stderr, "error:", err)
+	_, _ = fmt.Fprintln(stderr, "error:", err) // nowhere left to report a failure
 
 	return ExitUsage
 }

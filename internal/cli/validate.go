@@ -110,7 +110,7 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 	}
 	if isTerminal(os.Stderr) {
 		opts.Progress = func(rel string, size int64) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "validating %s (%d bytes)\n", rel, size)
+			_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "validating %s (%d bytes)\n", rel, size) // progress only
 		}
 	}
 	report, err := submission.Validate(ctx, submission.Dataset{Store: store, Root: dsLoc}, schema, opts)
