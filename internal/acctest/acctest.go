@@ -45,7 +45,7 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }() // only the port number was wanted
 
 	return l.Addr().(*net.TCPAddr).Port, nil //nolint:forcetypeassert // a tcp listener always has a TCP address
 }

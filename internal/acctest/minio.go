@@ -134,7 +134,10 @@ func (m *MinIO) Env() map[string]string {
 // Setenv exports Env into this process, for the provider under test.
 func (m *MinIO) Setenv() {
 	for k, v := range m.Env() {
-		os.Setenv(k, v)
+		// Setenv fails only for a malformed name, and these are constants.
+		if err := os.Setenv(k, v); err != nil {
+			panic(fmt.Sprintf("setting %s: %v", k, err))
+		}
 	}
 }
 

@@ -41,10 +41,14 @@ var (
 
 func TestMain(m *testing.M) {
 	fake = datacitetest.New("DEMO.LAKEHOUSE", "test-password", "10.5072")
-	for k, v := range fake.Env() {
-		os.Setenv(k, v)
-	}
 	code := 0
+	for k, v := range fake.Env() {
+		if err := os.Setenv(k, v); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			fake.Close()
+			os.Exit(1)
+		}
+	}
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		code = m.Run()
 	} else {
@@ -76,9 +80,17 @@ func runServices(m *testing.M) int {
 
 		return 1
 	}
-	os.Setenv("LAKEHOUSE_CATALOG_TYPE", "sql")
-	os.Setenv("LAKEHOUSE_CATALOG_URI", "file:"+filepath.Join(dir, "c.db"))
-	os.Setenv("LAKEHOUSE_CATALOG_WAREHOUSE", "s3://"+warehouse+"/wh")
+	for k, v := range map[string]string{
+		"LAKEHOUSE_CATALOG_TYPE":      "sql",
+		"LAKEHOUSE_CATALOG_URI":       "file:" + filepath.Join(dir, "c.db"),
+		"LAKEHOUSE_CATALOG_WAREHOUSE": "s3://" + warehouse + "/wh",
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+
+			return 1
+		}
+	}
 
 	return m.Run()
 }
