@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -137,7 +138,7 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 		Blocks: map[string]schema.Block{
 			"s3": single("Object storage (MinIO or any S3-compatible service).", map[string]schema.Attribute{
 				"endpoint":             str("Host and optional port of the S3 endpoint, without scheme, e.g. `localhost:9000`. Defaults to `s3.amazonaws.com`.", "LAKEHOUSE_S3_ENDPOINT"),
-				"region":               str("Region. Defaults to `us-east-1`.", "LAKEHOUSE_S3_REGION", "AWS_REGION"),
+				"region":               str("Region. Defaults to `us-east-1`.", "LAKEHOUSE_S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
 				"access_key":           secret("Access key id.", "LAKEHOUSE_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
 				"secret_key":           secret("Secret access key.", "LAKEHOUSE_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"),
 				"session_token":        secret("Session token for temporary credentials.", "LAKEHOUSE_S3_SESSION_TOKEN", "AWS_SESSION_TOKEN"),
@@ -160,11 +161,13 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				"scope":             str("OAuth2 scope for a REST catalog.", "LAKEHOUSE_CATALOG_SCOPE"),
 				"headers": schema.MapAttribute{
 					Optional: true, Sensitive: true, ElementType: types.StringType,
-					MarkdownDescription: "Extra HTTP headers sent to a REST catalog.",
+					MarkdownDescription: "Extra HTTP headers sent to a REST catalog. Environment variable: `LAKEHOUSE_CATALOG_HEADERS`, " +
+						"a JSON object of strings such as `{\"X-Iceberg-Access-Delegation\":\"vended-credentials\"}`.",
 				},
 				"properties": schema.MapAttribute{
 					Optional: true, ElementType: types.StringType,
-					MarkdownDescription: "Free properties passed to iceberg-go (for example `s3.endpoint` to override the `s3` block for file IO).",
+					MarkdownDescription: "Free properties passed to iceberg-go (for example `s3.endpoint` to override the `s3` block for file IO). " +
+						"Environment variable: `LAKEHOUSE_CATALOG_PROPERTIES`, a JSON object of strings.",
 				},
 			}),
 			"dremio": single("Dremio query engine (Software v25+ or Cloud).", map[string]schema.Attribute{
@@ -388,12 +391,27 @@ func (r *resolver) s3(blocks []s3Model) providerdata.S3Settings {
 	return s
 }
 
-func mapOf(ctx context.Context, m types.Map) map[string]string {
+// mapOr is strOr for map settings: the block's map wins, then env holding a
+// JSON object of strings (a map has no other unambiguous spelling in one
+// variable), then an empty map.
+func (r *resolver) mapOr(ctx context.Context, m types.Map, p path.Path, env string) map[string]string {
 	out := map[string]string{}
-	if m.IsNull() || m.IsUnknown() {
+	if !m.IsNull() && !m.IsUnknown() {
+		_ = m.ElementsAs(ctx, &out, false)
+
 		return out
 	}
-	_ = m.ElementsAs(ctx, &out, false)
+	raw, ok := firstEnv(env)
+	if !ok {
+		return out
+	}
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		// The value may hold credentials (headers), so it is not quoted.
+		r.fail(p, "Invalid map in environment",
+			fmt.Sprintf("%s must be a JSON object of strings, such as {\"key\":\"value\"}: %v", env, err))
+
+		return map[string]string{}
+	}
 
 	return out
 }
@@ -416,8 +434,8 @@ func (r *resolver) catalog(ctx context.Context, blocks []catalogModel) providerd
 	s.Credential = strOr(m.Credential, "", "LAKEHOUSE_CATALOG_CREDENTIAL")
 	s.OAuthURI = strOr(m.OAuthURI, "", "LAKEHOUSE_CATALOG_OAUTH2_SERVER_URI")
 	s.Scope = strOr(m.Scope, "", "LAKEHOUSE_CATALOG_SCOPE")
-	s.Headers = mapOf(ctx, m.Headers)
-	s.Properties = mapOf(ctx, m.Properties)
+	s.Headers = r.mapOr(ctx, m.Headers, p.AtName("headers"), "LAKEHOUSE_CATALOG_HEADERS")
+	s.Properties = r.mapOr(ctx, m.Properties, p.AtName("properties"), "LAKEHOUSE_CATALOG_PROPERTIES")
 
 	return s
 }

@@ -33,6 +33,11 @@ func clearEnv(t *testing.T) {
 	} {
 		t.Setenv(kv, "")
 	}
+	for _, names := range documentedEnv(t) {
+		for _, n := range names {
+			t.Setenv(n, "")
+		}
+	}
 }
 
 func TestSettingsEnvFallbacks(t *testing.T) {
