@@ -140,14 +140,18 @@ func TestReliability_applyConvergesThroughFaults(t *testing.T) {
 	if want := fmt.Sprintf("%d added, 0 changed, 0 destroyed", resourceCount(nb)); !strings.Contains(out, want) {
 		t.Fatalf("apply did not report %q:\n%s", want, tail(out, 2000))
 	}
-	faults := 0
+	faults, requests := 0, 0
 	for _, p := range s.proxies() {
-		_, f := p.Stats()
-		for _, n := range f {
-			faults += n
+		n, f := p.Stats()
+		requests += n
+		for _, k := range f {
+			faults += k
 		}
 	}
-	if faults < 20 {
+	// About 15% of ~130 requests get a fault; which ones depends on the
+	// order of parallel requests, so only half the expected count is
+	// required: enough that recovery, not luck, made the apply pass.
+	if faults < requests*15/200 || faults < 8 {
 		t.Fatalf("only %d faults injected; the test proves nothing: %s", faults, s.stats())
 	}
 
