@@ -31,13 +31,35 @@ import (
 type Server struct {
 	URL   string
 	Token string // bearer token every request must carry; "" disables the check
+	// ClientID and ClientSecret, when set, are the OAuth2 client credentials
+	// /v1/oauth/tokens exchanges for Token (grant_type client_credentials).
+	ClientID, ClientSecret string
+	// Headers must be present with these values on every catalog request.
+	Headers map[string]string
+	// BeforeCommit, when set, runs as a commit arrives, before its
+	// requirements are checked: a concurrent writer winning the race.
+	BeforeCommit func()
+	// IgnoreUpdates lists update actions (e.g. "set-properties") that the
+	// fake drops silently while answering success, like a faulty catalog.
+	IgnoreUpdates []string
 
 	srv       *httptest.Server
 	cat       *sqlcat.Catalog
 	mu        sync.Mutex // serialises commits like a real catalog's row lock
 	conflicts atomic.Int32
+	reqs      [][]string // requirement types of each commit received
 	Requests  atomic.Int64
 	Commits   atomic.Int64
+	Tokens    atomic.Int64 // OAuth2 tokens issued
+}
+
+// CommitRequirements returns the requirement types (assert-table-uuid, ...)
+// of every commit received so far, in order, including refused ones.
+func (s *Server) CommitRequirements() [][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	return slices.Clone(s.reqs)
 }
 
 // Separator is the namespace separator the fake advertises; it is the
@@ -136,6 +158,18 @@ func decodeNamespace(seg string) ([]string, error) {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.Requests.Add(1)
+	if r.URL.Path == "/v1/oauth/tokens" && r.Method == http.MethodPost {
+		s.token(w, r)
+
+		return
+	}
+	for k, v := range s.Headers {
+		if r.Header.Get(k) != v {
+			writeErr(w, http.StatusForbidden, "ForbiddenException", fmt.Errorf("header %s is %q, want %q", k, r.Header.Get(k), v))
+
+			return
+		}
+	}
 	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeErr(w, http.StatusUnauthorized, "NotAuthorizedException", errors.New("missing or wrong bearer token"))
 
@@ -181,6 +215,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeErr(w, http.StatusNotFound, "NotFound", fmt.Errorf("no route for %s %s", r.Method, r.URL.Path))
 	}
+}
+
+// token answers the OAuth2 client-credentials exchange of the REST spec.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeErr(w, http.StatusBadRequest, "invalid_request", err)
+
+		return
+	}
+	if s.ClientID == "" || r.PostForm.Get("grant_type") != "client_credentials" ||
+		r.PostForm.Get("client_id") != s.ClientID || r.PostForm.Get("client_secret") != s.ClientSecret {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"unknown client credentials"}`))
+
+		return
+	}
+	s.Tokens.Add(1)
+	writeJSON(w, map[string]any{"access_token": s.Token, "token_type": "bearer", "expires_in": 3600,
+		"issued_token_type": "urn:ietf:params:oauth:token-type:access_token"})
 }
 
 func (s *Server) namespaces(ctx context.Context, w http.ResponseWriter, r *http.Request) {
@@ -388,8 +442,16 @@ func (s *Server) commit(ctx context.Context, w http.ResponseWriter, r *http.Requ
 
 		return
 	}
+	if s.BeforeCommit != nil {
+		s.BeforeCommit()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	kinds := make([]string, len(body.Requirements))
+	for i, req := range body.Requirements {
+		kinds[i] = req.GetType()
+	}
+	s.reqs = append(s.reqs, kinds)
 	cur, err := s.cat.LoadTable(ctx, ident)
 	if err != nil {
 		catalogErr(w, err)
@@ -409,7 +471,10 @@ func (s *Server) commit(ctx context.Context, w http.ResponseWriter, r *http.Requ
 
 		return
 	}
-	md, loc, err := s.cat.CommitTable(ctx, ident, body.Requirements, body.Updates)
+	ups := slices.DeleteFunc(slices.Clone(body.Updates), func(u table.Update) bool {
+		return slices.Contains(s.IgnoreUpdates, u.Action())
+	})
+	md, loc, err := s.cat.CommitTable(ctx, ident, body.Requirements, ups)
 	if err != nil {
 		catalogErr(w, err)
 
