@@ -33,15 +33,18 @@ func newDeidCommand() *cobra.Command {
 	var f deidFlags
 	cmd := &cobra.Command{
 		Use:   "deid --policy POLICY INPUT --out OUTPUT",
-		Short: "De-identify a CSV, TSV or Parquet file with a de-identification policy",
+		Short: "De-identify a CSV, TSV or Parquet file or an Iceberg table with a de-identification policy",
 		Long: `deid applies a de-identification policy (the JSON document lakehouse_deid_policy writes)
-to one CSV, TSV or Parquet file and writes the result in the same format. Columns are
+to one CSV, TSV or Parquet file, or an Iceberg table (iceberg://namespace.table[@snapshot-id]),
+and writes the result in the same format. Columns are
 dropped, kept, pseudonymised with a keyed HMAC-SHA-256, generalised (dates to year or a
 per-subject shift, ZIP to 3 digits with the 17 restricted prefixes as 000, ages over 89 as
 one category), masked, redacted, hashed or encrypted like Presidio, or scrubbed as free text.
 
 The input is never changed. The output appears only when the whole file is done; on any
-error nothing is left behind. The report (counts per column and identifier, never a value)
+error nothing is left behind. An Iceberg output table (--out iceberg://namespace.table) gets
+all rows in one atomic commit and is created from the output's columns when it does not
+exist; the catalog comes from the LAKEHOUSE_CATALOG_* settings the provider reads. The report (counts per column and identifier, never a value)
 goes to stdout; --audit also writes it as JSON.
 
 The secret key comes from --key-file, --key-env, the policy's key.env or key.file (the
@@ -61,13 +64,17 @@ The policy is JSON; every field, with a complete example, is in the provider's
 
   # 3. A latin-1 TSV export, keeping the audit beside the output
   lakehouse-runner deid --policy policy.json --encoding latin1 --format tsv \
-    export.tsv --out export.deid.tsv --audit export.deid.audit.json`,
+    export.tsv --out export.deid.tsv --audit export.deid.audit.json
+
+  # 4. An Iceberg table into a curated table, created on first use
+  lakehouse-runner deid --policy s3://governance/deid/students.json \
+    iceberg://raw.student_info --out iceberg://curated.student_info`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeid(cmd, f, args[0]) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.policy, "policy", "", "policy document: local path or s3://bucket/key (required)")
-	fl.StringVar(&f.out, "out", "", "output file: local path or s3://bucket/key (required)")
+	fl.StringVar(&f.out, "out", "", "output: local path, s3://bucket/key, or iceberg://namespace.table for an Iceberg input (required)")
 	fl.StringVar(&f.format, "format", "", "csv, tsv or parquet (default: from the input's extension)")
 	fl.StringVar(&f.encoding, "encoding", tabular.EncodingAuto, "CSV/TSV input encoding: "+strings.Join(tabular.Encodings, ", "))
 	fl.StringVar(&f.keyEnv, "key-env", "", "environment variable holding the secret key")
@@ -84,6 +91,12 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if strings.HasPrefix(input, "iceberg://") {
+		return runDeidIceberg(ctx, cmd, f, input)
+	}
+	if strings.HasPrefix(f.out, "iceberg://") {
+		return Usage(errors.New("the output has the input's format: a file input writes a file (use load to append it to a table)"))
+	}
 	outFmt, err := outputFormat(cmd)
 	if err != nil {
 		return err
@@ -96,10 +109,6 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return Usage(fmt.Errorf("--out: %w", err))
 	}
-	polLoc, err := runnerio.Parse(f.policy)
-	if err != nil {
-		return Usage(fmt.Errorf("--policy: %w", err))
-	}
 	if sameLocation(inLoc, outLoc) {
 		return Usage(errors.New("--out must differ from the input; the input is never overwritten"))
 	}
@@ -107,29 +116,56 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return err
 	}
-	store, _, err := openStore(inLoc, outLoc, polLoc)
+	store, _, err := openStore(inLoc, outLoc)
 	if err != nil {
 		return err
 	}
-	raw, err := store.ReadAll(ctx, polLoc)
+	policy, key, keyErr, err := loadDeidPolicy(ctx, f)
 	if err != nil {
-		return Runtime(fmt.Errorf("reading the policy: %w", err))
-	}
-	policy, err := deid.ParsePolicy(raw)
-	if err != nil {
-		return Usage(fmt.Errorf("%s: %w", f.policy, err))
-	}
-	if f.keyEnv != "" && f.keyFile != "" {
-		return Usage(errors.New("give --key-env or --key-file, not both"))
-	}
-	key, keyErr := deidKey(policy, f)
-	if keyErr != nil && policy.NeedsKey() && policy.Profile == "" {
-		return Usage(keyErr)
+		return err
 	}
 	audit, err := deidRun(ctx, cmd, store, policy, inLoc, outLoc, format, f, key, keyErr)
 	if err != nil {
 		return err
 	}
+
+	return reportDeid(cmd, f, audit, input, outFmt)
+}
+
+// loadDeidPolicy reads and parses --policy and resolves the key. A missing
+// key is fatal here only when the policy itself needs one; with a profile,
+// the engine decides once the columns are classified.
+func loadDeidPolicy(ctx context.Context, f deidFlags) (*deid.Policy, []byte, error, error) {
+	polLoc, err := runnerio.Parse(f.policy)
+	if err != nil {
+		return nil, nil, nil, Usage(fmt.Errorf("--policy: %w", err))
+	}
+	store, _, err := openStore(polLoc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	raw, err := store.ReadAll(ctx, polLoc)
+	if err != nil {
+		return nil, nil, nil, Runtime(fmt.Errorf("reading the policy: %w", err))
+	}
+	policy, err := deid.ParsePolicy(raw)
+	if err != nil {
+		return nil, nil, nil, Usage(fmt.Errorf("%s: %w", f.policy, err))
+	}
+	if f.keyEnv != "" && f.keyFile != "" {
+		return nil, nil, nil, Usage(errors.New("give --key-env or --key-file, not both"))
+	}
+	key, keyErr := deidKey(policy, f)
+	if keyErr != nil && policy.NeedsKey() && policy.Profile == "" {
+		return nil, nil, nil, Usage(keyErr)
+	}
+
+	return policy, key, keyErr, nil
+}
+
+// reportDeid writes the audit: as JSON to --audit, and to stdout as text or
+// JSON.
+func reportDeid(cmd *cobra.Command, f deidFlags, audit *deid.Audit, input, outFmt string) error {
 	audit.Policy, audit.Input, audit.Output = f.policy, input, f.out
 	if f.audit != "" {
 		b, _ := json.MarshalIndent(audit, "", "  ")
@@ -137,6 +173,7 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 			return Runtime(fmt.Errorf("writing the audit: %w", err))
 		}
 	}
+	var err error
 	if outFmt == "json" {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
@@ -149,6 +186,15 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	}
 
 	return nil
+}
+
+// deidProgress reports rows done on stderr, only when it is a terminal.
+func deidProgress(cmd *cobra.Command) func(int64) {
+	if !isTerminal(os.Stderr) {
+		return nil
+	}
+
+	return func(n int64) { _, _ = fmt.Fprintf(cmd.ErrOrStderr(), "\rde-identified %d rows", n) }
 }
 
 // deidKey resolves the key source: flags first, then the policy, then the
@@ -206,11 +252,9 @@ func deidRun(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, p *
 		return nil, Runtime(fmt.Errorf("creating the output: %w", err))
 	}
 	defer af.Abort()
-	var progress func(int64)
-	if isTerminal(os.Stderr) {
-		// Progress only: a failure to show it is not an error.
-		progress = func(n int64) { _, _ = fmt.Fprintf(cmd.ErrOrStderr(), "\rde-identified %d rows", n) }
-		defer func() { _, _ = fmt.Fprintln(cmd.ErrOrStderr()) }()
+	progress := deidProgress(cmd)
+	if progress != nil {
+		defer func() { _, _ = fmt.Fprintln(cmd.ErrOrStderr()) }() // progress only
 	}
 	opts := deid.Options{Key: key, KeyErr: keyErr}
 	var audit *deid.Audit

@@ -26,8 +26,7 @@ func ProcessParquet(ctx context.Context, p *Policy, in parquet.ReaderAtSeeker, o
 		return nil, fmt.Errorf("opening Parquet: %w", err)
 	}
 	defer pf.Close()
-	mem := memory.DefaultAllocator
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 8192}, mem)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 8192}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, fmt.Errorf("opening Parquet: %w", err)
 	}
@@ -36,6 +35,23 @@ func ProcessParquet(ctx context.Context, p *Policy, in parquet.ReaderAtSeeker, o
 		return nil, fmt.Errorf("reading Parquet: %w", err)
 	}
 	defer rr.Release()
+
+	return ProcessRecords(ctx, p, rr, out, opts, progress)
+}
+
+// RecordReader is a stream of Arrow record batches: a Parquet file's reader
+// or an Iceberg table scan.
+type RecordReader interface {
+	Schema() *arrow.Schema
+	Next() bool
+	RecordBatch() arrow.RecordBatch
+	Err() error
+}
+
+// ProcessRecords streams Arrow record batches through the policy and writes
+// Parquet, as ProcessParquet does.
+func ProcessRecords(ctx context.Context, p *Policy, rr RecordReader, out io.Writer, opts Options, progress func(rows int64)) (*Audit, error) {
+	mem := memory.DefaultAllocator
 	inSchema := rr.Schema()
 	header := make([]string, inSchema.NumFields())
 	for i, f := range inSchema.Fields() {
