@@ -219,3 +219,61 @@ func TestRedactHeaders(t *testing.T) {
 		t.Errorf("Content-Type must stay readable: %q", got["Content-Type"])
 	}
 }
+
+// Waits grow as min*2^attempt up to max, and are spread (full jitter) so
+// many clients retrying at once do not hit the server in lock step.
+func TestBackoffExponentialWithJitter(t *testing.T) {
+	minWait, maxWait := 100*time.Millisecond, 2*time.Second
+	for attempt := 0; attempt <= 8; attempt++ {
+		ceiling := min(minWait<<attempt, maxWait)
+		seen := map[time.Duration]bool{}
+		var top time.Duration
+		for range 500 {
+			d := httpx.Backoff(minWait, maxWait, attempt, nil)
+			if d < minWait || d > ceiling {
+				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, d, minWait, ceiling)
+			}
+			seen[d] = true
+			top = max(top, d)
+		}
+		if attempt > 0 && len(seen) < 100 {
+			t.Errorf("attempt %d: only %d distinct waits in 500 draws; want jitter", attempt, len(seen))
+		}
+		// The draws reach near the ceiling, so the growth is real.
+		if attempt > 0 && top < minWait+(ceiling-minWait)*9/10 {
+			t.Errorf("attempt %d: longest wait %s, want near %s", attempt, top, ceiling)
+		}
+	}
+	// A 503 without Retry-After backs off like any other answer.
+	resp := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}
+	if d := httpx.Backoff(minWait, maxWait, 0, resp); d != minWait {
+		t.Errorf("first wait after a plain 503 = %s, want %s", d, minWait)
+	}
+}
+
+// A connection reset (the server drops the connection without an answer)
+// is retried, and the next attempt succeeds.
+func TestRetriesConnectionReset(t *testing.T) {
+	var n atomic.Int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(s.Close)
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(3)})
+	resp, err := c.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || n.Load() != 2 {
+		t.Fatalf("status %d after %d attempts, want 200 after 2", resp.StatusCode, n.Load())
+	}
+}
