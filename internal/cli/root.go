@@ -66,6 +66,20 @@ Exit codes:
   1  the data did not pass (failed expectations, validation errors)
   2  usage or configuration error (bad flags, bad suite, policy or schema)
   3  data or runtime error (unreadable input, backend unreachable, I/O)`,
+		Example: `  # The quickstart's OULAD submission, end to end (validate, check, de-identify, load)
+  lakehouse-runner submit --schema s3://governance/schemas/oulad.json \
+    --suite studentInfo.csv=s3://governance/suites/student_info.json \
+    --policy studentInfo.csv=s3://governance/deid-policies/oulad.json \
+    --table studentInfo.csv=oulad.student_info --out curated/ --report report.html data/oulad
+
+  # One stage at a time
+  lakehouse-runner validate --schema examples/schemas/oulad.json data/oulad
+  lakehouse-runner check --suite suite.json data/oulad/studentInfo.csv
+  lakehouse-runner deid --policy policy.json patients.csv --out patients.deid.csv
+  lakehouse-runner load patients.deid.csv --table synthea.patients --create
+
+  # Every command explains itself, with examples
+  lakehouse-runner deid --help`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
