@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/minio/minio-go/v7"
@@ -189,6 +190,44 @@ data "lakehouse_access_decision" "stored" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.lakehouse_access_decision.stored", tfjsonpath.New("allowed"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue("data.lakehouse_access_decision.stored", tfjsonpath.New("policy"), knownvalue.StringExact("oulad")),
+			},
+		}},
+	})
+}
+
+// A decision scoped inside a check block, the way policy tests are usually
+// written: Terraform reads it on every plan and apply, and a failing
+// assertion is reported without blocking the run.
+func TestAccAccessDecision_scopedInCheck(t *testing.T) {
+	cfg := policy + `
+check "consent_is_required" {
+  data "lakehouse_access_decision" "pii_without_consent" {
+    policy_documents = [lakehouse_access_policy.oulad.document]
+    subject  = { attributes = { role = ["researcher"], institution = ["ou"] } }
+    action   = "read"
+    resource = { bucket = "curated", key = "pii/ids.csv" }
+  }
+  assert {
+    condition     = !data.lakehouse_access_decision.pii_without_consent.allowed
+    error_message = "pii/ must need the linkage consent scope"
+  }
+}
+`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			// Terraform plans to read a check-scoped data source again on
+			// every run ("config will be reloaded to verify a check block"),
+			// so the plan after apply holds that read and nothing else.
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("lakehouse_access_policy.oulad", plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction("data.lakehouse_access_decision.pii_without_consent", plancheck.ResourceActionRead),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.lakehouse_access_decision.pii_without_consent", tfjsonpath.New("decision"), knownvalue.StringExact("deny")),
+				statecheck.ExpectKnownValue("data.lakehouse_access_decision.pii_without_consent", tfjsonpath.New("rule"), knownvalue.StringExact("researchers-read")),
 			},
 		}},
 	})

@@ -299,7 +299,16 @@ func TestAccAccessPolicy_basic(t *testing.T) {
 				// exactly which statements go away.
 				Config: w.config(false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						// The deny's bucket statements and its MinIO statement
+						// for the group are in the prior value and gone from
+						// the planned one; the grants that stay are in both.
+						grantsRemoved{addr: addr, attr: "s3_statements", key: w.data,
+							gone: ap.SidPrefix(w.name) + "no-raw:", kept: ap.SidPrefix(w.name) + "researchers-read:"},
+						grantsRemoved{addr: addr, attr: "minio_policies", key: groupPolicy, field: "policy",
+							gone: w.data + "/oulad/raw/", kept: w.data + "/oulad/*"},
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, false), w.checkBucketPolicy(t, true)),
@@ -563,4 +572,46 @@ resource "lakehouse_access_policy" "p" {
 			},
 		}},
 	})
+}
+
+// grantsRemoved checks that a planned change shows a grant going away: the
+// compiled document at attr[key] (or its field) holds gone before and not
+// after, and holds kept on both sides.
+type grantsRemoved struct {
+	addr, attr, key, field string
+	gone, kept             string
+}
+
+func (c grantsRemoved) doc(v any) string {
+	m, _ := v.(map[string]any)
+	byKey, _ := m[c.attr].(map[string]any)
+	if c.field == "" {
+		s, _ := byKey[c.key].(string)
+
+		return s
+	}
+	obj, _ := byKey[c.key].(map[string]any)
+	s, _ := obj[c.field].(string)
+
+	return s
+}
+
+func (c grantsRemoved) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, after := c.doc(rc.Change.Before), c.doc(rc.Change.After)
+		switch {
+		case !strings.Contains(before, c.gone):
+			resp.Error = fmt.Errorf("%s[%s] before the change lacks %q: %s", c.attr, c.key, c.gone, before)
+		case strings.Contains(after, c.gone):
+			resp.Error = fmt.Errorf("%s[%s] still plans %q: %s", c.attr, c.key, c.gone, after)
+		case !strings.Contains(before, c.kept) || !strings.Contains(after, c.kept):
+			resp.Error = fmt.Errorf("%s[%s] must keep %q on both sides:\nbefore %s\nafter  %s", c.attr, c.key, c.kept, before, after)
+		}
+
+		return
+	}
+	resp.Error = fmt.Errorf("no change planned for %s", c.addr)
 }
