@@ -7,6 +7,7 @@ import (
 
 	"github.com/github/go-spdx/v2/spdxexp"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/fair"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 )
 
@@ -57,6 +58,8 @@ func (v *validator) checkDescription(e *runnerio.Entry) error {
 	v.checkCreators(e.Rel, doc, rules != nil && rules.RequireORCID)
 	v.checkLicense(e.Rel, doc, rules)
 	v.checkDataUse(e.Rel, doc)
+	v.checkKeywords(e.Rel, doc)
+	v.checkAccessLevel(e.Rel, doc)
 	v.checkSchemaVersion(e.Rel, doc)
 	if s, ok := doc["doi"].(string); ok && s != "" {
 		if msg := CheckDOI(s); msg != "" {
@@ -68,14 +71,16 @@ func (v *validator) checkDescription(e *runnerio.Entry) error {
 }
 
 var fieldHint = map[string]string{
-	"title":       `"title": "a name people will search for"`,
-	"creators":    `"creators": [{"name": "Family, Given", "orcid": "0000-0002-1825-0097", "affiliation": "..."}]`,
-	"license":     `"license": an SPDX identifier such as "CC-BY-4.0"`,
-	"data_use":    `"data_use": {"basis": "consent" | "data_use_agreement" | "public" | "other", "reference": "protocol or agreement id"}`,
-	"doi":         `"doi": "10.xxxx/yyyy" once the dataset has one`,
-	"description": `"description": what the data is and how it was collected`,
-	"version":     `"version": "1.0.0"`,
-	"keywords":    `"keywords": ["learning analytics", ...]`,
+	"title":        `"title": "a name people will search for"`,
+	"creators":     `"creators": [{"name": "Family, Given", "orcid": "0000-0002-1825-0097", "affiliation": {"name": "...", "ror": "03yrm5c26"}}]`,
+	"license":      `"license": an SPDX identifier such as "CC-BY-4.0"`,
+	"data_use":     `"data_use": {"basis": "consent" | "data_use_agreement" | "public" | "other", "reference": "protocol or agreement id"}`,
+	"doi":          `"doi": "10.xxxx/yyyy" once the dataset has one`,
+	"description":  `"description": what the data is and how it was collected`,
+	"version":      `"version": "1.0.0"`,
+	"keywords":     `"keywords": ["learning analytics", ...]`,
+	"affiliation":  `"affiliation": "Org name", {"name": "Org name", "ror": "03yrm5c26"}, or a list of them`,
+	"access_level": `"access_level": one of "` + strings.Join(fair.AccessLevels, `", "`) + `", as in lakehouse_dataset`,
 }
 
 func present(x any) bool {
@@ -138,6 +143,7 @@ func (v *validator) checkCreators(loc string, doc map[string]any, requireORCID b
 		if n, _ := m["name"].(string); strings.TrimSpace(n) == "" {
 			v.fieldInvalid(loc, at+".name", at+" has no name")
 		}
+		v.checkAffiliations(loc, at, m["affiliation"])
 		orcid, _ := m["orcid"].(string)
 		switch {
 		case orcid != "":
@@ -149,6 +155,80 @@ func (v *validator) checkCreators(loc string, doc map[string]any, requireORCID b
 			v.out.add(Issue{Code: "MISSING_ORCID", Location: loc, SubCode: at + ".orcid",
 				Message: at + " has no ORCID iD", Suggestion: fieldHint["creators"]}, "")
 		}
+	}
+}
+
+// checkAffiliations accepts what lakehouse_dataset records: an
+// organisation name, an object with its name and ROR id, or a list of
+// either. A ROR id must carry valid check digits, as at plan time.
+func (v *validator) checkAffiliations(loc, creator string, raw any) {
+	if raw == nil {
+		return
+	}
+	list, isList := raw.([]any)
+	if !isList {
+		list = []any{raw}
+	}
+	for j, a := range list {
+		at := fmt.Sprintf("%s.affiliation", creator)
+		if isList {
+			at = fmt.Sprintf("%s[%d]", at, j)
+		}
+		switch x := a.(type) {
+		case string:
+			if strings.TrimSpace(x) == "" {
+				v.fieldInvalid(loc, at, at+" is empty")
+			}
+		case map[string]any:
+			if n, _ := x["name"].(string); strings.TrimSpace(n) == "" {
+				v.fieldInvalid(loc, at+".name", at+" has no name")
+			}
+			for _, k := range []string{"ror", "ror_id"} {
+				ror, isStr := x[k].(string)
+				if x[k] != nil && !isStr {
+					v.fieldInvalid(loc, at+"."+k, at+"."+k+" must be a string")
+
+					continue
+				}
+				if msg := CheckROR(ror); ror != "" && msg != "" {
+					v.out.add(Issue{Code: "INVALID_ROR", Location: loc, SubCode: at + "." + k,
+						Message: fmt.Sprintf("%s.%s %q %s", at, k, ror, msg), Suggestion: fieldHint["affiliation"]}, "")
+				}
+			}
+		default:
+			v.out.add(Issue{Code: "DESCRIPTION_FIELD_INVALID", Location: loc, SubCode: at,
+				Message: at + " must be an organisation name or an object with name and ror", Suggestion: fieldHint["affiliation"]}, "")
+		}
+	}
+}
+
+// checkKeywords: a list of non-empty strings, as the dataset record holds.
+func (v *validator) checkKeywords(loc string, doc map[string]any) {
+	raw, ok := doc["keywords"]
+	if !ok || raw == nil {
+		return
+	}
+	list, isList := raw.([]any)
+	if !isList {
+		v.fieldInvalid(loc, "keywords", `"keywords" must be a list of strings`)
+
+		return
+	}
+	for i, k := range list {
+		if s, isStr := k.(string); !isStr || strings.TrimSpace(s) == "" {
+			v.fieldInvalid(loc, fmt.Sprintf("keywords[%d]", i), fmt.Sprintf("keywords[%d] must be a non-empty string", i))
+		}
+	}
+}
+
+// checkAccessLevel: the access levels of lakehouse_dataset.
+func (v *validator) checkAccessLevel(loc string, doc map[string]any) {
+	raw, ok := doc["access_level"]
+	if !ok || raw == nil {
+		return
+	}
+	if s, _ := raw.(string); !slices.Contains(fair.AccessLevels, s) {
+		v.fieldInvalid(loc, "access_level", fmt.Sprintf("access_level must be one of %s, got %v", strings.Join(fair.AccessLevels, ", "), raw))
 	}
 }
 

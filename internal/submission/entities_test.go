@@ -149,6 +149,12 @@ func TestValidate_DatasetDescription(t *testing.T) {
 		{"unknown basis", `{"title": "t", "creators": ["A"], "license": "CC0-1.0", "data_use": {"basis": "verbal"}}`, "DESCRIPTION_FIELD_INVALID", "data_use.basis"},
 		{"doi", `{"title": "t", "creators": ["A"], "license": "CC0-1.0", "data_use": {"basis": "public"}, "doi": "doi.org/xyz"}`, "INVALID_DOI", "doi"},
 		{"not json", `{"title": `, "DATASET_DESCRIPTION_INVALID", ""},
+		{"ror check digits", `{"title": "t", "creators": [{"name": "A", "affiliation": {"name": "CDL", "ror": "03yrm5c27"}}], "license": "CC0-1.0", "data_use": {"basis": "public"}}`, "INVALID_ROR", "creators[0].affiliation.ror"},
+		{"ror in a list", `{"title": "t", "creators": [{"name": "A", "affiliation": ["OU", {"name": "CDL", "ror_id": "https://ror.org/13yrm5c26"}]}], "license": "CC0-1.0", "data_use": {"basis": "public"}}`, "INVALID_ROR", "creators[0].affiliation[1].ror_id"},
+		{"affiliation shape", `{"title": "t", "creators": [{"name": "A", "affiliation": 7}], "license": "CC0-1.0", "data_use": {"basis": "public"}}`, "DESCRIPTION_FIELD_INVALID", "creators[0].affiliation"},
+		{"access level", `{"title": "t", "creators": ["A"], "license": "CC0-1.0", "data_use": {"basis": "public"}, "access_level": "public"}`, "DESCRIPTION_FIELD_INVALID", "access_level"},
+		{"keywords", `{"title": "t", "creators": ["A"], "license": "CC0-1.0", "data_use": {"basis": "public"}, "keywords": "moocs"}`, "DESCRIPTION_FIELD_INVALID", "keywords"},
+		{"blank keyword", `{"title": "t", "creators": ["A"], "license": "CC0-1.0", "data_use": {"basis": "public"}, "keywords": ["moocs", " "]}`, "DESCRIPTION_FIELD_INVALID", "keywords[1]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -164,7 +170,9 @@ func TestValidate_DatasetDescription(t *testing.T) {
 	// A valid expression of allowed licences passes, and the missing DOI
 	// and description are only recommendations.
 	root := district(t)
-	write(t, root, "dataset_description.json", []byte(`{"title": "t", "creators": ["A"], "license": "CC-BY-4.0 OR CC0-1.0", "data_use": {"basis": "public"}}`))
+	write(t, root, "dataset_description.json", []byte(`{"title": "t", "creators": ["A", {"name": "B", "orcid": "0000-0002-1825-0097", `+
+		`"affiliation": [{"name": "CDL", "ror": "https://ror.org/03yrm5c26"}, "OU"]}], "license": "CC-BY-4.0 OR CC0-1.0", `+
+		`"data_use": {"basis": "public"}, "access_level": "restricted", "keywords": ["moocs"]}`))
 	r := run(t, root, mustSchema(t, districtSchema), submission.Options{})
 	if r.HasErrors() || find(r, "DESCRIPTION_FIELD_RECOMMENDED", "") == nil {
 		t.Fatalf("want valid with recommendations:\n%s", dump(r))

@@ -47,6 +47,7 @@ var codeInfo = map[string]struct{ severity, text string }{
 	"INVALID_LICENSE":                   {SeverityError, "The licence is not an SPDX identifier or expression."},
 	"LICENSE_NOT_ALLOWED":               {SeverityError, "The licence is valid but not one the schema allows."},
 	"INVALID_ORCID":                     {SeverityError, "A creator's ORCID iD is malformed or fails its check digit."},
+	"INVALID_ROR":                       {SeverityError, "An affiliation's ROR id is malformed or fails its check digits."},
 	"MISSING_ORCID":                     {SeverityError, "The schema requires an ORCID iD for every creator."},
 	"INVALID_DOI":                       {SeverityError, "The DOI is not of the form 10.<prefix>/<suffix>."},
 	"SCHEMA_VERSION_MISMATCH":           {SeverityWarning, "dataset_description.json declares another version of the schema."},

@@ -57,5 +57,8 @@ func CheckLicense(s string) string { return validators.CheckLicense(s) }
 // CheckORCID returns why s is not an ORCID iD, or "" (check digit included).
 func CheckORCID(s string) string { return validators.CheckORCID(s) }
 
+// CheckROR returns why s is not a ROR id, or "" (check digits included).
+func CheckROR(s string) string { return validators.CheckROR(s) }
+
 // CheckDOI returns why s is not a DOI, or "".
 func CheckDOI(s string) string { return validators.CheckDOI(s) }

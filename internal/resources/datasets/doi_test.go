@@ -51,6 +51,7 @@ func TestAccDatasetsDataset_doiLifecycle(t *testing.T) {
 	bucket := testBucket(t)
 	id := "doi-" + strings.TrimPrefix(bucket, "tf-acc-")
 	cfg := func(doi string) string { return testAccDatasetConfig(bucket, id, "DOI lifecycle", "null", "null", doi) }
+	retitled := testAccDatasetConfig(bucket, id, "DOI lifecycle, second wave", "null", "null", doiLine("findable"))
 	var doi string
 	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.Test(t, resource.TestCase{
@@ -81,6 +82,22 @@ func TestAccDatasetsDataset_doiLifecycle(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: expectFakeState(&doi, "findable"),
+			},
+			{
+				// A metadata change in the configuration updates the
+				// published DOI in place; it stays findable.
+				Config: retitled,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(expectFakeState(&doi, "findable"), func(*terraform.State) error {
+					if title := fake.Attributes(doi)["titles"].([]any)[0].(map[string]any)["title"]; title != "DOI lifecycle, second wave" {
+						return fmt.Errorf("DataCite still holds the title %v", title)
+					}
+
+					return nil
+				}),
 			},
 			{Config: cfg(doiLine("draft")), ExpectError: regexp.MustCompile(`(?s)cannot return to draft`)},
 			{Config: cfg(""), ExpectError: regexp.MustCompile(`(?s)registered DOI cannot be removed`)},
