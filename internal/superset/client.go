@@ -114,6 +114,10 @@ func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 // failed connection test, as opposed to a malformed request (400).
 func IsUnprocessable(err error) bool { return statusOf(err) == http.StatusUnprocessableEntity }
 
+// IsUnauthorized reports a 401: credentials refused or a token that a new
+// login could not replace.
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
 func statusOf(err error) int {
 	var ae *APIError
 	if errors.As(err, &ae) {
@@ -243,6 +247,11 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, wri
 	headers := map[string]string{"Authorization": "Bearer " + token}
 	if write {
 		csrf, err := c.csrfToken(ctx, token)
+		if statusOf(err) == http.StatusUnauthorized {
+			// The access token died before the CSRF fetch: answer as the
+			// write itself would, so the caller logs in again once.
+			return &response{status: http.StatusUnauthorized, body: []byte(`{"message":"Not authorized"}`)}, nil
+		}
 		if err != nil {
 			return nil, err
 		}

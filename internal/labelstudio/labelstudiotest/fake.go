@@ -49,6 +49,15 @@ type Server struct {
 	webhooks    map[int64]map[string]any
 	requests    []string
 	refreshes   int
+
+	// Fault switches.
+	failNext    int
+	failStatus  int
+	revokeEvery int
+	bearerCalls int
+	// statuses has its own lock: answers are written while mu is held.
+	statMu   sync.Mutex
+	statuses map[int]int
 }
 
 // BucketConnection is what a storage would use to reach its bucket.
@@ -76,6 +85,7 @@ func New() *Server {
 		storages:            map[string]map[int64]map[string]any{"import": {}, "export": {}},
 		credentials:         map[string]map[int64]BucketConnection{"import": {}, "export": {}},
 		webhooks:            map[int64]map[string]any{},
+		statuses:            map[int]int{},
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 
@@ -130,6 +140,44 @@ func (s *Server) ExpireAccessTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.access = map[string]time.Time{}
+}
+
+// FailNext makes the next n requests (token exchanges included) answer
+// status with the wrapped error body, as an overloaded server or a
+// restarting load balancer does.
+func (s *Server) FailNext(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.failStatus = n, status
+}
+
+// RevokeTokensEvery invalidates every access token after each n calls
+// made with one, so tokens die in the middle of a run. 0 turns it off.
+func (s *Server) RevokeTokensEvery(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revokeEvery, s.bearerCalls = n, 0
+}
+
+// StatusCount says how many answers carried status code.
+func (s *Server) StatusCount(code int) int {
+	s.statMu.Lock()
+	defer s.statMu.Unlock()
+
+	return s.statuses[code]
+}
+
+// statusRecorder counts the status of every answer.
+type statusRecorder struct {
+	http.ResponseWriter
+	s *Server
+}
+
+func (w statusRecorder) WriteHeader(code int) {
+	w.s.statMu.Lock()
+	w.s.statuses[code]++
+	w.s.statMu.Unlock()
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // ---- out-of-band changes for tests ----
@@ -274,8 +322,19 @@ type request struct {
 	body map[string]any
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
+	w := statusRecorder{ResponseWriter: rw, s: s}
 	rq := &request{w: w, r: r}
+	s.mu.Lock()
+	if s.failNext > 0 {
+		s.failNext--
+		st := s.failStatus
+		s.mu.Unlock()
+		rq.fail(st, http.StatusText(st), nil)
+
+		return
+	}
+	s.mu.Unlock()
 	if r.Method == http.MethodPost && r.URL.Path == "/api/token/refresh/" {
 		s.refresh(rq)
 
@@ -347,6 +406,13 @@ func (s *Server) authenticate(rq *request) bool {
 	case strings.HasPrefix(h, "Bearer "):
 		s.mu.Lock()
 		exp, ok := s.access[strings.TrimPrefix(h, "Bearer ")]
+		if ok && s.revokeEvery > 0 {
+			s.bearerCalls++
+			if s.bearerCalls%s.revokeEvery == 0 {
+				s.access = map[string]time.Time{}
+				ok = false
+			}
+		}
 		s.mu.Unlock()
 		if !ok || time.Now().After(exp) {
 			rq.fail(http.StatusUnauthorized, "Given token not valid for any token type", nil)

@@ -2,6 +2,7 @@ package dremio_test
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -237,6 +238,72 @@ func TestAccDremioView_validation(t *testing.T) {
 				Config:      testAccProviderConfig(f) + "resource \"lakehouse_dremio_view\" \"t\" {\n  path = [\"nowhere\", \"v\"]\n  sql = \"SELECT 1\"\n}\n",
 				ExpectError: regexp.MustCompile(`(?s)Error creating lakehouse_dremio_view \(nowhere.v\).*does not exist`),
 			},
+		},
+	})
+}
+
+// Retries and token renewal for folders and views: a 503 burst during
+// create, session tokens dying every second call during the update, and a
+// 503 burst during destroy.
+func TestAccDremioView_retriesAndTokenExpiry(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	space := acctest.RandomName()
+	cfg := func(sql string) string {
+		return testAccViewConfig(f, space, "v", sql) + `
+resource "lakehouse_dremio_folder" "test" {
+  path = [lakehouse_dremio_space.test.name, "curated"]
+}
+`
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { f.FailNext(4, http.StatusServiceUnavailable) },
+				Config:    cfg(viewSQL),
+				Check: func(*terraform.State) error {
+					if n := f.StatusCount(http.StatusServiceUnavailable); n != 4 {
+						return fmt.Errorf("want 4 answers of 503 absorbed, got %d", n)
+					}
+					if f.Entity(space, "curated") == nil || f.Entity(space, "v") == nil {
+						return fmt.Errorf("folder or view not created")
+					}
+
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: func() { f.RevokeTokensEvery(2) },
+				Config:    cfg("SELECT 2 AS two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_dremio_view.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					f.RevokeTokensEvery(0)
+					if f.StatusCount(http.StatusUnauthorized) == 0 || f.Logins() < 3 {
+						return fmt.Errorf("401s=%d logins=%d", f.StatusCount(http.StatusUnauthorized), f.Logins())
+					}
+					if got := fmt.Sprint(f.Entity(space, "v")["sql"]); !strings.Contains(got, "2 AS two") {
+						return fmt.Errorf("update lost: %s", got)
+					}
+
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { f.FailNext(3, http.StatusServiceUnavailable) },
+				Config:    cfg("SELECT 2 AS two"),
+				Destroy:   true,
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := f.Len(); n != 0 {
+				return fmt.Errorf("destroy left %d objects", n)
+			}
+
+			return nil
 		},
 	})
 }

@@ -146,6 +146,9 @@ func why(err error, fallback string) string {
 		return "Superset rejected the request body (HTTP 422, schema error). " + fallback
 	case superset.IsUnprocessable(err):
 		return "Superset refused the change (HTTP 422): a name, table or slug that must be unique is taken, or a referenced object does not exist. " + fallback
+	case superset.IsUnauthorized(err):
+		return "Superset refused the credentials (HTTP 401) even after a new login. Check the superset block's " +
+			"username, password and auth_provider, or its access_token."
 	case errors.As(err, new(*superset.APIError)) && strings.Contains(err.Error(), "HTTP 400"):
 		return "Superset rejected the request body (HTTP 400); this usually means a value has the wrong type or a JSON attribute is not valid JSON. " + fallback
 	default:

@@ -142,9 +142,21 @@ func (r *dashboardResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 // ModifyPlan fails the plan, not the apply, when the provider has no
-// settings for the backend this resource needs.
-func (r *dashboardResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dashboard", providerdata.BlockSuperset)
+// settings for the backend this resource needs, and marks url unknown when
+// the slug changes (Superset builds the dashboard's path from its slug).
+func (r *dashboardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dashboard", providerdata.BlockSuperset) {
+		return
+	}
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planSlug, stateSlug types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("slug"), &planSlug)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("slug"), &stateSlug)...)
+	if !planSlug.Equal(stateSlug) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), types.StringUnknown())...)
+	}
 }
 
 func (r *dashboardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

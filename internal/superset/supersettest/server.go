@@ -68,6 +68,13 @@ type Server struct {
 	requests  []Request
 	logins    int
 	refreshes int
+
+	// Fault switches.
+	failNext    int
+	failStatus  int
+	revokeEvery int
+	authorisedN int
+	statuses    map[int]int
 }
 
 // New starts a fake and closes it when the test ends.
@@ -85,7 +92,7 @@ func New(t testing.TB, opts Options) *Server {
 	s := &Server{
 		opts: opts, access: map[string]time.Time{}, refresh: map[string]bool{}, sessions: map[string]string{},
 		objs:      map[string]map[int64]map[string]any{"database": {}, "dataset": {}, "chart": {}, "dashboard": {}},
-		passwords: map[int64]string{}, tables: map[string][]Column{},
+		passwords: map[int64]string{}, tables: map[string][]Column{}, statuses: map[int]int{},
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -183,6 +190,31 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
+// FailNext makes the next n requests (login and CSRF calls included)
+// answer status with an error body, as an overloaded server or a restarting
+// load balancer does.
+func (s *Server) FailNext(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.failStatus = n, status
+}
+
+// RevokeTokensEvery invalidates every access token after each n authorised
+// requests, so tokens die in the middle of a run. 0 turns it off.
+func (s *Server) RevokeTokensEvery(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revokeEvery, s.authorisedN = n, 0
+}
+
+// StatusCount says how many answers carried status code.
+func (s *Server) StatusCount(code int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	return s.statuses[code]
+}
+
 // ---- HTTP plumbing ----
 
 type apiErr struct {
@@ -213,7 +245,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failNext > 0 {
+		s.failNext--
+		s.statuses[s.failStatus]++
+		writeJSON(w, s.failStatus, map[string]any{"message": http.StatusText(s.failStatus)})
+
+		return
+	}
 	status, body := s.route(w, r)
+	s.statuses[status]++
 	writeJSON(w, status, body)
 }
 
@@ -364,8 +404,19 @@ func (s *Server) refreshToken(r *http.Request) (int, any) {
 func (s *Server) authorised(r *http.Request) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	exp, known := s.access[tok]
+	if !ok || !known || !time.Now().Before(exp) {
+		return false
+	}
+	if s.revokeEvery > 0 {
+		s.authorisedN++
+		if s.authorisedN%s.revokeEvery == 0 {
+			s.access = map[string]time.Time{}
 
-	return ok && known && time.Now().Before(exp)
+			return false
+		}
+	}
+
+	return true
 }
 
 func (s *Server) csrfToken(w http.ResponseWriter) (int, any) {
