@@ -28,7 +28,7 @@ func Get(ctx context.Context, c *minio.Client, bucket, key string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read-only
 
 	return io.ReadAll(obj)
 }

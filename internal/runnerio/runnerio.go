@@ -95,7 +95,7 @@ func (s *Store) Open(ctx context.Context, l Location) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("reading %s: %w", l, err)
 	}
 	if _, err := obj.Stat(); err != nil {
-		obj.Close()
+		_ = obj.Close() // read-only; the Stat error is the one to report
 
 		return nil, fmt.Errorf("reading %s: %w", l, err)
 	}

@@ -27,7 +27,7 @@ func (v *validator) checkParquet(f *file, rc io.ReadCloser, sc *sidecar) error {
 
 		return nil
 	}
-	defer stream.Close()
+	defer func() { _ = stream.Close() }() // read-only
 	fields := stream.Schema().Fields()
 	header := make([]string, len(fields))
 	for i, fd := range fields {

@@ -301,7 +301,7 @@ func (d *accessDecisionDataSource) stored(ctx context.Context, bucket, prefix st
 			return nil, fmt.Errorf("reading s3://%s/%s: %w", bucket, obj.Key, err)
 		}
 		b, err := io.ReadAll(io.LimitReader(r, 16<<20))
-		r.Close()
+		_ = r.Close() // read-only
 		if err != nil {
 			return nil, fmt.Errorf("reading s3://%s/%s: %w", bucket, obj.Key, err)
 		}

@@ -138,7 +138,7 @@ func readObject(ctx context.Context, c *minio.Client, bucket, key string) ([]byt
 	if err != nil {
 		return nil, "", err
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read-only
 	info, err := obj.Stat()
 	if err != nil {
 		return nil, "", err

@@ -474,7 +474,7 @@ func (e *enforcer) getDocument(ctx context.Context, bucket, key string) (string,
 	}
 	obj, err := c.GetObject(ctx, bucket, key, minio.GetObjectOptions{})
 	if err == nil {
-		defer obj.Close()
+		defer func() { _ = obj.Close() }() // read-only
 		var b []byte
 		b, err = io.ReadAll(io.LimitReader(obj, 16<<20))
 		if err == nil {

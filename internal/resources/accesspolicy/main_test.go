@@ -84,7 +84,7 @@ func canRead(ctx context.Context, c *minio.Client, bucket, key string) error {
 	if err != nil {
 		return err
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read-only
 	_, err = io.ReadAll(obj)
 
 	return err

@@ -54,7 +54,7 @@ func readObject(t *testing.T, bucket, key string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer o.Close()
+	defer func() { _ = o.Close() }() // read-only
 	b, err := io.ReadAll(o)
 	if err != nil {
 		t.Fatal(err)

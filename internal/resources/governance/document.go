@@ -664,7 +664,7 @@ func fetch(ctx context.Context, c *minio.Client, bucket, key string) ([]byte, mi
 	if err != nil {
 		return nil, minio.ObjectInfo{}, err
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read-only
 	info, err := obj.Stat()
 	if err != nil {
 		return nil, info, err

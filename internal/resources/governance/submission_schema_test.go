@@ -329,7 +329,7 @@ func checkStoredSchema(t *testing.T, bucket, key string, fn func(*submission.Sch
 		if err != nil {
 			return err
 		}
-		defer obj.Close()
+		defer func() { _ = obj.Close() }() // read-only
 		raw, err := io.ReadAll(obj)
 		if err != nil {
 			return err
@@ -351,7 +351,7 @@ func rewrite(ctx context.Context, c *minio.Client, bucket, key string, edit func
 		return err
 	}
 	raw, err := io.ReadAll(obj)
-	obj.Close()
+	_ = obj.Close() // read-only
 	if err != nil {
 		return err
 	}
