@@ -64,7 +64,9 @@ func (r *accessPolicyResource) ValidateConfig(ctx context.Context, req resource.
 	if err := p.Validate(); err != nil {
 		var pe *ap.PathError
 		if errors.As(err, &pe) {
-			resp.Diagnostics.AddAttributeError(attrPath(pe.Path), "Invalid access policy", pe.Msg)
+			// The detail repeats the path: Terraform's source snippet cannot
+			// point inside a list of objects, and a policy has many rules.
+			resp.Diagnostics.AddAttributeError(attrPath(pe.Path), "Invalid access policy", pe.Error()+".")
 
 			return
 		}

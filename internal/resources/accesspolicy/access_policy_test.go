@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,6 +236,27 @@ func (w *world) checkBucketPolicy(t *testing.T, wantOurs bool) resource.TestChec
 	}
 }
 
+// checkRemoved: the user's canned policy of this policy is gone from MinIO
+// and from the user's attachments.
+func (w *world) checkRemoved(t *testing.T, user string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		name := ap.MinIOPolicyName(w.name, "user", user)
+		if _, err := admin(t).GetPolicy(ctx, name); err == nil {
+			return fmt.Errorf("the canned policy %s still exists", name)
+		}
+		att, err := admin(t).Attached(ctx, "user", user)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(att, name) {
+			return fmt.Errorf("%s is still attached to %s: %v", name, user, att)
+		}
+
+		return nil
+	}
+}
+
 // checkDestroyed: no canned policy, no statement and no document is left,
 // and what others manage is still there.
 func (w *world) checkDestroyed(t *testing.T) resource.TestCheckFunc {
@@ -311,7 +333,12 @@ func TestAccAccessPolicy_basic(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, false), w.checkBucketPolicy(t, true)),
+				// Alice had only the deny: her canned policy is detached and
+				// deleted, and the four others stay.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("minio_policies"), knownvalue.MapSizeExact(4)),
+				},
+				Check: resource.ComposeTestCheckFunc(w.checkAccess(t, false), w.checkBucketPolicy(t, true), w.checkRemoved(t, w.alice)),
 			},
 			{
 				ResourceName:      addr,
@@ -443,18 +470,22 @@ func mustPolicy(t *testing.T, bucket string) string {
 
 // Plan-time validation points at the attribute and needs no server.
 func TestAccAccessPolicy_validation(t *testing.T) {
+	// The faulty rule is the second, so the path must name it.
 	base := `
 resource "lakehouse_access_policy" "test" {
   name  = "v"
-  rules = [{ name = "r", actions = ["read"], resources = [%s] %s }]
+  rules = [
+    { name = "ok", actions = ["read"], resources = [{ bucket = "b" }] },
+    { name = "r", actions = ["read"], resources = [{ bucket = "ok" }, %s] %s },
+  ]
 }`
 	cases := []struct{ res, extra, want string }{
-		{`{ bucket = "b", table = "t" }`, "", `exactly one of bucket, table or dremio_dataset`},
-		{`{ bucket = "b", prefix = "a/*" }`, "", `literal key prefix`},
-		{`{ bucket = "b" }`, `, source_ip_ranges = ["10.0.0.1"]`, `not a CIDR range`},
-		{`{ bucket = "b" }`, `, not_before = "2026-01-01"`, `RFC 3339`},
+		{`{ bucket = "b", table = "t" }`, "", `rules[1].resources[1]: set exactly one of bucket, table or dremio_dataset`},
+		{`{ bucket = "b", prefix = "a/*" }`, "", `rules[1].resources[1].prefix: prefix "a/*" must be a literal key prefix`},
+		{`{ bucket = "b" }`, `, source_ip_ranges = ["10.0.0.1"]`, `rules[1].source_ip_ranges: "10.0.0.1" is not a CIDR range`},
+		{`{ bucket = "b" }`, `, not_before = "2026-01-01"`, `rules[1].not_before: "2026-01-01" is not an RFC 3339`},
 		{`{ bucket = "b" }`, `, effect = "permit"`, `value must be one of`},
-		{`{ bucket = "b" }`, `, conditions = [{ attribute = "role", operator = "equals", values = ["a", "b"] }]`, `exactly one value`},
+		{`{ bucket = "b" }`, `, conditions = [{ attribute = "role", operator = "equals", values = ["a", "b"] }]`, `rules[1].conditions[0].values: operator "equals" takes exactly one value`},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -462,7 +493,8 @@ resource "lakehouse_access_policy" "test" {
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(base, c.res, c.extra), PlanOnly: true,
-					ExpectError: regexp.MustCompile(regexp.QuoteMeta(c.want)),
+					// Terraform wraps long details at spaces.
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(c.want), " ", `\s+`)),
 				}},
 			})
 		})
