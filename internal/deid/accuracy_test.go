@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unicode"
 )
 
 // The labelled set is microsoft/presidio-research data/synth_dataset_v2.json
@@ -144,8 +143,9 @@ func loadPIISamples(t *testing.T) []piiSample {
 }
 
 // TestScrubAccuracyPresidioResearch asserts recall >= 0.95 over the Safe
-// Harbor identifier types and reports precision, in the original casing and
-// in lower and upper case (C29: the drop between casings stays under 0.05).
+// Harbor identifier types and for each of them, and reports precision, in
+// the original casing and in lower and upper case (C29: the drop between
+// casings stays under 0.05).
 func TestScrubAccuracyPresidioResearch(t *testing.T) {
 	s := newTestScrubber(t)
 	samples := loadPIISamples(t)
@@ -170,6 +170,13 @@ func TestScrubAccuracyPresidioResearch(t *testing.T) {
 			tl := per[k]
 			r := float64(tl.tp) / float64(max(1, tl.tp+tl.fn))
 			t.Logf("%-8s %-18s recall %.3f (%d/%d tokens)", c.name, k, r, tl.tp, tl.tp+tl.fn)
+			// Per type as well as overall. ZIP_CODE is held to the overall
+			// figure only: its misses are non-US postal codes (Danish "1421",
+			// Swedish "840 24"); US ZIPs are measured per type in
+			// TestScrubAccuracyGenerated.
+			if k != "GPE" && k != "ZIP_CODE" && r < 0.95 {
+				t.Errorf("%s casing: %s recall %.3f, want >= 0.95 for every Safe Harbor type", c.name, k, r)
+			}
 			if k != "GPE" {
 				tp += tl.tp
 				fn += tl.fn
@@ -189,5 +196,3 @@ func TestScrubAccuracyPresidioResearch(t *testing.T) {
 		}
 	}
 }
-
-var _ = unicode.IsLetter

@@ -330,7 +330,7 @@ func TestSafeHarborClassification(t *testing.T) {
 		"Full Name": IDName, "e-mail": IDEmail, "SSN": IDSSN, "ZIP": IDZip, "zip_code": IDZip,
 		"BIRTHDATE": IDDate, "DOB": IDDate, "admission_date": IDDate, "age": IDAge, "phone_home": IDPhone,
 		"fax": IDFax, "MRN": IDMRN, "member_id": IDHealthPlan, "account_number": IDAccount,
-		"DRIVERS": IDLicense, "PASSPORT": IDLicense, "license_plate": IDLicense, "vin": IDVehicle,
+		"DRIVERS": IDLicense, "PASSPORT": IDLicense, "license_plate": IDVehicle, "LicensePlate": IDVehicle, "vin": IDVehicle, "vehicle_plate_no": IDVehicle,
 		"device_serial": IDDevice, "website": IDURL, "ip_address": IDIP, "fingerprint": IDBiometric,
 		"photo": IDPhoto, "student_id": IDOther, "id_student": IDOther, "Id": IDOther, "LAT": IDGeo,
 		"COUNTY": IDGeo, "ADDRESS": IDGeo, "notes": IDFreeText, "mother_name": IDName,
@@ -402,7 +402,7 @@ func TestSafeHarborClassificationSchoolColumns(t *testing.T) {
 		}
 	}
 	for _, col := range []string{"gpa", "GPA", "imd_band", "grade_level", "final_result", "course_code", "studied_credits",
-		"num_of_prev_attempts", "Ethnicity", "Gender", "school_state", "telemetry_score", "cellular_biology_grade"} {
+		"num_of_prev_attempts", "Ethnicity", "Gender", "school_state", "telemetry_score", "cellular_biology_grade", "platelet_count"} {
 		if id, _, ok := ClassifyColumn(col); ok {
 			t.Errorf("ClassifyColumn(%q) = %q, want unclassified", col, id)
 		}

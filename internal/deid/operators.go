@@ -200,14 +200,16 @@ func ZIP3(v string) (string, bool) {
 	return p, true
 }
 
-// TopCodeAge maps ages over 89 to label; younger ages pass unchanged.
+// TopCodeAge maps ages over 89 to label; younger ages pass unchanged. A
+// fractional age such as 89.5 is over 89 as the rule is written, so it is
+// top-coded too.
 func TopCodeAge(v, label string) (string, bool) {
 	s := strings.TrimSpace(v)
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f > 200 {
 		return "", false
 	}
-	if f >= 90 {
+	if f > 89 {
 		return label, true
 	}
 
@@ -257,14 +259,14 @@ func ParseColumnDate(v string) (time.Time, string, bool) {
 	return time.Time{}, "", false
 }
 
-// shiftDays derives the per-subject offset in [-max, +max] days, never 0,
+// shiftDays derives the per-subject offset in [-maxDays, +maxDays] days, never 0,
 // from HMAC(key, "date_shift:"+subject); one subject always gets one offset.
-func shiftDays(key []byte, subject string, max int) int {
+func shiftDays(key []byte, subject string, maxDays int) int {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("date_shift:"))
 	m.Write([]byte(subject))
 	n := binary.BigEndian.Uint64(m.Sum(nil)[:8])
-	off := int(n%uint64(2*max)) - max // -max .. max-1
+	off := int(n%uint64(2*maxDays)) - maxDays // -maxDays .. maxDays-1
 	if off >= 0 {
 		off++ // skip 0: every subject moves
 	}

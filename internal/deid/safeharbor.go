@@ -70,8 +70,11 @@ var safeHarborRules = []classRule{
 	{pattern: re(`mrn|medicalrecord|chartnumber|chartno`), identifier: IDMRN, rule: Rule{Action: "drop"}},
 	{pattern: re(`healthplan|beneficiary|memberid|membernumber|insuranceid|policynumber|subscriber|medicaid|medicare`), identifier: IDHealthPlan, rule: Rule{Action: "drop"}},
 	{pattern: re(`account|acct|iban|creditcard|cardnumber|bankno|routing`), identifier: IDAccount, rule: Rule{Action: "drop"}},
+	// L before K: "license_plate" is a vehicle; "plate" only as a whole
+	// token, so "platelet_count" stays a lab value.
+	{pattern: re(`vehicle|^vin$|licen[cs]eplate|numberplate`), token: re(`^(vin|plate|plates|plateno|platenumber)$`),
+		identifier: IDVehicle, rule: Rule{Action: "drop"}},
 	{pattern: re(`licen[cs]e|drivers|certificate|passport|^npi|^dea$|^deanumber`), identifier: IDLicense, rule: Rule{Action: "drop"}},
-	{pattern: re(`vehicle|^vin$|plate`), identifier: IDVehicle, rule: Rule{Action: "drop"}},
 	{pattern: re(`device|serial|imei|udid|macaddress`), identifier: IDDevice, rule: Rule{Action: "drop"}},
 	// N, O
 	{pattern: re(`url|website|homepage|webpage|link`), identifier: IDURL, rule: Rule{Action: "drop"}},
