@@ -46,6 +46,10 @@ type Options struct {
 	InsecureSkipVerify bool
 	// Backend names the backend in log lines ("dremio", "superset", ...).
 	Backend string
+	// RedactHeaders names headers, beyond the credential-looking ones,
+	// whose values are never logged: extra headers the user configured as
+	// sensitive (the catalog block's headers), whatever their names.
+	RedactHeaders []string
 }
 
 // NewClient returns an *http.Client whose transport retries per the shared
@@ -66,8 +70,12 @@ func NewClient(opts Options) *http.Client {
 	rc.CheckRetry = CheckRetry
 	rc.Backoff = Backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	extra := map[string]bool{}
+	for _, h := range opts.RedactHeaders {
+		extra[strings.ToLower(h)] = true
+	}
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-		logRequest(req, attempt, opts.Backend)
+		logRequest(req, attempt, opts.Backend, extra)
 	}
 	rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
 		logResponse(resp, opts.Backend)
@@ -161,12 +169,13 @@ func sensitiveHeader(name string) bool {
 }
 
 // RedactHeaders returns a copy of h in which every credential-bearing header
-// value is replaced, so logs never carry a token.
-func RedactHeaders(h http.Header) map[string]string {
+// value is replaced, so logs never carry a token; extra names (lower case)
+// more headers to hide.
+func RedactHeaders(h http.Header, extra ...map[string]bool) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		v := strings.Join(vs, ",")
-		if sensitiveHeader(k) {
+		if sensitiveHeader(k) || len(extra) > 0 && extra[0][strings.ToLower(k)] {
 			v = "[REDACTED]"
 		}
 		out[k] = v
@@ -195,13 +204,13 @@ func RedactURL(u *url.URL) string {
 	return c.String()
 }
 
-func logRequest(req *http.Request, attempt int, backend string) {
+func logRequest(req *http.Request, attempt int, backend string, extra map[string]bool) {
 	tflog.Debug(req.Context(), "sending request", map[string]any{
 		"lakehouse.http.backend": backend,
 		"lakehouse.http.method":  req.Method,
 		"lakehouse.http.url":     RedactURL(req.URL),
 		"lakehouse.http.attempt": attempt + 1,
-		"lakehouse.http.headers": fmt.Sprint(RedactHeaders(req.Header)),
+		"lakehouse.http.headers": fmt.Sprint(RedactHeaders(req.Header, extra)),
 	})
 }
 
@@ -233,7 +242,7 @@ func LoggingTransport(next http.RoundTripper, backend string) http.RoundTripper 
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	logRequest(req, 0, t.backend)
+	logRequest(req, 0, t.backend, nil)
 	resp, err := t.next.RoundTrip(req)
 	if err == nil {
 		logResponse(resp, t.backend)

@@ -277,3 +277,22 @@ func TestRetriesConnectionReset(t *testing.T) {
 		t.Fatalf("status %d after %d attempts, want 200 after 2", resp.StatusCode, n.Load())
 	}
 }
+
+// Headers the user configured as sensitive are hidden whatever their names.
+func TestLogsRedactConfiguredHeaders(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	s, _ := server(t, nil, nil)
+	c := httpx.NewClient(httpx.Options{Retry: fastRetry(1), Backend: "catalog", RedactHeaders: []string{"X-Tenant"}})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	req.Header.Set("X-Tenant", "tenant-SECRET")
+	req.Header.Set("X-Trace", "visible-trace")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if strings.Contains(buf.String(), "tenant-SECRET") || !strings.Contains(buf.String(), "visible-trace") {
+		t.Fatalf("log:\n%s", buf.String())
+	}
+}

@@ -7,7 +7,9 @@ package providerdata
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -122,9 +124,12 @@ func Client[T any](d *Data, key string, build func(*Data) (T, error)) (T, error)
 	return c, nil
 }
 
-// HTTPClient returns a client on the shared retrying transport.
+// HTTPClient returns a client on the shared retrying transport. The
+// catalog block's extra headers are sensitive, so their values are kept
+// out of the logs whatever their names.
 func (d *Data) HTTPClient(backend string, insecure bool) *http.Client {
-	return httpx.NewClient(httpx.Options{Retry: d.Retry, InsecureSkipVerify: insecure, Backend: backend})
+	return httpx.NewClient(httpx.Options{Retry: d.Retry, InsecureSkipVerify: insecure, Backend: backend,
+		RedactHeaders: slices.Collect(maps.Keys(d.Catalog.Headers))})
 }
 
 // NotConfiguredError says which provider block and environment variables a
