@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"embed"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -147,7 +146,7 @@ func eachLine(name string, fn func(string)) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		return err
@@ -158,7 +157,7 @@ func eachLine(name string, fn func(string)) error {
 			fn(line)
 		}
 	}
-	if err := sc.Err(); err != nil && err != io.EOF {
+	if err := sc.Err(); err != nil { // never io.EOF: Scanner reports only other errors
 		return err
 	}
 

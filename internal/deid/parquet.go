@@ -25,7 +25,7 @@ func ProcessParquet(ctx context.Context, p *Policy, in parquet.ReaderAtSeeker, o
 	if err != nil {
 		return nil, fmt.Errorf("opening Parquet: %w", err)
 	}
-	defer pf.Close()
+	defer func() { _ = pf.Close() }() // read-only
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 8192}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, fmt.Errorf("opening Parquet: %w", err)
@@ -102,7 +102,7 @@ func ProcessRecords(ctx context.Context, p *Policy, rr RecordReader, out io.Writ
 			}
 			vals, err := e.Apply(row)
 			if err != nil {
-				w.Close()
+				_ = w.Close() // the output is abandoned; err is the one to report
 
 				return nil, fmt.Errorf("row %d: %w", rows+int64(r)+1, err)
 			}
@@ -133,7 +133,7 @@ func ProcessRecords(ctx context.Context, p *Policy, rr RecordReader, out io.Writ
 			c.Release()
 		}
 		if err != nil {
-			w.Close()
+			_ = w.Close() // the output is abandoned; err is the one to report
 
 			return nil, fmt.Errorf("writing Parquet: %w", err)
 		}
@@ -142,13 +142,13 @@ func ProcessRecords(ctx context.Context, p *Policy, rr RecordReader, out io.Writ
 			progress(rows)
 		}
 		if err := ctx.Err(); err != nil {
-			w.Close()
+			_ = w.Close() // the output is abandoned; err is the one to report
 
 			return nil, err
 		}
 	}
 	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		w.Close()
+		_ = w.Close() // the output is abandoned; err is the one to report
 
 		return nil, fmt.Errorf("reading Parquet: %w", err)
 	}

@@ -583,7 +583,7 @@ func findCodes(text string, out []Finding) []Finding {
 			}
 		}
 		if letters > 0 && digits > 0 {
-			if _, conf, ok := checkCode(tok); ok {
+			if conf, ok := checkCode(tok); ok {
 				if conf == 0 {
 					conf = 0.6
 				}
@@ -677,7 +677,7 @@ func checkIPv6(m string) (Identifier, float64, bool) {
 		return "", 0, true
 	}
 
-	return "", 0, strings.IndexAny(strings.ToLower(m), "abcdef") >= 0 && strings.Count(m, ":") >= 3
+	return "", 0, strings.ContainsAny(strings.ToLower(m), "abcdef") && strings.Count(m, ":") >= 3
 }
 
 // checkSSN keeps a cue-less ddd-dd-dddd as an SSN only when it could have
@@ -786,10 +786,6 @@ func checkStreet(m string) (Identifier, float64, bool) {
 	return "", 0, !isFunctionWord(strings.ToLower(f[1])) && strings.ToLower(f[1]) != "by"
 }
 
-func needsDigit(m string) (Identifier, float64, bool) {
-	return "", 0, strings.ContainsAny(m, "0123456789")
-}
-
 func checkVIN(m string) (Identifier, float64, bool) {
 	letters := 0
 	for _, r := range m {
@@ -805,19 +801,20 @@ var unitSuffixRE = regexp.MustCompile(`(?i)^\d+(?:\.\d+)?(?:st|nd|rd|th|s|am|pm|
 
 // checkCode accepts letter-digit codes (S99999575, X8648891X, AB12CD34) but
 // not measurements (500mg), ordinals (21st), or short tokens (B12, 3D, A1C).
-func checkCode(m string) (Identifier, float64, bool) {
+// A confidence of 0 leaves the caller's default.
+func checkCode(m string) (float64, bool) {
 	if len(m) < 5 || unitSuffixRE.MatchString(m) {
-		return "", 0, false
+		return 0, false
 	}
 	digits := countDigits(m)
 	if digits < 2 {
-		return "", 0, false
+		return 0, false
 	}
 	if digits >= 4 || len(m) >= 8 {
-		return "", 0, true
+		return 0, true
 	}
 
-	return "", 0.45, true
+	return 0.45, true
 }
 
 func countDigits(s string) int {
@@ -1325,7 +1322,7 @@ func caselessText(toks []token) bool {
 	return title == 0 && upper*10 < n || upper*10 >= n*8
 }
 
-func hasDigitRune(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
+func hasDigitRune(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 func isUpper(s string) bool { return s == strings.ToUpper(s) && s != strings.ToLower(s) }
 
