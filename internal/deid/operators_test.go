@@ -1,6 +1,9 @@
 package deid
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Safe Harbor (164.514(b)(2)(i)(B)): the initial three digits of a ZIP are
 // kept only when their area holds more than 20,000 people; the 17 prefixes
@@ -52,6 +55,28 @@ func TestTopCodeAge(t *testing.T) {
 	for v, want := range map[string]string{"35-55": "35-55", "55<=": "55<=", "85-94": DefaultAgeLabel, "90+": DefaultAgeLabel} {
 		if got, ok := ageBand(v, DefaultAgeLabel); !ok || got != want {
 			t.Errorf("ageBand(%q) = %q, %v; want %q", v, got, ok, want)
+		}
+	}
+}
+
+// A policy names where the key lives, never the key: an inline key in any
+// shape is refused, and the refusal does not repeat the value.
+func TestPolicyRefusesInlineKey(t *testing.T) {
+	const secret = "s3cr3t-key-0123456789abcdef"
+	for _, doc := range []string{
+		`{"format_version":1,"default_action":"drop","key":{"value":"` + secret + `"}}`,
+		`{"format_version":1,"default_action":"drop","key":"` + secret + `"}`,
+		`{"format_version":1,"default_action":"drop","key":{"env":"K","secret":"` + secret + `"}}`,
+		`{"format_version":1,"default_action":"drop","columns":{"id":{"action":"hash","key":"` + secret + `"}}}`,
+	} {
+		_, err := ParsePolicy([]byte(doc))
+		if err == nil {
+			t.Errorf("accepted an inline key: %s", doc)
+
+			continue
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error repeats the key: %v", err)
 		}
 	}
 }
