@@ -3,6 +3,7 @@ package superset_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/superset"
@@ -61,6 +62,12 @@ func TestFake_contract(t *testing.T) {
 	got, _ = c.GetDataset(ctx, ds)
 	if len(got.Columns) != 1 || got.Columns[0].ID != a.ID || *got.Columns[0].VerboseName != "Alpha" {
 		t.Errorf("columns after PUT = %+v", got.Columns)
+	}
+	// Column items are schema-checked too: a read-only field copied from a
+	// GET is a schema error, answered 422 (the dataset PUT exception).
+	err = c.Update(ctx, superset.Datasets, ds, map[string]any{"columns": []any{map[string]any{"id": a.ID, "column_name": "a", "changed_on": "x"}}})
+	if !superset.IsUnprocessable(err) || !strings.Contains(err.Error(), "schema of the submitted payload") {
+		t.Errorf("dataset PUT with an unknown column field: %v, want 422 schema error", err)
 	}
 	// A refresh brings b back with defaults and keeps a's settings.
 	if !fake.RefreshDataset(ds) {

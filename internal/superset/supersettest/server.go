@@ -484,6 +484,20 @@ var schemas = map[string]map[string]string{
 	},
 }
 
+// nestedFields are the fields a dataset PUT accepts in each column and
+// metric item; like the top level, anything else is refused (RAISE).
+var nestedFields = map[string]map[string]string{
+	"columns": {
+		"id": "i", "column_name": "s", "type": "s?", "advanced_data_type": "s?", "verbose_name": "s?", "description": "s?",
+		"expression": "s?", "extra": "j", "filterable": "b", "groupby": "b", "is_active": "b", "is_dttm": "b",
+		"python_date_format": "s?", "uuid": "s?",
+	},
+	"metrics": {
+		"id": "i", "metric_name": "s", "expression": "s", "metric_type": "s?", "verbose_name": "s?", "description": "s?",
+		"d3format": "s?", "currency": "o?", "extra": "j", "warning_text": "s?", "uuid": "s?",
+	},
+}
+
 var required = map[string][]string{
 	"database": {"database_name", "sqlalchemy_uri"},
 	"dataset":  {"database", "table_name"},
@@ -509,6 +523,13 @@ func validate(schemaName string, body map[string]any, create bool) map[string]an
 		}
 		if m := checkType(kind, v); m != "" {
 			errs[k] = []string{m}
+
+			continue
+		}
+		if fields, ok := nestedFields[k]; ok && kind == "lo" {
+			if m := checkItems(fields, v.([]any)); len(m) > 0 {
+				errs[k] = m
+			}
 		}
 	}
 	if create {
@@ -516,6 +537,28 @@ func validate(schemaName string, body map[string]any, create bool) map[string]an
 			if _, ok := body[k]; !ok {
 				errs[k] = []string{"Missing data for required field."}
 			}
+		}
+	}
+
+	return errs
+}
+
+// checkItems validates the items of a nested list, keyed by item index as
+// marshmallow reports them.
+func checkItems(fields map[string]string, items []any) map[string]any {
+	errs := map[string]any{}
+	for i, it := range items {
+		item := map[string]any{}
+		for k, v := range it.(map[string]any) {
+			kind, ok := fields[k]
+			if !ok {
+				item[k] = []string{"Unknown field."}
+			} else if m := checkType(kind, v); m != "" {
+				item[k] = []string{m}
+			}
+		}
+		if len(item) > 0 {
+			errs[strconv.Itoa(i)] = item
 		}
 	}
 
@@ -557,6 +600,10 @@ func checkType(kind string, v any) string {
 			if f, ok := e.(float64); !ok || f != float64(int64(f)) {
 				return "Not a valid integer."
 			}
+		}
+	case "o":
+		if _, ok := v.(map[string]any); !ok {
+			return "Not a valid mapping type."
 		}
 	case "lo":
 		l, ok := v.([]any)
