@@ -70,7 +70,7 @@ func New(s providerdata.DremioSettings, hc *http.Client) (*Client, error) {
 		return nil, errors.New("no Dremio credentials: set token, or username and password")
 	}
 	if s.ProjectID != "" && s.Token == "" {
-		return nil, errors.New("Dremio Cloud (project_id set) needs a personal access token in token")
+		return nil, errors.New("project_id is set, and Dremio Cloud needs a personal access token in token")
 	}
 
 	return &Client{

@@ -124,8 +124,9 @@ func (s *Server) render(id string, e map[string]any, q url.Values) map[string]an
 		for k, v := range s.secrets[id] {
 			if k == "secretPropertyList" {
 				masked := []any{}
-				for _, p := range v.([]any) {
-					pm := p.(map[string]any)
+				list, _ := v.([]any)
+				for _, p := range list {
+					pm, _ := p.(map[string]any)
 					masked = append(masked, map[string]any{"name": pm["name"], "value": Masked})
 				}
 				cfg[k] = masked

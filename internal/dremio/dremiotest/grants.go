@@ -42,8 +42,8 @@ func (s *Server) EnableGrants() *Grants {
 	s.mu.Lock()
 	// The catalog router belongs to fake.go; the grants endpoint is served
 	// in front of it. Enable grants before the first request.
-	inner := s.Server.Config.Handler
-	s.Server.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	inner := s.Config.Handler
+	s.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id, ok := grantsPath(r.URL.Path); ok && r.Method == http.MethodGet {
 			s.serveGrants(w, r, g, id)
 
