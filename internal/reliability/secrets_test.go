@@ -1,6 +1,7 @@
 package reliability_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog/catalogtest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/datacite/datacitetest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/dremio/dremiotest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/labelstudio/labelstudiotest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/superset/supersettest"
 )
 
@@ -23,6 +28,9 @@ var secrets = map[string]string{
 	"provider superset.password":        "SEKRET-superset-pw-2b8d4e6f",
 	"provider labelstudio.api_key":      "SEKRET-ls-apikey-9e1c3a5b",
 	"provider datacite.password":        "SEKRET-datacite-pw-4d6f8a0c",
+	"provider catalog.credential":       "SEKRET-catalog-client-6b7c8d9e",
+	"provider catalog.headers":          "SEKRET-catalog-header-0f1e2d3c",
+	"catalog OAuth2 access token":       "SEKRET-catalog-issued-5a4b3c2d", // issued by the catalog, never configured
 	"dremio_source s3.access_secret":    "SEKRET-dremio-s3-1a2b3c4d",
 	"dremio_source secret_config":       "SEKRET-dremio-pg-5e6f7a8b",
 	"superset_database password":        "SEKRET-superset-db-9c0d1e2f",
@@ -37,10 +45,12 @@ var secrets = map[string]string{
 // still never reach a log.
 var storedByDesign = map[string]bool{"labelstudio_webhook headers": true}
 
-// Applying every resource that takes a secret, with the provider-level
-// secrets of every backend set, writes none of them to the state file, the
-// JSON of the saved plan or the TF_LOG=trace log of terraform and the
-// provider (which runs as its own process, so its logs are all there).
+// Applying every resource type of the provider (each resource that takes a
+// secret with one), with the provider-level secrets of every backend set
+// (the Iceberg catalog is a REST catalog with OAuth2 client credentials and
+// a secret header), writes none of them to the state file, the JSON of the
+// saved plan or the TF_LOG=trace log of terraform and the provider (which
+// runs as its own process, so its logs are all there).
 func TestReliability_secretsNeverLeak(t *testing.T) {
 	requireAcc(t)
 	secrets["provider s3.secret_key"] = minioServer.SecretKey
@@ -56,6 +66,17 @@ func TestReliability_secretsNeverLeak(t *testing.T) {
 	ls.CheckBucket = func(labelstudiotest.BucketConnection) error { return nil }
 	dc := datacitetest.New("DEMO.UNI", secrets["provider datacite.password"], "10.5072")
 	t.Cleanup(dc.Close)
+	superset.AddTable("oulad", "student_info",
+		supersettest.Column{Name: "id_student", Type: "BIGINT"}, supersettest.Column{Name: "final_result", Type: "VARCHAR"})
+	catDir := t.TempDir()
+	cat, err := catalogtest.Start(catDir, "file://"+catDir+"/warehouse", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cat.Close)
+	cat.ClientID, cat.ClientSecret = "lakehouse", secrets["provider catalog.credential"]
+	cat.Token = secrets["catalog OAuth2 access token"]
+	cat.Headers = map[string]string{"X-Tenant": secrets["provider catalog.headers"]}
 
 	// Secrets come in as ephemeral variables (Terraform 1.10+), as a careful
 	// user passes them: Terraform then stores them nowhere itself, so any
@@ -67,7 +88,8 @@ func TestReliability_secretsNeverLeak(t *testing.T) {
 		"datacite_password": "provider datacite.password", "dremio_s3_secret": "dremio_source s3.access_secret",
 		"dremio_pg_password": "dremio_source secret_config", "superset_db_password": "superset_database password",
 		"ls_s3_secret": "labelstudio_storage aws_secret", "ls_session_token": "labelstudio_storage session_token",
-		"hook_token": "labelstudio_webhook headers",
+		"hook_token": "labelstudio_webhook headers", "catalog_client_secret": "provider catalog.credential",
+		"catalog_header": "provider catalog.headers",
 	}
 	var decl strings.Builder
 	env := []string{"TF_LOG=trace"}
@@ -106,6 +128,12 @@ provider "lakehouse" {
     repository_id = "DEMO.UNI"
     password      = var.datacite_password
     prefix        = "10.5072"
+  }
+  catalog {
+    type       = "rest"
+    uri        = %[9]q
+    credential = "lakehouse:${var.catalog_client_secret}"
+    headers    = { X-Tenant = var.catalog_header }
   }
 }
 
@@ -172,7 +200,108 @@ resource "lakehouse_labelstudio_webhook" "w" {
   url        = "https://pipeline.example.edu/hooks/secrets"
   headers    = { Authorization = "Bearer ${var.hook_token}" }
 }
-`, minioServer.Endpoint, minioServer.AccessKey, dremio.URL, superset.URL, ls.URL, dc.URL, prefix, labelConfig)
+
+# The resource types that take no secret of their own still run with every
+# provider secret in play.
+resource "lakehouse_bucket_policy" "raw" {
+  bucket = lakehouse_bucket.raw.bucket
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::${lakehouse_bucket.raw.bucket}/public/*" }]
+  })
+}
+
+resource "lakehouse_iceberg_namespace" "ns" {
+  name = ["secrets"]
+}
+
+resource "lakehouse_iceberg_table" "t" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "students"
+  schema = [
+    { name = "id_student", type = "long", required = true },
+    { name = "final_result", type = "string" },
+  ]
+}
+
+resource "lakehouse_submission_schema" "s" {
+  bucket = lakehouse_bucket.raw.bucket
+  name   = "roster"
+  tables = { roster = { file_name = "roster.csv", columns = [{ name = "id_student", type = "integer" }] } }
+}
+
+resource "lakehouse_deid_policy" "d" {
+  bucket  = lakehouse_bucket.raw.bucket
+  name    = "students"
+  key_env = "LAKEHOUSE_DEID_KEY"
+  columns = { id_student = { action = "pseudonymise" } }
+}
+
+resource "lakehouse_expectation_suite" "e" {
+  bucket = lakehouse_bucket.raw.bucket
+  name   = "students"
+  expectations = [{
+    type   = "expect_column_values_to_not_be_null"
+    kwargs = jsonencode({ column = "id_student" })
+  }]
+}
+
+resource "lakehouse_dremio_space" "sp" {
+  name = "secrets"
+}
+
+resource "lakehouse_dremio_folder" "f" {
+  path = [lakehouse_dremio_space.sp.name, "curated"]
+}
+
+resource "lakehouse_dremio_view" "v" {
+  path = [lakehouse_dremio_space.sp.name, "one"]
+  sql  = "select 1 as one"
+}
+
+resource "lakehouse_access_policy" "ap" {
+  name              = "%[7]s-ap"
+  identity_provider = {}
+  rules = [{
+    name      = "researchers-read"
+    subjects  = { roles = ["researcher"] }
+    actions   = ["read"]
+    resources = [{ bucket = lakehouse_bucket.raw.bucket, prefix = "curated/" }]
+  }]
+}
+
+resource "lakehouse_superset_dataset" "ds" {
+  database_id = lakehouse_superset_database.db.id
+  schema      = "oulad"
+  table_name  = "student_info"
+}
+
+resource "lakehouse_superset_chart" "c" {
+  slice_name = "Outcomes"
+  viz_type   = "table"
+  dataset_id = lakehouse_superset_dataset.ds.id
+  params     = jsonencode({ viz_type = "table", metrics = ["count"], groupby = ["final_result"] })
+}
+
+resource "lakehouse_superset_dashboard" "dash" {
+  dashboard_title = "Secrets"
+  slug            = "secrets"
+  charts          = [lakehouse_superset_chart.c.id]
+}
+
+resource "lakehouse_dataset" "rec" {
+  bucket           = lakehouse_bucket.raw.bucket
+  dataset_id       = "secrets-2026"
+  title            = "Secret hygiene"
+  description      = "A record whose draft DOI is minted with the DataCite password."
+  creators         = [{ name = "Carberry, Josiah" }]
+  publisher        = "Example University"
+  publication_year = 2026
+  license          = "CC0-1.0"
+  landing_url      = "https://data.example.edu/datasets/secrets-2026"
+  doi              = { state = "draft" }
+}
+`, minioServer.Endpoint, minioServer.AccessKey, dremio.URL, superset.URL, ls.URL, dc.URL, prefix, labelConfig, cat.URL)
 	w := newWorkspace(t, cfg)
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	trace := append(env, "TF_LOG_PATH="+logPath)
@@ -204,8 +333,18 @@ resource "lakehouse_labelstudio_webhook" "w" {
 	if len(logText) < 100_000 || !strings.Contains(string(logText), "lakehouse") {
 		t.Fatalf("the trace log (%d bytes) does not look like a full trace", len(logText))
 	}
-	// The secrets really were used: each backend got its own.
+	// Every resource type of the provider is in the state.
 	st := w.state()
+	for _, typ := range resourceTypes(t) {
+		found := false
+		for addr := range st {
+			found = found || strings.HasPrefix(addr, typ+".")
+		}
+		if !found {
+			t.Errorf("%s is not applied by this test; add it", typ)
+		}
+	}
+	// The secrets really were used: each backend got its own.
 	id := func(addr string) int64 {
 		n, err := strconv.ParseInt(fmt.Sprint(st[addr]["id"]), 10, 64)
 		if err != nil {
@@ -226,6 +365,12 @@ resource "lakehouse_labelstudio_webhook" "w" {
 	}
 	if e := dremio.Entity("warehouse"); e == nil || !strings.Contains(fmt.Sprint(e), secrets["dremio_source secret_config"]) {
 		t.Errorf("Dremio source warehouse lacks its secret: %v", e)
+	}
+	if cat.Tokens.Load() == 0 {
+		t.Error("the REST catalog issued no OAuth2 token: the client credentials were never used")
+	}
+	if doi, _ := st["lakehouse_dataset.rec"]["doi"].(map[string]any); doi == nil || dc.State(fmt.Sprint(doi["id"])) != "draft" {
+		t.Errorf("DataCite holds no draft DOI for the record: %v", st["lakehouse_dataset.rec"]["doi"])
 	}
 
 	places := map[string]string{
@@ -248,4 +393,21 @@ resource "lakehouse_labelstudio_webhook" "w" {
 		}
 	}
 	t.Logf("checked %d secrets in %d places; trace log %d bytes", len(secrets), len(places), len(logText))
+}
+
+// resourceTypes lists every resource type the provider serves.
+func resourceTypes(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	var types []string
+	for _, newResource := range provider.New("test")().Resources(ctx) {
+		var resp fwresource.MetadataResponse
+		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "lakehouse"}, &resp)
+		types = append(types, resp.TypeName)
+	}
+	if len(types) < 20 {
+		t.Fatalf("only %d resource types: %v", len(types), types)
+	}
+
+	return types
 }
