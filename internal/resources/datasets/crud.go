@@ -570,7 +570,11 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, s3, &plan, &state, "updating", &resp.Diagnostics)
+	if moved(&state, &plan) {
+		r.move(ctx, s3, &plan, &state, &resp.Diagnostics)
+	} else {
+		r.write(ctx, s3, &plan, &state, "updating", &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -581,6 +585,37 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// moved reports a record whose location (bucket, key prefix or dataset id)
+// changes.
+func moved(state, plan *datasetResourceModel) bool {
+	return !state.Bucket.Equal(plan.Bucket) || !state.KeyPrefix.Equal(plan.KeyPrefix) || !state.DatasetID.Equal(plan.DatasetID)
+}
+
+// move relocates the record in place, so its DOI survives a rename: the
+// old links are removed first (the tag key or value may change even for a
+// table that stays linked), the record is written and linked at its new
+// place, and only then are the old documents removed.
+func (r *datasetResource) move(ctx context.Context, s3 *minio.Client, plan, state *datasetResourceModel, d *diag.Diagnostics) {
+	unlinked := *state
+	unlinked.RelatedTables, unlinked.RelatedPrefixes = types.SetNull(stringType), types.SetNull(stringType)
+	r.link(ctx, s3, &unlinked, state, "updating", d)
+	if d.HasError() {
+		return
+	}
+	r.write(ctx, s3, plan, nil, "updating", d)
+	if d.HasError() {
+		return
+	}
+	for _, key := range []string{state.DataCiteKey.ValueString(), state.SchemaOrgKey.ValueString()} {
+		if err := fair.Remove(ctx, s3, state.Bucket.ValueString(), key); err != nil && !objectstore.IsNoSuchBucket(err) {
+			diags.AddError(d, "updating", typeName, plan.ID.ValueString(), "The record moved, but its old document "+key+" could not be deleted.",
+				"Delete s3://"+state.Bucket.ValueString()+"/"+key+" by hand; the record at its new place is complete.", err)
+
+			return
+		}
+	}
 }
 
 // deleteDraft deletes a DOI that is no longer configured; ModifyPlan has

@@ -104,22 +104,22 @@ func (r *datasetResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"bucket": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Governance bucket that holds the record. Changing it re-creates the record.",
+				MarkdownDescription: "Governance bucket that holds the record. Changing it moves the record in place (see `dataset_id`).",
 				Validators:          []validator.String{validators.BucketName()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"key_prefix": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(fair.DefaultPrefix),
-				MarkdownDescription: "Folder of all dataset records in the bucket, ending in `/`. Defaults to `datasets/`.",
+				MarkdownDescription: "Folder of all dataset records in the bucket, ending in `/`. Defaults to `datasets/`. Changing it moves the record in place (see `dataset_id`).",
 				Validators: []validator.String{stringvalidator.RegexMatches(keyPrefixRE,
 					"must be empty or folder names of letters, digits, `_`, `.` and `-`, each followed by `/`")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"dataset_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Stable identifier of the dataset on the platform, e.g. `oulad-2025`: 1 to 63 lower-case letters, digits, `.`, `_` or `-`.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(datasetIDRE, "must be 1 to 63 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required: true,
+				MarkdownDescription: "Stable identifier of the dataset on the platform, e.g. `oulad-2025`: 1 to 63 lower-case letters, digits, `.`, `_` or `-`. " +
+					"Changing it (or `bucket` or `key_prefix`) is an in-place update that moves the record: the table properties and bucket tags " +
+					"are re-keyed, the documents are written at the new place and removed from the old one, and the DOI is kept " +
+					"(re-creating the record would hide a findable DOI and mint another).",
+				Validators: []validator.String{stringvalidator.RegexMatches(datasetIDRE, "must be 1 to 63 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit")},
 			},
 			"title": schema.StringAttribute{Required: true, MarkdownDescription: "Title (DataCite `titles`, schema.org `name`). Required by DataCite.",
 				Validators: []validator.String{notBlank()}},

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/fair"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/datasets"
 )
 
 // captureDOI stores the applied DOI name in *doi.
@@ -287,5 +288,60 @@ func TestAccDatasetsDataset_doiCreateRetried(t *testing.T) {
 			}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
+	})
+}
+
+// Renaming the dataset (or moving its record) is an in-place update: the
+// findable DOI is kept and stays findable, the record is only at its new
+// place, and the table property and bucket tag are re-keyed while the
+// tags of others stay.
+func TestAccDatasetsDataset_move(t *testing.T) {
+	bucket, other, dataBucket := testBucket(t), testBucket(t), testBucket(t)
+	preTagBucket(t, dataBucket)
+	table := testTable(t, map[string]string{"owner": "analytics"})
+	id := "move-" + strings.TrimPrefix(bucket, "tf-acc-")
+	renamed := id + "-v2"
+	tables, prefixes := fmt.Sprintf("[%q]", table), fmt.Sprintf("[%q]", "s3://"+dataBucket+"/oulad/")
+	var doi, again string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDatasetConfig(bucket, id, "Move", tables, prefixes, doiLine("findable")),
+				Check:  resource.ComposeTestCheckFunc(captureDOI(&doi), checkRecord(t, bucket, id, table, dataBucket, "Move")),
+			},
+			{
+				Config: testAccDatasetConfig(other, renamed, "Move", tables, prefixes, doiLine("findable")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(other+"/datasets/"+renamed)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureDOI(&again),
+					func(*terraform.State) error { return sameDOI(doi, again) },
+					expectFakeState(&doi, "findable"),
+					checkRecord(t, other, renamed, table, dataBucket, "Move"),
+					func(*terraform.State) error {
+						dk, sk := fair.Keys("datasets/", id)
+						for _, k := range []string{dk, sk} {
+							if _, err := fair.Get(context.Background(), s3client(), bucket, k); err == nil {
+								return fmt.Errorf("the old document %s/%s is still there", bucket, k)
+							}
+						}
+						if _, ok := tableProps(t, table)[datasets.TagKey(id)]; ok {
+							return fmt.Errorf("the table keeps the old link %s", datasets.TagKey(id))
+						}
+						if tg := bucketTagMap(t, dataBucket); tg[datasets.TagKey(id)] != "" {
+							return fmt.Errorf("the bucket keeps the old tag: %v", tg)
+						}
+
+						return nil
+					},
+				),
+			},
+		},
 	})
 }
