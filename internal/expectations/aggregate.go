@@ -15,7 +15,6 @@ type colAgg struct {
 	keepValues bool
 	distinct   bool
 	counts     bool
-	loose      bool
 
 	n, nonnull int64
 	sum, c     float64 // Kahan sum

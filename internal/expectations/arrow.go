@@ -61,7 +61,7 @@ func (s *StreamSource) Next(ctx context.Context) (*Batch, error) {
 				return nil, err
 			}
 			if err := s.sameColumns(st, name); err != nil {
-				st.Close()
+				_ = st.Close() // read-only; the column mismatch is the error to report
 				return nil, err
 			}
 			s.cur, s.curName = st, name

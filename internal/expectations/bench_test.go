@@ -2,6 +2,7 @@ package expectations
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -168,7 +169,7 @@ func BenchmarkGenerateOnly1M(b *testing.B) {
 		g := newGenSource(1_000_000)
 		for {
 			bt, err := g.Next(context.Background())
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			bt.release()

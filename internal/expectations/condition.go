@@ -139,7 +139,7 @@ func (rc *rowCondition) keep(b *Batch, i int) bool {
 func (t cmpTerm) eval(v any) bool {
 	if v == nil || t.lit == nil {
 		if t.op == "!=" {
-			return !(v == nil && t.lit == nil)
+			return v != nil || t.lit != nil
 		}
 		return t.op == "==" && v == nil && t.lit == nil
 	}
@@ -165,7 +165,7 @@ func (t cmpTerm) eval(v any) bool {
 	return false
 }
 
-func (rc *rowCondition) filter(b *Batch) (*Batch, error) {
+func (rc *rowCondition) filter(b *Batch) *Batch {
 	var idx []int
 	for i := 0; i < b.Len; i++ {
 		if rc.keep(b, i) {
@@ -186,7 +186,7 @@ func (rc *rowCondition) filter(b *Batch) (*Batch, error) {
 		}
 	}
 
-	return v, nil
+	return v
 }
 
 type selColumn struct {

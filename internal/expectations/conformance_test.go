@@ -182,16 +182,16 @@ func runCase(typ string, ds gxDataset, tc gxTest) error {
 			wm, _ := want.(map[string]any)
 			for rk, rv := range wm {
 				if err := deepEqual(rv, got[rk], tol, false); err != nil {
-					return fmt.Errorf("result.%s: %v (got %s)", rk, err, js(got))
+					return fmt.Errorf("result.%s: %w (got %s)", rk, err, js(got))
 				}
 			}
 		case "unexpected_list", "unexpected_index_list":
 			if err := deepEqual(want, got[k], tol, true); err != nil {
-				return fmt.Errorf("%s: %v (got %s)", k, err, js(got[k]))
+				return fmt.Errorf("%s: %w (got %s)", k, err, js(got[k]))
 			}
 		case "observed_value", "details":
 			if err := deepEqual(want, got[k], tol, false); err != nil {
-				return fmt.Errorf("%s: %v (got %s)", k, err, js(got))
+				return fmt.Errorf("%s: %w (got %s)", k, err, js(got))
 			}
 		case "observed_cdf_x_0_lt", "observed_cdf_x_0_eq", "observed_cdf_x_-1_gt", "observed_cdf_x_-1_eq":
 			// GX's harness checks the ends of details.observed_cdf.x.
@@ -223,7 +223,7 @@ func runCase(typ string, ds gxDataset, tc gxTest) error {
 				return fmt.Errorf("result has no %q (got %s)", k, js(got))
 			}
 			if err := deepEqual(want, v, tol, false); err != nil {
-				return fmt.Errorf("%s: %v", k, err)
+				return fmt.Errorf("%s: %w", k, err)
 			}
 		}
 	}
@@ -276,7 +276,7 @@ func deepEqual(want, got any, tol float64, unordered bool) error {
 		}
 		for i := range w {
 			if err := deepEqual(w[i], g[i], tol, unordered); err != nil {
-				return fmt.Errorf("[%d]: %v", i, err)
+				return fmt.Errorf("[%d]: %w", i, err)
 			}
 		}
 		return nil
@@ -296,7 +296,7 @@ func deepEqual(want, got any, tol float64, unordered bool) error {
 				return fmt.Errorf("missing key %q in %s", k, js(g))
 			}
 			if err := deepEqual(wv, gv, tol, unordered); err != nil {
-				return fmt.Errorf("%s: %v", k, err)
+				return fmt.Errorf("%s: %w", k, err)
 			}
 		}
 		return nil

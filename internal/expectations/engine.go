@@ -266,12 +266,7 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 		for _, e := range exps {
 			if e.cond != nil && e.err == nil {
 				if _, ok := views[e.cond.text]; !ok {
-					v, err := e.cond.filter(b)
-					if err != nil {
-						e.err = err
-						continue
-					}
-					views[e.cond.text] = v
+					views[e.cond.text] = e.cond.filter(b)
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package expectations
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -315,9 +316,7 @@ func TestParseSuite_Errors(t *testing.T) {
 }
 
 func asConfigError(err error, ce **ConfigError) bool {
-	e, ok := err.(*ConfigError)
-	*ce = e
-	return ok
+	return errors.As(err, ce)
 }
 
 // result_format levels add GX's keys cumulatively and cap the lists.

@@ -74,14 +74,14 @@ func init() {
 
 type klExp struct {
 	*colAgg
-	threshold             *float64
-	tail, internal        float64
-	bucketize             bool
-	bins, weights         []float64
-	tailWeights           []float64
-	values                []any
-	hist                  []int64
-	below, above, numeric int64
+	threshold      *float64
+	tail, internal float64
+	bucketize      bool
+	bins, weights  []float64
+	tailWeights    []float64
+	values         []any
+	hist           []int64
+	below, above   int64
 }
 
 func floats(v any) ([]float64, error) {

@@ -19,8 +19,8 @@ type mapExp struct {
 	pred func(vals []any) (bool, error)
 	// stateful predicates (unique, increasing) see the row index too and may
 	// flag earlier rows through acc.add.
-	spred func(m *mapExp, b *Batch, i int, vals []any) (bool, error)
-	show  func(vals []any) any // the value shown in unexpected lists
+	statefulPred func(m *mapExp, b *Batch, i int, vals []any) (bool, error)
+	show         func(vals []any) any // the value shown in unexpected lists
 	// fast, when set, handles a whole batch through typed readers and
 	// reports false when the batch's column types do not allow it.
 	fast     func(m *mapExp, b *Batch) bool
@@ -107,8 +107,8 @@ func (m *mapExp) observe(b *Batch) error {
 		}
 		var bad bool
 		var err error
-		if m.spred != nil {
-			bad, err = m.spred(m, b, i, vals)
+		if m.statefulPred != nil {
+			bad, err = m.statefulPred(m, b, i, vals)
 		} else {
 			bad, err = m.pred(vals)
 		}

@@ -34,7 +34,7 @@ func init() {
 			if !ok {
 				return false, fmt.Errorf("cannot compare %v with %v", v[0], v[1])
 			}
-			return !(c > 0 || (orEqual && c == 0)), nil
+			return c < 0 || (c == 0 && !orEqual), nil
 		}
 		m.fast = func(m *mapExp, b *Batch) bool {
 			return m.fastPair(b, func(x, y float64) bool { return !(x > y || (orEqual && x == y)) })
@@ -77,7 +77,7 @@ func init() {
 			return nil, err
 		}
 		u := newUniq()
-		m.spred, m.fast = u.pred, u.fast
+		m.statefulPred, m.fast = u.pred, u.fast
 		return m, nil
 	})
 	register("expect_select_column_values_to_be_unique_within_record", func(k *kw, env *buildEnv) (evaluator, error) {

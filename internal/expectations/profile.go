@@ -66,7 +66,7 @@ func (p *ColumnProfile) finish() {
 	}
 	scale := float64(nonnull) / float64(len(p.sample))
 	numeric := true
-	var lo, hi float64 = math.Inf(1), math.Inf(-1)
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range p.sample {
 		f, ok := toFloat(v)
 		if _, isBool := v.(bool); !ok || isBool {

@@ -71,7 +71,7 @@ func typeExp(k *kw, env *buildEnv, col string, names []string) (evaluator, error
 	}
 	m := newMap(k, env, col)
 	var observed string
-	m.spred = func(_ *mapExp, b *Batch, _ int, v []any) (bool, error) {
+	m.statefulPred = func(_ *mapExp, b *Batch, _ int, v []any) (bool, error) {
 		t := b.Cols[col].Type()
 		observed = t.String()
 		if t.Name == "mixed" || t.Name == "null" || t.Text {

@@ -27,7 +27,7 @@ func pgAsDremio(t *testing.T, dsn string) func(string, []string) (*dremiotest.Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close(ctx) })
+	t.Cleanup(func() { _ = conn.Close(ctx) }) // every statement has committed by then
 	if _, err := conn.Exec(ctx, `CREATE FUNCTION regexp_like(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 ~ $2'`); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestPushdownThroughDremioJobAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pg.Close()
+	defer func() { _ = pg.Close() }() // the plan only reads
 	pgPlan, err := sqlgen.Compile(suite, "public.students", sqlgen.DialectPostgres())
 	if err != nil {
 		t.Fatal(err)

@@ -136,10 +136,7 @@ func CompileOptions(s *expectations.Suite, table string, d Dialect, opts expecta
 		}
 		where := ""
 		if pd.RowCondition != nil {
-			if where, err = p.condition(pd.RowCondition); err != nil {
-				it.err = err
-				continue
-			}
+			where = p.condition(pd.RowCondition)
 		}
 		q := get(where)
 		it.q = q
@@ -226,7 +223,7 @@ func literal(v any) string {
 	return "'" + strings.ReplaceAll(fmt.Sprint(v), "'", "''") + "'"
 }
 
-func (p *Plan) condition(rc *expectations.RowCondition) (string, error) {
+func (p *Plan) condition(rc *expectations.RowCondition) string {
 	var ors []string
 	for _, g := range rc.Groups {
 		var ands []string
@@ -248,7 +245,7 @@ func (p *Plan) condition(rc *expectations.RowCondition) (string, error) {
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
 
-	return strings.Join(ors, " OR "), nil
+	return strings.Join(ors, " OR ")
 }
 
 func sumWhen(cond string) string { return fmt.Sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END)", cond) }

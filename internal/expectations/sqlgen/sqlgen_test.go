@@ -81,7 +81,7 @@ func loadPostgres(t *testing.T, rows []row) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }() // every statement has committed by then
 	if _, err := conn.Exec(ctx, `CREATE TABLE public.students (id bigint, grp text, code text, score double precision, a bigint, b bigint, registered bigint)`); err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestPushdownMatchesLocalEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pg.Close()
+	defer func() { _ = pg.Close() }() // the plan only reads
 	remote, err := plan.Run(ctx, pg)
 	if err != nil {
 		t.Fatal(err)
