@@ -219,3 +219,26 @@ func TestClient_rejectsIncompleteSettings(t *testing.T) {
 		}
 	}
 }
+
+// A token that dies before the first write of a session makes the CSRF
+// fetch itself answer 401: that is renewed like any other 401, not
+// reported as a failure.
+func TestClient_tokenExpiredBeforeCSRFFetch(t *testing.T) {
+	t.Parallel()
+	fake := supersettest.New(t, supersettest.Options{})
+	c := newClient(t, fake)
+	ctx := context.Background()
+	var list struct {
+		Count int `json:"count"`
+	}
+	if err := c.Get(ctx, "/api/v1/database/", &list); err != nil {
+		t.Fatal(err)
+	}
+	fake.ExpireTokens()
+	if _, err := c.Create(ctx, superset.Databases, map[string]any{"database_name": "wh", "sqlalchemy_uri": "postgresql://ro@db/wh"}); err != nil {
+		t.Fatalf("first write after the token expired: %v", err)
+	}
+	if fake.Logins() != 2 {
+		t.Fatalf("logins = %d, want 2 (the first, and one after the 401)", fake.Logins())
+	}
+}

@@ -308,6 +308,9 @@ func (s *Server) applyTypeRules(id string, e, prev map[string]any) *apiErr {
 		if _, ok := e["format"]; ok {
 			return fail(http.StatusBadRequest, "Virtual datasets can not have a format.")
 		}
+		if _, ok := e["approximateStatisticsAllowed"]; ok && prev == nil {
+			return fail(http.StatusBadRequest, "Virtual datasets can not have approximateStatisticsAllowed.")
+		}
 		sql := strings.TrimSpace(strField(e, "sql"))
 		if sql == "" {
 			return fail(http.StatusBadRequest, "Virtual datasets must have a sql query.")
@@ -514,6 +517,11 @@ func (s *Server) replace(id string, body map[string]any) *apiErr {
 		}
 		if et == "source" && strField(e, "type") != strField(prev, "type") {
 			return fail(http.StatusNotFound, "Source type is immutable.")
+		}
+		// createdAt may be left out, or 0, but never changed; the PUT
+		// handler turns the IllegalArgumentException into a 404.
+		if c, ok := e["createdAt"]; et == "source" && ok && c != nil && c != float64(0) && c != prev["createdAt"] {
+			return fail(http.StatusNotFound, "Source createdAt is immutable.")
 		}
 		e["path"] = prev["path"]
 	case "folder":

@@ -48,6 +48,7 @@ type Server struct {
 	failStatus    int
 	latency       time.Duration
 	revokeAfter   int // revoke every token after this many authenticated calls; 0 = off
+	expireAfter   int // revoke every token once, on this many-th authenticated call from now; 0 = off
 	staleNext     bool
 	tokenTTL      time.Duration
 	jobPolls      int
@@ -164,6 +165,15 @@ func (s *Server) RevokeTokensEvery(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.revokeAfter = n
+}
+
+// ExpireTokensAfter invalidates every session token once, on the n-th
+// authenticated call from now: a session that ends in the middle of a run
+// while other calls are in flight.
+func (s *Server) ExpireTokensAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAfter = n
 }
 
 // SetTokenTTL sets the lifetime login reports and enforces.
@@ -482,6 +492,14 @@ func (s *Server) authenticate(r *http.Request) (int, bool) {
 	exp, ok := s.tokens[tok]
 	if !ok || time.Now().After(exp) {
 		return http.StatusUnauthorized, false
+	}
+	if s.expireAfter > 0 {
+		s.expireAfter--
+		if s.expireAfter == 0 {
+			s.tokens = map[string]time.Time{}
+
+			return http.StatusUnauthorized, false
+		}
 	}
 	if s.revokeAfter > 0 {
 		s.seq++

@@ -84,6 +84,8 @@ func TestFake_contract(t *testing.T) {
 		{"metadata minimum", map[string]any{"entityType": "source", "name": "s", "type": "NAS", "config": map[string]any{},
 			"metadataPolicy": map[string]any{"datasetUpdateMode": "PREFETCH", "namesRefreshMs": 1000}}, 400, "at least 60000"},
 		{"internal source type", map[string]any{"entityType": "source", "name": "p", "type": "PDFS"}, 400, "internal"},
+		{"view with statistics flag", map[string]any{"entityType": "dataset", "type": "VIRTUAL_DATASET", "path": []string{"research", "v"},
+			"sql": "SELECT 1", "approximateStatisticsAllowed": true}, 400, "approximateStatisticsAllowed"},
 	}
 	for _, c := range cases {
 		code, body := s.call(http.MethodPost, "/api/v3/catalog", c.body)
@@ -111,6 +113,16 @@ func TestFake_contract(t *testing.T) {
 	}
 	if got := f.Entity("lake")["config"].(map[string]any)["accessSecret"]; got != "real-secret" {
 		t.Fatalf("the marker must keep the stored secret, got %v", got)
+	}
+	// createdAt can be left out but never changed (404, the PUT mapping).
+	changed := map[string]any{}
+	for k, v := range src {
+		changed[k] = v
+	}
+	fresh := f.Entity("lake")
+	changed["tag"], changed["createdAt"] = fresh["tag"], "2001-01-01T00:00:00.000Z"
+	if code, body := s.call(http.MethodPut, "/api/v3/catalog/"+id, changed); code != 404 || !strings.Contains(string(body), "createdAt") {
+		t.Fatalf("put changing createdAt: %d %s", code, body)
 	}
 	// The tag from before the PUT is stale now.
 	if code, body := s.call(http.MethodPut, "/api/v3/catalog/"+id, src); code != 409 || !strings.Contains(string(body), "out of date") {

@@ -53,8 +53,7 @@ type Server struct {
 	// Fault switches.
 	failNext    int
 	failStatus  int
-	revokeEvery int
-	bearerCalls int
+	expireAfter int
 	// statuses has its own lock: answers are written while mu is held.
 	statMu   sync.Mutex
 	statuses map[int]int
@@ -151,12 +150,13 @@ func (s *Server) FailNext(n, status int) {
 	s.failNext, s.failStatus = n, status
 }
 
-// RevokeTokensEvery invalidates every access token after each n calls
-// made with one, so tokens die in the middle of a run. 0 turns it off.
-func (s *Server) RevokeTokensEvery(n int) {
+// ExpireTokensAfter invalidates every access token once, on the n-th call
+// made with one from now: tokens that die in the middle of a run while
+// other calls are in flight.
+func (s *Server) ExpireTokensAfter(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.revokeEvery, s.bearerCalls = n, 0
+	s.expireAfter = n
 }
 
 // StatusCount says how many answers carried status code.
@@ -406,9 +406,9 @@ func (s *Server) authenticate(rq *request) bool {
 	case strings.HasPrefix(h, "Bearer "):
 		s.mu.Lock()
 		exp, ok := s.access[strings.TrimPrefix(h, "Bearer ")]
-		if ok && s.revokeEvery > 0 {
-			s.bearerCalls++
-			if s.bearerCalls%s.revokeEvery == 0 {
+		if ok && s.expireAfter > 0 {
+			s.expireAfter--
+			if s.expireAfter == 0 {
 				s.access = map[string]time.Time{}
 				ok = false
 			}

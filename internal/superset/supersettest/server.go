@@ -72,8 +72,7 @@ type Server struct {
 	// Fault switches.
 	failNext    int
 	failStatus  int
-	revokeEvery int
-	authorisedN int
+	expireAfter int
 	statuses    map[int]int
 }
 
@@ -199,12 +198,13 @@ func (s *Server) FailNext(n, status int) {
 	s.failNext, s.failStatus = n, status
 }
 
-// RevokeTokensEvery invalidates every access token after each n authorised
-// requests, so tokens die in the middle of a run. 0 turns it off.
-func (s *Server) RevokeTokensEvery(n int) {
+// ExpireTokensAfter invalidates every access token once, on the n-th
+// authorised call from now: tokens that die in the middle of a run while
+// other calls are in flight.
+func (s *Server) ExpireTokensAfter(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.revokeEvery, s.authorisedN = n, 0
+	s.expireAfter = n
 }
 
 // StatusCount says how many answers carried status code.
@@ -407,9 +407,9 @@ func (s *Server) authorised(r *http.Request) bool {
 	if !ok || !known || !time.Now().Before(exp) {
 		return false
 	}
-	if s.revokeEvery > 0 {
-		s.authorisedN++
-		if s.authorisedN%s.revokeEvery == 0 {
+	if s.expireAfter > 0 {
+		s.expireAfter--
+		if s.expireAfter == 0 {
 			s.access = map[string]time.Time{}
 
 			return false
