@@ -170,3 +170,37 @@ func TestFake_jobs(t *testing.T) {
 		t.Fatalf("unknown job must be 404, got %d", code)
 	}
 }
+
+// Deleting a container through the API removes everything under it, and
+// by-path lookups of the children answer 404 afterwards.
+func TestFake_recursiveDelete(t *testing.T) {
+	t.Parallel()
+	f := dremiotest.New()
+	defer f.Close()
+	s := login(t, f)
+	code, body := s.call(http.MethodPost, "/api/v3/catalog", map[string]any{"entityType": "space", "name": "research"})
+	if code != http.StatusOK {
+		t.Fatalf("create space: %d %s", code, body)
+	}
+	var space struct{ ID, Tag string }
+	_ = json.Unmarshal(body, &space)
+	for _, e := range []map[string]any{
+		{"entityType": "folder", "path": []string{"research", "oulad"}},
+		{"entityType": "dataset", "type": "VIRTUAL_DATASET", "path": []string{"research", "oulad", "v"}, "sql": "SELECT 1"},
+	} {
+		if code, body := s.call(http.MethodPost, "/api/v3/catalog", e); code != http.StatusOK {
+			t.Fatalf("create %v: %d %s", e["path"], code, body)
+		}
+	}
+	if code, body := s.call(http.MethodDelete, "/api/v3/catalog/"+space.ID+"?tag="+space.Tag, nil); code != http.StatusNoContent {
+		t.Fatalf("delete space: %d %s", code, body)
+	}
+	for _, p := range []string{"research", "research/oulad", "research/oulad/v"} {
+		if code, _ := s.call(http.MethodGet, "/api/v3/catalog/by-path/"+p, nil); code != http.StatusNotFound {
+			t.Errorf("GET by-path %s after deleting the space: %d, want 404", p, code)
+		}
+	}
+	if f.Len() != 0 {
+		t.Errorf("%d entities left", f.Len())
+	}
+}
