@@ -411,6 +411,25 @@ func TestAccAccessPolicy_drift(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: false,
 			},
+			{
+				// Our statements removed from the bucket policy by hand: the
+				// plan puts them back, and the foreign statement stays.
+				PreConfig: func() {
+					merged, err := ap.MergeBucketPolicy(mustPolicy(t, w.data), w.name, "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := rootS3(t).SetBucketPolicy(context.Background(), w.data, merged); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: w.config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(w.checkBucketPolicy(t, true), w.checkAccess(t, true)),
+			},
 		},
 	})
 }
