@@ -100,6 +100,10 @@ func TestReliability_backendDownFailsWithinTimeout(t *testing.T) {
   title        = "down"
   label_config = "<View><Text name=\"t\" value=\"$text\"/></View>"
 }`, "lakehouse_labelstudio_project"},
+		{"catalog", `catalog {
+    type = "rest"
+    uri  = "http://%s"
+  }`, `resource "lakehouse_iceberg_namespace" "x" { name = ["down"] }`, "lakehouse_iceberg_namespace"},
 	}
 	for _, b := range backends {
 		for _, mode := range []string{"refused", "hung"} {
