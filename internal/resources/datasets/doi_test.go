@@ -345,3 +345,39 @@ func TestAccDatasetsDataset_move(t *testing.T) {
 		},
 	})
 }
+
+// Wrong DataCite credentials fail the apply with DataCite's 401 and a hint,
+// and leave nothing behind: no DOI, no record.
+func TestAccDatasetsDataset_doiBadCredentials(t *testing.T) {
+	bucket := testBucket(t)
+	id := "badauth-" + strings.TrimPrefix(bucket, "tf-acc-")
+	before := fake.Len()
+	cfg := fmt.Sprintf(`
+provider "lakehouse" {
+  datacite {
+    endpoint      = %q
+    repository_id = %q
+    password      = "not-the-password"
+    prefix        = %q
+  }
+}
+`, fake.URL, fake.RepositoryID, fake.Prefix) + testAccDatasetConfig(bucket, id, "Bad credentials", "null", "null", doiLine("draft"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)refused to create the draft DOI.*repository\s+credentials.*HTTP 401.*Bad credentials`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := fake.Len() - before; n != 0 {
+				return fmt.Errorf("%d DOIs created with bad credentials", n)
+			}
+			dk, _ := fair.Keys("datasets/", id)
+			if _, err := fair.Get(context.Background(), s3client(), bucket, dk); err == nil {
+				return fmt.Errorf("a record was written although the DOI could not be created")
+			}
+
+			return nil
+		},
+	})
+}
