@@ -77,7 +77,7 @@ func ParseSuite(data []byte) (*Suite, error) {
 	s.Name = firstString(raw, "name", "expectation_suite_name")
 	s.ID = firstString(raw, "id", "ge_cloud_id")
 	if m, ok := first(raw, "suite_parameters", "evaluation_parameters").(map[string]any); ok {
-		s.SuiteParameters = normalize(m).(map[string]any)
+		s.SuiteParameters = normalizeMap(m)
 	}
 	if m, ok := raw["meta"].(map[string]any); ok {
 		s.Meta = m
@@ -105,7 +105,7 @@ func ParseSuite(data []byte) (*Suite, error) {
 		if kw == nil {
 			kw = map[string]any{}
 		}
-		c.Kwargs = normalize(kw).(map[string]any)
+		c.Kwargs = normalizeMap(kw)
 		c.Meta, _ = m["meta"].(map[string]any)
 		c.Notes = m["notes"]
 		c.Description, _ = m["description"].(string)

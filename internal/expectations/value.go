@@ -78,8 +78,9 @@ func logicalTypeOf(dt arrow.DataType) LogicalType {
 	case arrow.FLOAT64:
 		return LogicalType{Name: "double"}
 	case arrow.DECIMAL128, arrow.DECIMAL256:
-		d := dt.(arrow.DecimalType)
-		return LogicalType{Name: "decimal", Precision: int(d.GetPrecision()), Scale: int(d.GetScale())}
+		if d, ok := dt.(arrow.DecimalType); ok {
+			return LogicalType{Name: "decimal", Precision: int(d.GetPrecision()), Scale: int(d.GetScale())}
+		}
 	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
 		return LogicalType{Name: "string"}
 	case arrow.BINARY, arrow.LARGE_BINARY, arrow.FIXED_SIZE_BINARY:
@@ -87,7 +88,7 @@ func logicalTypeOf(dt arrow.DataType) LogicalType {
 	case arrow.DATE32, arrow.DATE64:
 		return LogicalType{Name: "date"}
 	case arrow.TIMESTAMP:
-		if dt.(*arrow.TimestampType).TimeZone != "" {
+		if ts, ok := dt.(*arrow.TimestampType); ok && ts.TimeZone != "" {
 			return LogicalType{Name: "timestamptz"}
 		}
 		return LogicalType{Name: "timestamp"}
@@ -142,12 +143,14 @@ func (c *arrowColumn) Value(i int) any {
 	case *array.Date64:
 		return a.Value(i).ToTime().UTC()
 	case *array.Timestamp:
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		return a.Value(i).ToTime(unit).UTC()
+		if ts, ok := a.DataType().(*arrow.TimestampType); ok {
+			return a.Value(i).ToTime(ts.Unit).UTC()
+		}
 	case *array.Decimal128:
-		dt := a.DataType().(*arrow.Decimal128Type)
-		v := a.Value(i)
-		return Decimal{Text: v.ToString(dt.Scale), F: v.ToFloat64(dt.Scale)}
+		if dt, ok := a.DataType().(*arrow.Decimal128Type); ok {
+			v := a.Value(i)
+			return Decimal{Text: v.ToString(dt.Scale), F: v.ToFloat64(dt.Scale)}
+		}
 	}
 
 	return a2s(c.arr, i)
@@ -256,14 +259,20 @@ func normalize(v any) any {
 		}
 		return out
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = normalize(e)
-		}
-		return out
+		return normalizeMap(x)
 	}
 
 	return v
+}
+
+// normalizeMap is normalize for a JSON object.
+func normalizeMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = normalize(e)
+	}
+
+	return out
 }
 
 // toFloat converts numeric values; ok is false for anything else.
