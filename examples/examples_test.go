@@ -145,13 +145,25 @@ func TestExamplesQuickstart_mainJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := func(name string) string { return fmt.Sprint(outputs[name].Value) }
+	var files map[string]struct{ Suite, Policy, Table *string }
+	if err := json.Unmarshal([]byte(mustTF(t, dir, "output", "-json", "runner_files")), &files); err != nil {
+		t.Fatal(err)
+	}
 	work := t.TempDir()
 	args := []string{"submit", "--schema", out("runner_schema_uri"),
-		"--suite", "studentInfo.csv=" + out("runner_suite_uri"),
-		"--policy", "studentInfo.csv=" + out("runner_deid_policy_uri"),
-		"--table", "studentInfo.csv=" + out("runner_table"),
-		"--out", filepath.Join(work, "deidentified"), "--result", filepath.Join(work, "report.json"),
-		filepath.Join(acctest.RepoRoot(), "examples", "quickstart", "data", "oulad")}
+		"--out", filepath.Join(work, "deidentified"), "--result", filepath.Join(work, "report.json")}
+	suites := 0
+	for f, v := range files {
+		if v.Suite != nil {
+			args = append(args, "--suite", f+"="+*v.Suite)
+			suites++
+		}
+		args = append(args, "--policy", f+"="+*v.Policy, "--table", f+"="+*v.Table)
+	}
+	if len(files) != 6 || suites != 2 {
+		t.Fatalf("runner_files: %d files, %d suites; want the six OULAD files, two with suites", len(files), suites)
+	}
+	args = append(args, filepath.Join(acctest.RepoRoot(), "examples", "quickstart", "data", "oulad"))
 	var stdout, stderr bytes.Buffer
 	if code := cli.Execute(context.Background(), args, &stdout, &stderr); code != cli.ExitOK {
 		t.Fatalf("submit exited %d:\n%s\n%s", code, stdout.String(), stderr.String())
@@ -164,8 +176,17 @@ func TestExamplesQuickstart_mainJob(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Success || rep.Stages[3].Loads[0].Rows != 12489 {
+	// Every OULAD table is loaded whole (data README counts).
+	want := map[string]int64{"student_info": 12489, "student_assessment": 36184, "student_registration": 12489,
+		"vle": 3219, "assessments": 37, "courses": 12}
+	if !rep.Success || len(rep.Stages[3].Loads) != len(want) {
 		t.Fatalf("report: %s", b)
+	}
+	for _, l := range rep.Stages[3].Loads {
+		name := l.Table[strings.LastIndex(l.Table, ".")+1:]
+		if l.Rows != want[name] {
+			t.Errorf("%s: %d rows loaded, want %d", l.Table, l.Rows, want[name])
+		}
 	}
 
 	stdout.Reset()

@@ -65,16 +65,21 @@ grep -E '^Apply complete' "$out/apply.log"
 
 runner="$bin/lakehouse-runner"
 out_of() { terraform -chdir="$work" output -raw "$1"; }
-suite=$(out_of runner_suite_uri)
 schema=$(out_of runner_schema_uri)
-policy=$(out_of runner_deid_policy_uri)
 patients_policy=$(out_of runner_patients_policy_uri)
-table=$(out_of runner_table)
+# One --suite, --policy and --table per file, as Terraform declared them.
+mapfile -t file_args < <(terraform -chdir="$work" output -json runner_files | python3 -c '
+import json, sys
+for f, v in sorted(json.load(sys.stdin).items()):
+    if v["suite"]:
+        print("--suite"); print(f + "=" + v["suite"])
+    print("--policy"); print(f + "=" + v["policy"])
+    print("--table"); print(f + "=" + v["table"])
+')
 
-step "lakehouse-runner submit: validate -> check -> de-identify -> load (OULAD)"
+step "lakehouse-runner submit: validate -> check -> de-identify -> load (OULAD, six files)"
 set +e
-"$runner" submit --schema "$schema" --suite "studentInfo.csv=$suite" --policy "studentInfo.csv=$policy" \
-	--table "studentInfo.csv=$table" --out "$out/deidentified" \
+"$runner" submit --schema "$schema" "${file_args[@]}" --out "$out/deidentified" \
 	--report "$out/reports/submission.html" --result "$out/reports/submission.json" "$data/oulad"
 submit_rc=$?
 set -e

@@ -1,6 +1,6 @@
 # A working education-research lakehouse on one machine: shared governance
 # and warehouse buckets, the OULAD submission schema, one institution with
-# its buckets, Iceberg table, expectation suite and FERPA policy, and a
+# its buckets, Iceberg tables, expectation suites and FERPA policies, and a
 # Safe Harbor policy for patient extracts.
 
 resource "lakehouse_bucket" "governance" {

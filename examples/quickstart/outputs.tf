@@ -23,14 +23,18 @@ output "runner_table" {
   value       = module.institution.student_info_table
 }
 
+output "runner_files" {
+  description = "Per file of the OULAD submission: its expectation suite (or null), de-identification policy and Iceberg table."
+  value       = module.institution.submission_files
+}
+
 output "submit_command" {
   description = "The runner command that takes an OULAD submission through all four gates."
-  value = join(" ", [
-    "lakehouse-runner submit",
-    "--schema ${module.oulad_schema.schema_uri}",
-    "--suite studentInfo.csv=${module.institution.suite_uri}",
-    "--policy studentInfo.csv=${module.institution.deid_policy_uri}",
-    "--table studentInfo.csv=${module.institution.student_info_table}",
-    "<submission folder or s3:// prefix>",
-  ])
+  value = join(" ", concat(
+    ["lakehouse-runner submit", "--schema ${module.oulad_schema.schema_uri}"],
+    [for f, v in module.institution.submission_files : "--suite ${f}=${v.suite}" if v.suite != null],
+    [for f, v in module.institution.submission_files : "--policy ${f}=${v.policy}"],
+    [for f, v in module.institution.submission_files : "--table ${f}=${v.table}"],
+    ["<submission folder or s3:// prefix>"],
+  ))
 }

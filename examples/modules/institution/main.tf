@@ -1,6 +1,7 @@
 # One participating institution: its raw and curated buckets, its Iceberg
-# namespace and student table, the expectation suite its submissions must
-# meet, and the FERPA de-identification policy applied before loading.
+# namespace and the tables of an OULAD submission (student_info here, the
+# others in activity.tf), the expectation suites its submissions must meet,
+# and the FERPA de-identification policies applied before loading.
 
 locals {
   namespace = coalesce(var.namespace, replace(var.name, "-", "_"))
