@@ -36,14 +36,20 @@ func IdPPolicyName(policy string) string { return "lakehouse-" + policy + "-idp"
 // jwt:groups, other selectors and conditions on claims MinIO knows as
 // jwt:<claim>, consent scopes as groups with ConsentGroupPrefix. Selectors
 // a token cannot carry to MinIO (role, institution, project, purpose and
-// users, or two tests of one claim) are reported and the rule is left out:
-// an allow is then not given, and a deny must be enforced per principal.
+// users, or two tests of one claim) are reported, and the policy fails
+// closed: such an allow is not given, and such a deny applies to every
+// token (within its source IP ranges and window), so no OpenID user gets
+// access the evaluator would refuse.
 func CompileIdentityProvider(p Policy, o IdPOptions) (*MinIOBinding, []string) {
 	var stmts []Statement
 	var warnings []string
 	for _, r := range p.Rules {
 		cond, why := r.tokenConditions(o)
-		if why != "" {
+		switch {
+		case why != "" && r.Effect == Deny:
+			warnings = append(warnings, fmt.Sprintf("rule %q denies every identity-provider user on its resources: %s", r.Name, why))
+			cond = r.contextConditions()
+		case why != "":
 			warnings = append(warnings, fmt.Sprintf("rule %q is not in the identity-provider policy: %s", r.Name, why))
 
 			continue

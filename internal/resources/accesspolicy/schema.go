@@ -81,7 +81,9 @@ func (r *accessPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 					"`lakehouse-<name>-idp` in `minio_policies` (principal type `openid`, attached to nobody: name it in the token's " +
 					"policy claim or the OpenID role policy). MinIO then selects subjects per request from the token: `groups` as " +
 					"`jwt:groups`, `claims` and conditions on standard OpenID claims as `jwt:<claim>`, consent scopes as groups named " +
-					"`<consent_group_prefix><scope>`. Rules selecting by role, institution, project, purpose or user are left out of it, with a plan warning.",
+					"`<consent_group_prefix><scope>`. A token cannot carry role, institution, project, purpose or user name to MinIO, so " +
+					"the policy fails closed: an allow rule selecting by them is left out, and a deny rule selecting by them applies to " +
+					"every token; each with a plan warning.",
 				Attributes: map[string]schema.Attribute{
 					"consent_group_prefix": schema.StringAttribute{
 						Optional: true, Computed: true, Default: stringdefault.StaticString("consent:"),
