@@ -182,6 +182,7 @@ func (r *databaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer derivedFromURI(ctx, req, resp)
 	var uri string
 	var known bool
 	switch {
@@ -217,6 +218,30 @@ func (r *databaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		value = types.StringValue(uri)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sqlalchemy_uri"), value)...)
+}
+
+// derivedFromURI marks backend and driver unknown when the URI's scheme
+// changes (Superset derives both from it), so an in-place change of engine
+// does not promise the old values.
+func derivedFromURI(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var planURI, stateURI types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("sqlalchemy_uri"), &planURI)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("sqlalchemy_uri"), &stateURI)...)
+	if !planURI.IsUnknown() && uriScheme(planURI.ValueString()) == uriScheme(stateURI.ValueString()) {
+		return
+	}
+	for _, a := range []string{"backend", "driver"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
+	}
+}
+
+func uriScheme(uri string) string {
+	scheme, _, _ := strings.Cut(uri, "://")
+
+	return strings.ToLower(scheme)
 }
 
 func (r *databaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -148,9 +148,21 @@ func (r *datasetResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan fails the plan, not the apply, when the provider has no
-// settings for the backend this resource needs.
-func (r *datasetResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dataset", providerdata.BlockSuperset)
+// settings for the backend this resource needs, and marks kind unknown when
+// sql is added or removed (that turns a physical dataset virtual or back).
+func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_superset_dataset", providerdata.BlockSuperset) {
+		return
+	}
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planSQL, stateSQL types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("sql"), &planSQL)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("sql"), &stateSQL)...)
+	if planSQL.IsUnknown() || planSQL.IsNull() != stateSQL.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("kind"), types.StringUnknown())...)
+	}
 }
 
 func (r *datasetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
