@@ -177,8 +177,9 @@ func (c *Client) do(ctx context.Context, method, p string, body, out any) error 
 		}
 		raw = b
 	}
+	rejected := ""
 	for attempt := 0; ; attempt++ {
-		auth, err := c.authHeader(ctx, attempt > 0)
+		auth, err := c.authHeader(ctx, rejected)
 		if err != nil {
 			return err
 		}
@@ -188,6 +189,7 @@ func (c *Client) do(ctx context.Context, method, p string, body, out any) error 
 		}
 		if status == http.StatusUnauthorized && c.pat == "" && attempt == 0 {
 			tflog.Debug(ctx, "dremio session token rejected, logging in again")
+			rejected = auth
 
 			continue
 		}
@@ -253,16 +255,18 @@ func decodeError(method, p string, status int, body []byte) error {
 }
 
 // authHeader returns the Authorization value, logging in when there is no
-// session token, when it is about to expire, or when force is set (after a
-// 401).
-func (c *Client) authHeader(ctx context.Context, force bool) (string, error) {
+// session token, when it is about to expire, or when the current one is
+// the header Dremio just rejected (a 401). Calls in flight when the session
+// ended share one new login instead of each making its own.
+func (c *Client) authHeader(ctx context.Context, rejected string) (string, error) {
 	if c.pat != "" {
 		return "Bearer " + c.pat, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !force && c.token != "" && (c.expires.IsZero() || c.now().Add(renewBefore).Before(c.expires)) {
-		return "_dremio" + c.token, nil
+	current := "_dremio" + c.token
+	if c.token != "" && current != rejected && (c.expires.IsZero() || c.now().Add(renewBefore).Before(c.expires)) {
+		return current, nil
 	}
 	if err := c.login(ctx); err != nil {
 		return "", err

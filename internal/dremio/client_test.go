@@ -326,3 +326,34 @@ func TestClient_RunSQLCancelled(t *testing.T) {
 		t.Fatalf("want the context's error, got %v", err)
 	}
 }
+
+// Calls in flight when the session ends all meet a 401; they share one new
+// login rather than each logging in again.
+func TestClient_parallelCallsShareOneRelogin(t *testing.T) {
+	t.Parallel()
+	f := dremiotest.New()
+	defer f.Close()
+	c := newClient(t, f)
+	ctx := context.Background()
+	if _, err := c.Create(ctx, map[string]any{"entityType": "space", "name": "a"}); err != nil {
+		t.Fatal(err)
+	}
+	f.ExpireTokens()
+	// Every answer waits, so all calls reach the server with the dead token.
+	f.SetLatency(20 * time.Millisecond)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := c.GetByPath(ctx, []string{"a"})
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a call failed after the session ended: %v", err)
+		}
+	}
+	if f.Logins() != 2 {
+		t.Fatalf("server saw %d logins, want 2 (the first, and one shared renewal)", f.Logins())
+	}
+}

@@ -217,12 +217,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		status, resp, err := c.send(ctx, method, path, query, body)
+		status, resp, auth, err := c.send(ctx, method, path, query, body)
 		if err != nil {
 			return err
 		}
 		if status == http.StatusUnauthorized && c.pat != "" && attempt == 0 {
-			c.forgetAccessToken()
+			c.forgetAccessToken(auth)
 
 			continue
 		}
@@ -240,10 +240,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 }
 
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte) (int, []byte, error) {
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte) (int, []byte, string, error) {
 	auth, err := c.authorization(ctx)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, "", err
 	}
 	u := c.endpoint + path
 	if len(query) > 0 {
@@ -251,7 +251,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
-		return 0, nil, fmt.Errorf("building %s %s: %w", method, path, err)
+		return 0, nil, "", fmt.Errorf("building %s %s: %w", method, path, err)
 	}
 	req.Header.Set("Authorization", auth)
 	req.Header.Set("Accept", "application/json")
@@ -260,15 +260,15 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("label studio %s %s: %w", method, path, err)
+		return 0, nil, "", fmt.Errorf("label studio %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, nil, fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+		return 0, nil, "", fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
 	}
 
-	return resp.StatusCode, data, nil
+	return resp.StatusCode, data, auth, nil
 }
 
 // authorization returns the Authorization header value, exchanging the
@@ -292,10 +292,15 @@ func (c *Client) authorization(ctx context.Context) (string, error) {
 	return "Bearer " + access, nil
 }
 
-func (c *Client) forgetAccessToken() {
+// forgetAccessToken drops the cached access token if it is the one the
+// server just refused (rejected is that request's Authorization value), so
+// calls in flight when it died share one new exchange.
+func (c *Client) forgetAccessToken(rejected string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.access = ""
+	if "Bearer "+c.access == rejected {
+		c.access = ""
+	}
 }
 
 func (c *Client) refresh(ctx context.Context) (string, error) {

@@ -261,3 +261,31 @@ func TestClientStoragesAndWebhooks(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Calls in flight when the access token dies share one new exchange.
+func TestClientParallelCallsShareOneExchange(t *testing.T) {
+	fake := labelstudiotest.New()
+	defer fake.Close()
+	c := newClient(t, fake, true)
+	ctx := context.Background()
+	if _, err := c.ListProjects(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := fake.Refreshes()
+	fake.ExpireTokensAfter(1)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := c.ListProjects(ctx, "")
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a call failed after the access token died: %v", err)
+		}
+	}
+	if n := fake.Refreshes() - before; n != 1 {
+		t.Fatalf("%d exchanges for one expiry, want 1", n)
+	}
+}

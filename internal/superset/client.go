@@ -204,9 +204,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return err
 	}
 	if resp.status == http.StatusUnauthorized && c.static == "" {
-		// The token expired early or the server restarted: log in again once.
+		// The token expired early or the server restarted: log in again
+		// once. Calls in flight at that moment share one new login: only the
+		// first to return clears the token they all used.
 		c.mu.Lock()
-		c.access, c.refresh, c.csrfLoaded = "", "", false
+		if c.access == resp.token {
+			c.access, c.refresh, c.csrfLoaded = "", "", false
+		}
 		c.mu.Unlock()
 		if resp, err = c.send(ctx, method, path, body, write); err != nil {
 			return err
@@ -237,6 +241,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 type response struct {
 	status int
 	body   []byte
+	token  string // the access token the request carried
 }
 
 func (c *Client) send(ctx context.Context, method, path string, body []byte, write bool) (*response, error) {
@@ -250,7 +255,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, wri
 		if statusOf(err) == http.StatusUnauthorized {
 			// The access token died before the CSRF fetch: answer as the
 			// write itself would, so the caller logs in again once.
-			return &response{status: http.StatusUnauthorized, body: []byte(`{"message":"Not authorized"}`)}, nil
+			return &response{status: http.StatusUnauthorized, body: []byte(`{"message":"Not authorized"}`), token: token}, nil
 		}
 		if err != nil {
 			return nil, err
@@ -261,8 +266,12 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, wri
 		}
 	}
 	tflog.Debug(ctx, "superset request", map[string]any{"method": method, "path": stripQuery(path)})
+	resp, err := c.raw(ctx, method, path, body, headers)
+	if resp != nil {
+		resp.token = token
+	}
 
-	return c.raw(ctx, method, path, body, headers)
+	return resp, err
 }
 
 func (c *Client) raw(ctx context.Context, method, path string, body []byte, headers map[string]string) (*response, error) {

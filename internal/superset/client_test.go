@@ -242,3 +242,33 @@ func TestClient_tokenExpiredBeforeCSRFFetch(t *testing.T) {
 		t.Fatalf("logins = %d, want 2 (the first, and one after the 401)", fake.Logins())
 	}
 }
+
+// Calls in flight when the tokens die share one new login.
+func TestClient_parallelCallsShareOneRelogin(t *testing.T) {
+	t.Parallel()
+	fake := supersettest.New(t, supersettest.Options{})
+	c := newClient(t, fake)
+	ctx := context.Background()
+	id, err := c.Create(ctx, superset.Databases, map[string]any{"database_name": "wh", "sqlalchemy_uri": "postgresql://ro@db/wh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fake.Logins() + fake.Refreshes()
+	// The next call refused is the signal: every token is dead from then on.
+	fake.ExpireTokensAfter(1)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := c.GetDatabase(ctx, id)
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a call failed after the tokens died: %v", err)
+		}
+	}
+	if n := fake.Logins() + fake.Refreshes() - before; n > 2 {
+		t.Fatalf("%d logins and refreshes for one expiry, want at most 2", n)
+	}
+}
