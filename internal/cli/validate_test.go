@@ -119,3 +119,31 @@ func TestValidate_JSONOutput(t *testing.T) {
 		t.Fatalf("unexpected report: %s", out)
 	}
 }
+
+// C27 through the command: a UTF-16 table is an issue naming the encoding
+// and the file, the exit code is the validation-failed one, and nothing
+// like a panic or stack trace reaches the user.
+func TestValidate_UTF16FileIsAnIssue(t *testing.T) {
+	dir := validateBrokenCopy(t)
+	// The original results (without the copy's orphan row), as UTF-16LE
+	// with a BOM; the file is ASCII, so each byte becomes two.
+	raw, err := os.ReadFile(filepath.Join(validateDataset, "studentAssessment.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := []byte{0xff, 0xfe}
+	for _, r := range string(raw) {
+		u = append(u, byte(r), byte(r>>8))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "studentAssessment.csv"), u, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := validateCLI(t, "--schema", validateSchema, dir)
+	if code != ExitFailed || !strings.Contains(out, "FILE_NOT_UTF8") || !strings.Contains(out, "studentAssessment.csv") ||
+		!strings.Contains(out, "must be UTF-8 (found UTF-16LE BOM)") {
+		t.Fatalf("exit %d (want %d):\n%s\n%s", code, ExitFailed, out, errs)
+	}
+	if strings.Contains(out+errs, "panic") || strings.Contains(out+errs, "goroutine") {
+		t.Fatalf("a crash reached the user:\n%s", errs)
+	}
+}
