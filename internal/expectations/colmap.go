@@ -175,12 +175,9 @@ func init() {
 			return nil, errors.New(`kwarg "json_schema" must be a JSON object`)
 		}
 		m.pred = func(v []any) (bool, error) {
-			var doc any
-			d := json.NewDecoder(strings.NewReader(pyStr(v[0])))
-			d.UseNumber()
-			// A value that is not JSON is unexpected; it is no error.
-			if d.Decode(&doc) != nil {
-				return true, nil
+			doc, ok := decodeJSON(pyStr(v[0]))
+			if !ok {
+				return true, nil // a value that is not JSON is unexpected; it is no error
 			}
 			return !schemaValid(schema, normalize(doc)), nil
 		}
@@ -578,4 +575,16 @@ func monotone(k *kw, env *buildEnv, dir int) (evaluator, error) {
 	}
 
 	return m, nil
+}
+
+// decodeJSON parses one JSON document, numbers as json.Number; ok is false
+// when s is not JSON.
+func decodeJSON(s string) (doc any, ok bool) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	if d.Decode(&doc) != nil {
+		return nil, false
+	}
+
+	return doc, true
 }
