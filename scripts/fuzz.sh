@@ -16,6 +16,8 @@ targets=(
   "./internal/deid FuzzParsePolicy"
   "./internal/deid FuzzScrub"
   "./internal/submission FuzzParseSchema"
+  "./internal/policydoc FuzzCanonical"
+  "./internal/accesspolicy FuzzParseDocument"
 )
 
 failed=0
