@@ -341,7 +341,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The config validation endpoint allows anyone.
-	if !(r.Method == http.MethodPost && r.URL.Path == "/api/projects/validate/") && !s.authenticate(rq) {
+	if (r.Method != http.MethodPost || r.URL.Path != "/api/projects/validate/") && !s.authenticate(rq) {
 		return
 	}
 	if r.Body != nil && r.ContentLength != 0 && (r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut) {

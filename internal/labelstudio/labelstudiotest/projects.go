@@ -75,7 +75,7 @@ func (s *Server) listProjects(rq *request) {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
 	var results []any
 	for _, id := range ids {
-		if title != "" && !strings.Contains(strings.ToLower(s.projects[id]["title"].(string)), title) {
+		if t, _ := s.projects[id]["title"].(string); title != "" && !strings.Contains(strings.ToLower(t), title) {
 			continue
 		}
 		results = append(results, s.projectView(id))
@@ -172,10 +172,10 @@ func (s *Server) applyProjectFields(rq *request, id int64, p map[string]any) boo
 
 			return false
 		}
-		if k == "expert_instruction" {
+		if sv, ok := v.(string); ok && k == "expert_instruction" {
 			// Upstream sanitises instructions with bleach; the value read
 			// back can differ from the value written.
-			v = strings.TrimSpace(reScript.ReplaceAllString(v.(string), ""))
+			v = strings.TrimSpace(reScript.ReplaceAllString(sv, ""))
 		}
 		p[k] = v
 	}
@@ -246,7 +246,7 @@ type tag struct {
 // and every toName names a tag.
 func parseConfig(cfg string) ([]tag, error) {
 	if strings.TrimSpace(cfg) == "" {
-		return nil, errors.New("Label config is not set or is empty")
+		return nil, errors.New("Label config is not set or is empty") //nolint:staticcheck // Label Studio's own message, answered verbatim
 	}
 	dec := xml.NewDecoder(strings.NewReader(cfg))
 	var tags []tag
@@ -257,7 +257,7 @@ func parseConfig(cfg string) ([]tag, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("Validation failed on : can't parse XML: %v", err)
+			return nil, fmt.Errorf("Validation failed on : can't parse XML: %w", err) //nolint:staticcheck // Label Studio's own message, answered verbatim
 		}
 		switch e := t.(type) {
 		case xml.StartElement:
@@ -288,7 +288,7 @@ func parseConfig(cfg string) ([]tag, error) {
 	var names []string
 	for _, t := range tags {
 		if seen[t.name] {
-			return nil, errors.New("Label config contains non-unique names")
+			return nil, errors.New("Label config contains non-unique names") //nolint:staticcheck // Label Studio's own message, answered verbatim
 		}
 		seen[t.name] = true
 		names = append(names, t.name)
@@ -412,7 +412,8 @@ func (s *Server) validateProjectConfig(rq *request, id int64) {
 
 		return
 	}
-	oldTags, _ := parseConfig(p["label_config"].(string))
+	oldCfg, _ := p["label_config"].(string)
+	oldTags, _ := parseConfig(oldCfg)
 	newTags, _ := parseConfig(cfg)
 	rq.json(http.StatusOK, map[string]any{"config_essential_data_has_changed": fmt.Sprint(oldTags) != fmt.Sprint(newTags)})
 }
@@ -438,7 +439,8 @@ func (s *Server) exportFormats(rq *request, id int64) {
 
 		return
 	}
-	tags, _ := parseConfig(p["label_config"].(string))
+	cfg, _ := p["label_config"].(string)
+	tags, _ := parseConfig(cfg)
 	present := map[string]bool{}
 	for _, t := range tags {
 		present[t.tagName] = true

@@ -57,7 +57,7 @@ func (s *Server) storageCollection(rq *request, dir string) {
 		rq.json(http.StatusOK, out)
 	case http.MethodPost:
 		st := storageFields(dir)
-		creds, ok := s.applyStorageFields(rq, dir, st, BucketConnection{}, true)
+		creds, ok := s.applyStorageFields(rq, st, BucketConnection{}, true)
 		if !ok {
 			return
 		}
@@ -85,7 +85,7 @@ func (s *Server) storageItem(rq *request, dir string, id int64) {
 		rq.json(http.StatusOK, s.storageView(dir, id))
 	case http.MethodPatch, http.MethodPut:
 		next := clone(st)
-		creds, ok := s.applyStorageFields(rq, dir, next, s.credentials[dir][id], false)
+		creds, ok := s.applyStorageFields(rq, next, s.credentials[dir][id], false)
 		if !ok {
 			return
 		}
@@ -147,7 +147,7 @@ func (s *Server) storageValidate(rq *request, dir string) {
 		st = clone(stored)
 		base = s.credentials[dir][int64(v)]
 	}
-	if _, ok := s.applyStorageFields(rq, dir, st, base, rq.body["id"] == nil); !ok {
+	if _, ok := s.applyStorageFields(rq, st, base, rq.body["id"] == nil); !ok {
 		return
 	}
 	rq.w.WriteHeader(http.StatusOK)
@@ -164,7 +164,7 @@ func (s *Server) storageView(dir string, id int64) map[string]any {
 
 // applyStorageFields validates the body, copies it into st and returns the
 // credentials the storage ends up with; it answers the request on error.
-func (s *Server) applyStorageFields(rq *request, dir string, st map[string]any, creds BucketConnection, create bool) (BucketConnection, bool) {
+func (s *Server) applyStorageFields(rq *request, st map[string]any, creds BucketConnection, create bool) (BucketConnection, bool) {
 	pv, hasProject := rq.body["project"].(float64)
 	if create {
 		if !hasProject {
