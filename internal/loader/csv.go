@@ -167,7 +167,11 @@ func appendText(b array.Builder, f arrow.Field, v string) error {
 		}
 		bb.Append(x)
 	case *array.Decimal128Builder:
-		x, err := parseDecimal(v, bb.Type().(*arrow.Decimal128Type))
+		dt, err := builderType[*arrow.Decimal128Type](bb)
+		if err != nil {
+			return err
+		}
+		x, err := parseDecimal(v, dt)
 		if err != nil {
 			return err
 		}
@@ -185,7 +189,11 @@ func appendText(b array.Builder, f arrow.Field, v string) error {
 		}
 		bb.Append(arrow.Time64(t.Sub(t.Truncate(24 * time.Hour)).Microseconds()))
 	case *array.TimestampBuilder:
-		ts, err := parseTimestamp(v, bb.Type().(*arrow.TimestampType))
+		dt, err := builderType[*arrow.TimestampType](bb)
+		if err != nil {
+			return err
+		}
+		ts, err := parseTimestamp(v, dt)
 		if err != nil {
 			return err
 		}
@@ -211,7 +219,11 @@ func appendText(b array.Builder, f arrow.Field, v string) error {
 		if err != nil {
 			return errors.New("fixed values must be base64")
 		}
-		if w := bb.Type().(*arrow.FixedSizeBinaryType).ByteWidth; len(raw) != w {
+		dt, err := builderType[*arrow.FixedSizeBinaryType](bb)
+		if err != nil {
+			return err
+		}
+		if w := dt.ByteWidth; len(raw) != w {
 			return fmt.Errorf("fixed[%d] needs %d bytes, got %d", w, w, len(raw))
 		}
 		bb.Append(raw)
@@ -220,6 +232,17 @@ func appendText(b array.Builder, f arrow.Field, v string) error {
 	}
 
 	return nil
+}
+
+// builderType is a builder's data type as T. Each builder is made from its
+// field's type, so the error means a bug, never bad input.
+func builderType[T arrow.DataType](b array.Builder) (T, error) {
+	t, ok := b.Type().(T)
+	if !ok {
+		return t, fmt.Errorf("a %T has the data type %s", b, b.Type())
+	}
+
+	return t, nil
 }
 
 func parseBool(v string) (bool, error) {
