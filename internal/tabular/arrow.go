@@ -260,12 +260,12 @@ func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows i
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batchRows), Parallel: true}, memory.DefaultAllocator)
 	if err != nil {
-		pf.Close()
+		_ = pf.Close() // read-only; err is the one to report
 		return nil, fmt.Errorf("reading Parquet schema: %w", err)
 	}
 	rr, err := fr.GetRecordReader(ctx, nil, nil)
 	if err != nil {
-		pf.Close()
+		_ = pf.Close() // read-only; err is the one to report
 		return nil, fmt.Errorf("reading Parquet: %w", err)
 	}
 	// Closing pf closes r when r is an io.Closer.
@@ -346,8 +346,11 @@ func appendText(b array.Builder, f string) error {
 		}
 		bb.Append(arrow.Date32FromTime(t))
 	case *array.TimestampBuilder:
-		tz := bb.Type().(*arrow.TimestampType).TimeZone != ""
-		t, err := parseTimestamp(strings.TrimSpace(f), tz)
+		ts, ok := bb.Type().(*arrow.TimestampType)
+		if !ok {
+			return fmt.Errorf("unsupported column type %s", b.Type())
+		}
+		t, err := parseTimestamp(strings.TrimSpace(f), ts.TimeZone != "")
 		if err != nil {
 			return err
 		}

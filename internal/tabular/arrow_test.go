@@ -111,7 +111,7 @@ func TestParquetStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // read-only
 	if st.Schema().Field(0).Type.ID() != arrow.INT32 || st.Text() {
 		t.Errorf("schema = %v", st.Schema())
 	}

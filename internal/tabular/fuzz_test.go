@@ -58,7 +58,7 @@ func FuzzParquetStream(f *testing.F) {
 		if err != nil {
 			return
 		}
-		defer s.Close()
+		defer func() { _ = s.Close() }() // read-only
 		for i := 0; i < 10_000; i++ {
 			rec, err := s.Next(ctx)
 			if err != nil {
