@@ -33,9 +33,15 @@ func TestBenchProviderFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() {
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	row := func(measure, value, note string) {
-		fmt.Fprintf(f, "| %s | %s | %s |\n", measure, value, note)
+		if _, err := fmt.Fprintf(f, "| %s | %s | %s |\n", measure, value, note); err != nil {
+			t.Error(err)
+		}
 		t.Logf("%s: %s (%s)", measure, value, note)
 	}
 
@@ -228,7 +234,7 @@ func startOnce(t *testing.T, bin string) time.Duration {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // nothing is lost when a client connection fails to close
 	// The request message is empty; the answer is kept as raw bytes.
 	var resp []byte
 	if err := conn.Invoke(ctx, "/tfplugin6.Provider/GetProviderSchema", []byte{}, &resp); err != nil {

@@ -31,12 +31,13 @@ func hungServer(t *testing.T) string {
 			mu.Unlock()
 		}
 	}()
+	// Tearing down: a failure to close loses nothing.
 	t.Cleanup(func() {
-		l.Close()
+		_ = l.Close()
 		mu.Lock()
 		defer mu.Unlock()
 		for _, c := range conns {
-			c.Close()
+			_ = c.Close()
 		}
 	})
 
@@ -51,7 +52,7 @@ func refusedAddr(t *testing.T) string {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close() // only the address was wanted
 
 	return addr
 }

@@ -9,6 +9,7 @@ package reliability_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -176,7 +177,8 @@ func (w *workspace) planIsEmpty(timeout time.Duration) (bool, string) {
 	if err == nil {
 		return true, out
 	}
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 2 {
 		return false, out
 	}
 	w.t.Fatalf("terraform plan: %v\n%s\n%s", err, tail(out, 4000), tail(errb, 4000))

@@ -131,7 +131,7 @@ func assertStateMatchesMinIO(t *testing.T, w *workspace, s *stack, pending bool)
 		}
 	}
 	for name := range inState {
-		if !inMinIO[name] && !(pending && tainted[name]) {
+		if !inMinIO[name] && (!pending || !tainted[name]) {
 			missing = append(missing, name)
 		}
 	}

@@ -2,6 +2,7 @@ package reliability_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,8 +52,8 @@ func TestReliability_runnerCorruptParquet(t *testing.T) {
 			var errb bytes.Buffer
 			cmd.Stderr = &errb
 			err := cmd.Run()
-			ee, ok := err.(*exec.ExitError)
-			if !ok || ee.ExitCode() != 3 || strings.Contains(errb.String(), "panic") ||
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 3 || strings.Contains(errb.String(), "panic") ||
 				!strings.Contains(errb.String(), "corrupt") {
 				t.Fatalf("want exit 3 naming a corrupt file, got %v:\n%s", err, errb.String())
 			}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -37,9 +38,10 @@ func writeKillCSV(t *testing.T, path string, n int) {
 		t.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "id,name,notes,visit,score")
+	// A bufio.Writer keeps its first error, and Flush below reports it.
+	_, _ = fmt.Fprintln(w, "id,name,notes,visit,score")
 	for i := 0; i < n; i++ {
-		fmt.Fprintf(w, "%d,Student %d,\"called 617-555-%04d about module %d, email s%d@uni.example.edu\",2021-%02d-%02d,%d\n",
+		_, _ = fmt.Fprintf(w, "%d,Student %d,\"called 617-555-%04d about module %d, email s%d@uni.example.edu\",2021-%02d-%02d,%d\n",
 			i, i, i%10000, i%7, i, i%12+1, i%28+1, i%101)
 	}
 	if err := w.Flush(); err != nil {
@@ -90,7 +92,8 @@ func runToEnd(t *testing.T, bin string, env []string, args ...string) time.Durat
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		// check exits 1 when an expectation fails; only a crash matters here.
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 1 {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() > 1 {
 			t.Fatalf("%s %v: %v\n%s", filepath.Base(bin), args, err, errb.String())
 		}
 	}

@@ -63,12 +63,6 @@ func newStack(t *testing.T, cfg faultConfig) *stack {
 
 func (s *stack) proxies() []*faultProxy { return []*faultProxy{s.s3P, s.dremioP, s.supersetP, s.lsP} }
 
-func (s *stack) setRate(rate float64) {
-	for _, p := range s.proxies() {
-		p.SetRate(rate)
-	}
-}
-
 func (s *stack) stats() string {
 	names := []string{"s3", "dremio", "superset", "labelstudio"}
 	parts := make([]string, 0, 4)
