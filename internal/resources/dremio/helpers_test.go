@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/dremio/dremiotest"
 )
 
@@ -42,18 +40,6 @@ func newFake(t *testing.T) *dremiotest.Server {
 	t.Cleanup(f.Close)
 
 	return f
-}
-
-// stateID reads a resource's id from state, for import steps.
-func stateID(name string) func(*terraform.State) (string, error) {
-	return func(s *terraform.State) (string, error) {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return "", fmt.Errorf("%s not in state", name)
-		}
-
-		return rs.Primary.ID, nil
-	}
 }
 
 // cfgOf returns the stored config of the source named name, secrets in clear.

@@ -165,14 +165,6 @@ func strPtr(v types.String) *string {
 	return &s
 }
 
-func strOrNull(p *string) types.String {
-	if p == nil {
-		return types.StringNull()
-	}
-
-	return types.StringValue(*p)
-}
-
 // keepIfOwned returns the server value when the prior value was managed
 // (non-null), and null otherwise, so unmanaged optional fields never diff.
 func keepIfOwned(prior types.String, server *string) types.String {

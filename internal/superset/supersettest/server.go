@@ -122,7 +122,9 @@ func (s *Server) Object(kind string, id int64) map[string]any {
 		return nil
 	}
 
-	return deepCopy(o).(map[string]any)
+	out, _ := deepCopy(o).(map[string]any)
+
+	return out
 }
 
 // Mutate changes a stored object out of band, as a user in the web UI would.
@@ -527,7 +529,8 @@ func validate(schemaName string, body map[string]any, create bool) map[string]an
 			continue
 		}
 		if fields, ok := nestedFields[k]; ok && kind == "lo" {
-			if m := checkItems(fields, v.([]any)); len(m) > 0 {
+			items, _ := v.([]any)
+			if m := checkItems(fields, items); len(m) > 0 {
 				errs[k] = m
 			}
 		}
@@ -549,7 +552,8 @@ func checkItems(fields map[string]string, items []any) map[string]any {
 	errs := map[string]any{}
 	for i, it := range items {
 		item := map[string]any{}
-		for k, v := range it.(map[string]any) {
+		fieldsOf, _ := it.(map[string]any)
+		for k, v := range fieldsOf {
 			kind, ok := fields[k]
 			if !ok {
 				item[k] = []string{"Unknown field."}
@@ -775,7 +779,7 @@ func (s *Server) create(kind string, body map[string]any) (int, any, *apiErr) {
 	}
 	s.objs[kind][id] = obj
 	if kind == "database" {
-		s.passwords[id] = obj["_password"].(string)
+		s.passwords[id], _ = obj["_password"].(string)
 		delete(obj, "_password")
 	}
 	echo := deepCopy(body).(map[string]any)
@@ -846,7 +850,8 @@ func (s *Server) newDatabase(body map[string]any) (map[string]any, *apiErr) {
 	if s.databaseNamed(name, 0) {
 		return nil, msg(http.StatusUnprocessableEntity, map[string]any{"database_name": []string{"A database with the same name already exists."}})
 	}
-	uri, password, e := parseURI(body["sqlalchemy_uri"].(string))
+	raw, _ := body["sqlalchemy_uri"].(string)
+	uri, password, e := parseURI(raw)
 	if e != nil {
 		return nil, e
 	}
@@ -917,7 +922,8 @@ func parseURI(raw string) (*url.URL, string, *apiErr) {
 }
 
 func (s *Server) maskedURI(id int64, obj map[string]any) string {
-	u, _ := url.Parse(obj["sqlalchemy_uri"].(string))
+	raw, _ := obj["sqlalchemy_uri"].(string)
+	u, _ := url.Parse(raw)
 	if u.User != nil && s.passwords[id] != "" {
 		u.User = url.UserPassword(u.User.Username(), superset.PasswordMask)
 	}
