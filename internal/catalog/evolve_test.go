@@ -3,9 +3,15 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/iceberg-go/table"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
@@ -64,7 +70,7 @@ func TestCheckPromotion(t *testing.T) {
 func TestSameTypeName(t *testing.T) {
 	for _, same := range [][2]string{
 		{"timestamptz", "timestamp with time zone"}, {"timestamptz", "TIMESTAMP(UTC)"}, {"timestamptz", "timestamp(Etc/UTC)"},
-		{"timestamptz", "timestamp(+00:00)"}, {"timestamp", "timestamp without time zone"}, {"decimal(9,2)", "decimal( 9 , 2 )"},
+		{"timestamptz", "timestamp(+00:00)"}, {"timestamptz", "timestamp(Z)"}, {"timestamptz", "timestamp_tz"}, {"timestamp", "timestamp without time zone"}, {"decimal(9,2)", "decimal( 9 , 2 )"},
 		{"fixed[16]", "fixed(16)"}, {"long", "bigint"},
 	} {
 		if !catalog.SameTypeName(same[0], same[1]) {
@@ -185,5 +191,101 @@ func TestApply_concurrentSchemaChange(t *testing.T) {
 	tbl, _ := cat.LoadTable(ctx, ident)
 	if _, ok := tbl.Schema().FindFieldByName("by_hand"); !ok {
 		t.Fatal("the concurrent column was dropped")
+	}
+}
+
+// On a format-version-1 table partition field ids are positional: a field
+// replaced by void keeps its id and name, so the spec stays valid and new
+// fields can still be appended after it.
+func TestApply_v1PartitionVoidKeepsID(t *testing.T) {
+	ctx := context.Background()
+	d := &providerdata.Data{Catalog: providerdata.CatalogSettings{Configured: true, Type: "sql",
+		URI: filepath.Join(t.TempDir(), "c.db"), Warehouse: "file://" + t.TempDir()}}
+	cat, err := catalog.Open(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.CreateNamespace(ctx, []string{"ns"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ident := []string{"ns", "t"}
+	spec := func(parts ...catalog.PartitionField) *catalog.TableSpec {
+		return &catalog.TableSpec{FormatVersion: 1, Partition: parts, Fields: fields(
+			&catalog.Field{ID: 1, Name: "id", Type: "long", Required: true}, &catalog.Field{ID: 2, Name: "region", Type: "string"})}
+	}
+	bucket := catalog.PartitionField{Source: "id", Transform: "bucket[4]", Name: "id_bucket_4"}
+	region := catalog.PartitionField{Source: "region", Transform: "identity", Name: "region"}
+	if _, err := catalog.Create(ctx, cat, ident, spec(bucket, region)); err != nil {
+		t.Fatal(err)
+	}
+	voided := catalog.PartitionField{Source: "id", Transform: "void", Name: "id_bucket_4"}
+	if _, err := catalog.Apply(ctx, cat, ident, spec(voided, region), nil); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := catalog.Apply(ctx, cat, ident, spec(voided, region,
+		catalog.PartitionField{Source: "id", Transform: "bucket[8]", Name: "id_bucket_8"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	cur := tbl.Metadata().PartitionSpec()
+	for _, f := range cur.Fields() {
+		got = append(got, fmt.Sprintf("%d %s %s", f.FieldID, f.Name, f.Transform))
+	}
+	if want := "1000 id_bucket_4 void,1001 region identity,1002 id_bucket_8 bucket[8]"; strings.Join(got, ",") != want {
+		t.Fatalf("v1 spec %q, want %q", strings.Join(got, ","), want)
+	}
+}
+
+// The rule "no optional column becomes required on a table with data" is
+// checked again against the table loaded for the commit, so a stale plan
+// (rows appended after the refresh) cannot make a column with nulls
+// required; without data the same change applies.
+func TestApply_requiredRecheckedAgainstLiveTable(t *testing.T) {
+	ctx := context.Background()
+	d := &providerdata.Data{Catalog: providerdata.CatalogSettings{Configured: true, Type: "sql",
+		URI: filepath.Join(t.TempDir(), "c.db"), Warehouse: "file://" + t.TempDir()}}
+	cat, err := catalog.Open(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.CreateNamespace(ctx, []string{"ns"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	spec := func(name string, required bool) *catalog.TableSpec {
+		return &catalog.TableSpec{FormatVersion: 2, Fields: fields(
+			&catalog.Field{ID: 1, Name: "id", Type: "long", Required: true}, &catalog.Field{ID: 2, Name: name, Type: "int", Required: required})}
+	}
+	for _, withData := range []bool{false, true} {
+		ident := []string{"ns", fmt.Sprintf("t%v", withData)}
+		if _, err := catalog.Create(ctx, cat, ident, spec("qty", false)); err != nil {
+			t.Fatal(err)
+		}
+		prior := spec("qty", false).Fields
+		if withData {
+			tbl, err := cat.LoadTable(ctx, ident)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := table.SchemaToArrowSchema(tbl.Schema(), nil, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _, err := array.RecordFromJSON(memory.DefaultAllocator, sc, strings.NewReader(`[{"id":1,"qty":null}]`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tbl.AppendTable(ctx, array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), 10, nil); err != nil {
+				t.Fatal(err)
+			}
+			rec.Release()
+		}
+		_, err := catalog.Apply(ctx, cat, ident, spec("qty", true), prior)
+		if withData && (err == nil || !strings.Contains(err.Error(), "holds data")) {
+			t.Errorf("with data: want a refusal naming the data, got %v", err)
+		}
+		if !withData && err != nil {
+			t.Errorf("without data: %v", err)
+		}
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/iceberg-go"
 	iceio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
@@ -215,5 +218,57 @@ func TestApply_verifiesAfterCommit(t *testing.T) {
 				t.Fatalf("want a verification error naming %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+// Making a column required asserts the snapshot the rows were checked at:
+// a writer appending rows (with nulls) just before the commit makes it fail,
+// and the re-check on the reloaded table refuses the change.
+func TestApply_restRequiredRacesAppend(t *testing.T) {
+	ctx := context.Background()
+	srv := startFake(t)
+	cat, ident, prior := newRESTTable(t, srv)
+	srv.BeforeCommit = func() {
+		srv.BeforeCommit = nil
+		tbl, err := srv.Catalog().LoadTable(ctx, ident)
+		if err != nil {
+			t.Error(err)
+
+			return
+		}
+		sc, err := table.SchemaToArrowSchema(tbl.Schema(), nil, true, false)
+		if err != nil {
+			t.Error(err)
+
+			return
+		}
+		rec, _, err := array.RecordFromJSON(memory.DefaultAllocator, sc, strings.NewReader(`[{"id":1,"amount":null}]`))
+		if err != nil {
+			t.Error(err)
+
+			return
+		}
+		defer rec.Release()
+		if _, err := tbl.AppendTable(ctx, array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), 10, nil); err != nil {
+			t.Error(err)
+		}
+	}
+	required := &catalog.TableSpec{FormatVersion: 2, IdentifierFields: []string{"id"}, Fields: fields(
+		&catalog.Field{ID: 1, Name: "id", Type: "long", Required: true},
+		&catalog.Field{ID: 2, Name: "amount", Type: "decimal(9,2)", Required: true})}
+	_, err := catalog.Apply(ctx, cat, ident, required, prior)
+	if err == nil || !strings.Contains(err.Error(), "holds data") {
+		t.Fatalf("want a refusal because the table now holds data, got %v", err)
+	}
+	reqs := srv.CommitRequirements()
+	if len(reqs) == 0 || !slices.Contains(reqs[len(reqs)-1], "assert-ref-snapshot-id") {
+		t.Errorf("the commit did not assert the snapshot: %v", reqs)
+	}
+	tbl, err := srv.Catalog().LoadTable(ctx, ident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := tbl.Schema().FindFieldByName("amount"); f.Required {
+		t.Fatal("amount became required although a row holds null")
 	}
 }

@@ -131,7 +131,7 @@ func (s *TableSpec) PartitionSpec(sc *iceberg.Schema, history []iceberg.Partitio
 		var fid *int
 		for _, old := range history {
 			for _, of := range old.Fields() {
-				if of.SourceID() == f.ID && of.Transform.String() == tr.String() && of.Name == p.Name {
+				if of.SourceID() == f.ID && of.Name == p.Name && (of.Transform.String() == tr.String() || s.voidKeepsID(tr)) {
 					id := of.FieldID
 					fid = &id
 				}
@@ -141,6 +141,16 @@ func (s *TableSpec) PartitionSpec(sc *iceberg.Schema, history []iceberg.Partitio
 	}
 
 	return iceberg.NewPartitionSpecOpts(opts...)
+}
+
+// voidKeepsID tells whether a partition field with transform tr keeps the
+// id of the field it replaces: a format-version-1 table cannot drop
+// partition fields (their ids are positional), so a removed field becomes
+// void under the same id and name, as Iceberg's own engines do it.
+func (s *TableSpec) voidKeepsID(tr iceberg.Transform) bool {
+	_, void := tr.(iceberg.VoidTransform)
+
+	return void && s.FormatVersion == 1
 }
 
 // SortOrder builds the sort order of s; an empty one is unsorted.
@@ -209,6 +219,15 @@ func Updates(md table.Metadata, s *TableSpec) ([]table.Requirement, []table.Upda
 		next := slices.MaxFunc(md.Schemas(), func(a, b *iceberg.Schema) int { return a.ID - b.ID }).ID + 1
 		sc.ID = next
 		reqs = append(reqs, table.AssertCurrentSchemaID(cur.ID), table.AssertLastAssignedFieldID(md.LastColumnID()))
+		if curFields, err := FromIcebergFields(cur.Fields()); err == nil && tightens(curFields, s.Fields) {
+			// Making a column required was checked against the rows present
+			// now; a writer appending before this commit lands must fail it.
+			var snap *int64
+			if cs := md.CurrentSnapshot(); cs != nil {
+				snap = &cs.SnapshotID
+			}
+			reqs = append(reqs, table.AssertRefSnapshotID("main", snap))
+		}
 		ups = append(ups, table.NewAddSchemaUpdate(sc), table.NewSetCurrentSchemaUpdate(-1))
 	}
 	spec, err := s.PartitionSpec(sc, md.PartitionSpecs())
@@ -287,6 +306,9 @@ func Apply(ctx context.Context, cat Catalog, ident []string, s *TableSpec, prior
 					ErrConcurrentChange, tbl.Schema().ID, why)
 			}
 		}
+		if err := checkLive(tbl.Metadata(), s); err != nil {
+			return nil, err
+		}
 		reqs, ups, err := Updates(tbl.Metadata(), s)
 		if err != nil {
 			return nil, err
@@ -309,6 +331,65 @@ func Apply(ctx context.Context, cat Catalog, ident []string, s *TableSpec, prior
 	}
 
 	return nil, fmt.Errorf("%w: gave up after repeated commit conflicts: %w", ErrConcurrentChange, lastErr)
+}
+
+// checkLive re-checks the declared schema against the table as loaded for
+// the commit. The plan checked it against the state, which can be stale
+// (terraform plan -refresh=false, or rows appended since the refresh): a
+// column must not become required once the table holds data.
+func checkLive(md table.Metadata, s *TableSpec) error {
+	cur, err := FromIcebergFields(md.CurrentSchema().Fields())
+	if err != nil {
+		return err
+	}
+	planned := cloneFields(s.Fields)
+	// Fields the table does not know yet are new: let Evolve treat them so.
+	var forget func([]*Field)
+	forget = func(fs []*Field) {
+		for _, f := range fs {
+			if f.ID > md.LastColumnID() {
+				f.ID = 0
+			}
+			forget(f.Fields)
+		}
+	}
+	forget(planned)
+	_, err = Evolve(planned, cur, EvolveOptions{LastColumnID: md.LastColumnID(), HasData: md.CurrentSnapshot() != nil,
+		FormatVersion: max(s.FormatVersion, md.Version())})
+	if err != nil {
+		return fmt.Errorf("the change is not valid for the table as it is now: %w", err)
+	}
+
+	return nil
+}
+
+func cloneFields(fs []*Field) []*Field {
+	out := make([]*Field, len(fs))
+	for i, f := range fs {
+		c := *f
+		c.Fields = cloneFields(f.Fields)
+		out[i] = &c
+	}
+
+	return out
+}
+
+// tightens reports whether next makes any field of cur (matched by id)
+// required, or its list elements or map values.
+func tightens(cur, next []*Field) bool {
+	for _, n := range next {
+		i := slices.IndexFunc(cur, func(c *Field) bool { return c.ID == n.ID })
+		if i < 0 {
+			continue
+		}
+		c := cur[i]
+		if n.Required && !c.Required || n.ElementRequired && !c.ElementRequired || n.ValueRequired && !c.ValueRequired ||
+			tightens(c.Fields, n.Fields) {
+			return true
+		}
+	}
+
+	return false
 }
 
 func isConflict(err error) bool {
