@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -71,12 +72,37 @@ provider "lakehouse" {
 // open returns a catalog on b for setup and out-of-band changes.
 func (b backend) open(t *testing.T) catalog.Catalog {
 	t.Helper()
-	cat, err := catalog.Open(context.Background(), b.data())
+	cat, err := openQuiet(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	return cat
+}
+
+// openCatalogs holds one catalog per backend URI: each SQL catalog keeps a
+// connection pool, and opening one per check would exhaust PostgreSQL's
+// connection limit.
+var openCatalogs sync.Map
+
+// openQuiet opens (once) a catalog on b without a testing.T, for CheckDestroy.
+func openQuiet(b backend) (catalog.Catalog, error) {
+	if cat, ok := openCatalogs.Load(b.uri); ok {
+		return cat.(catalog.Catalog), nil
+	}
+	cat, err := catalog.Open(context.Background(), b.data())
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := openCatalogs.LoadOrStore(b.uri, cat); loaded {
+		if c, ok := cat.(interface{ Close() error }); ok {
+			_ = c.Close()
+		}
+
+		return prev.(catalog.Catalog), nil
+	}
+
+	return cat, nil
 }
 
 func (b backend) data() *providerdata.Data {

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 )
 
 const nsAddr = "lakehouse_iceberg_namespace.test"
@@ -53,11 +52,6 @@ func checkNamespacesGone(b backend) resource.TestCheckFunc {
 
 		return nil
 	}
-}
-
-// openQuiet opens a catalog on b without a testing.T, for CheckDestroy.
-func openQuiet(b backend) (catalog.Catalog, error) {
-	return catalog.Open(context.Background(), b.data())
 }
 
 // levelsOf reads the name list of a namespace or the namespace and name of
@@ -297,4 +291,44 @@ func TestAccIcebergNamespace_identity(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A namespace that still holds a table (here one created outside
+// Terraform) is not dropped: destroy fails and says what is inside.
+func TestAccIcebergNamespace_notEmpty(t *testing.T) {
+	b := backends(t)[0]
+	name := acctest.RandomName()
+	ns := b.providerConfig() + fmt.Sprintf(`
+resource "lakehouse_iceberg_namespace" "test" {
+  name = [%q]
+}
+`, name)
+	ident := []string{name, "by_hand"}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkNamespacesGone(b),
+		Steps: []resource.TestStep{
+			{
+				Config: ns,
+				Check: func(*terraform.State) error {
+					sc := iceberg.NewSchema(0, iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true})
+					_, err := b.open(t).CreateTable(context.Background(), ident, sc)
+
+					return err
+				},
+			},
+			{
+				Config:      b.providerConfig(),
+				ExpectError: errRe(`namespace not empty \(0 child namespaces, 1 table\)`),
+			},
+			{
+				PreConfig: func() {
+					if err := b.open(t).DropTable(context.Background(), ident); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: b.providerConfig(),
+			},
+		},
+	})
 }

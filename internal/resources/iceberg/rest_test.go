@@ -295,3 +295,100 @@ func TestAccIcebergTable_purge(t *testing.T) {
 		}},
 	})
 }
+
+const nestedV1 = `
+resource "lakehouse_iceberg_namespace" "ns" { name = ["sales"] }
+
+resource "lakehouse_iceberg_table" "test" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "nested"
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "by_region", type = "map", key_type = "string", value_type = "struct", fields = [
+      { name = "n", type = "int" },
+      { name = "inner", type = "struct", fields = [{ name = "b", type = "string" }] },
+    ] },
+    { name = "lines", type = "list", element_type = "struct", element_required = true, fields = [
+      { name = "sku", type = "string", required = true },
+    ] },
+  ]
+}
+`
+
+// Nested shapes (a map with struct values, a struct inside it, a list of
+// structs) evolve in place: fields added at every depth get new ids, a
+// nested int widens to long, and existing ids stay.
+func TestAccIcebergTable_nestedEvolution(t *testing.T) {
+	srv := startREST(t)
+	nestedV2 := strings.NewReplacer(
+		`{ name = "n", type = "int" },`, `{ name = "n", type = "long" },`,
+		`fields = [{ name = "b", type = "string" }]`, `fields = [{ name = "b", type = "string" }, { name = "c", type = "date" }]`,
+		`{ name = "sku", type = "string", required = true },`, `{ name = "sku", type = "string", required = true },
+      { name = "qty", type = "int" },`,
+	).Replace(nestedV1)
+	addr := "lakehouse_iceberg_table.test"
+	at := func(p ...any) tfjsonpath.Path {
+		path := tfjsonpath.New("schema")
+		for _, s := range p {
+			if i, ok := s.(int); ok {
+				path = path.AtSliceIndex(i)
+			} else {
+				path = path.AtMapKey(s.(string))
+			}
+		}
+
+		return path
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: restProvider(srv) + nestedV1,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: restProvider(srv) + nestedV2,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					tbl, err := srv.Catalog().LoadTable(context.Background(), []string{"sales", "nested"})
+					if err != nil {
+						return err
+					}
+					sc := tbl.Schema()
+					for name, want := range map[string]string{
+						"by_region.value.n": "long", "by_region.value.inner.c": "date", "lines.element.qty": "int",
+					} {
+						f, ok := sc.FindFieldByName(name)
+						if !ok || f.Type.String() != want {
+							return fmt.Errorf("%s: %v, want %s in %s", name, f, want, sc)
+						}
+					}
+					if f, _ := sc.FindFieldByName("by_region.value.inner.b"); f.ID == 0 || f.ID > 10 {
+						return fmt.Errorf("inner.b lost its id: %d", f.ID)
+					}
+
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// 10 ids existed; the two new fields get 11 and 12.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("last_column_id"), knownvalue.Int64Exact(12)),
+					statecheck.ExpectKnownValue(addr, at(2, "fields", 1, "id"), knownvalue.Int64Exact(12)),
+					statecheck.ExpectKnownValue(addr, at(1, "fields", 0, "type"), knownvalue.StringExact("long")),
+					statecheck.ExpectKnownValue(addr, at(1, "fields", 1, "fields", 1, "name"), knownvalue.StringExact("c")),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "sales.nested",
+				Config:          restProvider(srv) + nestedV2,
+			},
+		},
+	})
+}

@@ -95,8 +95,10 @@ const tableDescription = "An Apache Iceberg table in the provider's catalog (SQL
 	"nothing is new and gets `last_column_id + 1`. An existing field that is no longer declared is dropped, which " +
 	"needs `allow_column_drops = true` and is refused while the partition spec, sort order or identifier fields " +
 	"use it.\n\n" +
-	"Each commit asserts the table uuid and current schema id; on a conflict the provider reloads the table and " +
-	"re-applies the change while the schema it planned against is unchanged, and fails otherwise. After each " +
+	"Each commit asserts the table uuid and current schema id (and, when a column becomes required, the current " +
+	"snapshot); on a conflict the provider reloads the table and re-applies the change while the schema it " +
+	"planned against is unchanged, and fails otherwise. The evolution rules are checked again against the table " +
+	"as loaded for the commit, so a stale plan cannot make a column required after rows arrived. After each " +
 	"commit the table is reloaded and compared with the declaration.\n\n" +
 	"Only the property keys declared here are managed; keys the catalog or engines add never diff."
 
@@ -133,8 +135,10 @@ func (r *tableResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					"inside a list or map.",
 			},
 			"partition_spec": schema.ListNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "The partition fields, in order. Changing them evolves the spec in place.",
+				Optional: true,
+				MarkdownDescription: "The partition fields, in order. Changing them evolves the spec in place; fields kept " +
+					"keep their partition field id. On a format-version-1 table fields can only be appended, or " +
+					"replaced by `void` at the same position (keeping their name) to stop partitioning by them.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"source": schema.StringAttribute{Required: true, MarkdownDescription: "The source column (dotted path for struct fields)."},
 					"transform": schema.StringAttribute{Required: true, MarkdownDescription: "`identity`, `bucket[N]`, " +

@@ -289,20 +289,48 @@ func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *t
 
 			continue
 		}
+		v1Void := plan.FormatVersion.ValueInt64() == 1 && catalog.SameTransform(p.Transform.ValueString(), "void")
 		if !p.Name.IsNull() && !p.Name.IsUnknown() {
 			continue
 		}
 		p.Name = types.StringValue(catalog.DefaultPartitionName(p.Source.ValueString(), tr))
-		for _, o := range prior {
-			if o.Source.Equal(p.Source) && catalog.SameTransform(o.Transform.ValueString(), p.Transform.ValueString()) {
+		for j, o := range prior {
+			if o.Source.Equal(p.Source) && (catalog.SameTransform(o.Transform.ValueString(), p.Transform.ValueString()) || v1Void && j == i) {
 				p.Name = o.Name
 			}
 		}
+	}
+	if plan.FormatVersion.ValueInt64() == 1 {
+		checkV1Partitions(parts, prior, d)
 	}
 	l, dd := types.ListValueFrom(ctx, plan.PartitionSpec.ElementType(ctx), parts)
 	d.Append(dd...)
 
 	return &l
+}
+
+// checkV1Partitions enforces that a format-version-1 table only appends
+// partition fields: its partition field ids are positional, so a field can
+// be replaced by void (keeping its name) but not removed or moved.
+func checkV1Partitions(parts, prior []partitionFieldModel, d *diag.Diagnostics) {
+	for i, o := range prior {
+		at := path.Root("partition_spec").AtListIndex(i)
+		if i >= len(parts) {
+			at = path.Root("partition_spec")
+		}
+		if i < len(parts) && parts[i].Source.Equal(o.Source) && parts[i].Name.Equal(o.Name) &&
+			(catalog.SameTransform(parts[i].Transform.ValueString(), o.Transform.ValueString()) ||
+				catalog.SameTransform(parts[i].Transform.ValueString(), "void")) {
+			continue
+		}
+		d.AddAttributeError(at, "Partition field cannot be removed on a format-version-1 table",
+			fmt.Sprintf("%s: the table is format version 1, whose partition fields cannot be removed, reordered or "+
+				"renamed. Keep field %q (source %q) at position %d and set its transform to \"void\" to stop "+
+				"partitioning by it, or raise format_version to 2 in the same change. New fields may be appended.",
+				at, o.Name.ValueString(), o.Source.ValueString(), i))
+
+		return
+	}
 }
 
 func planSorts(ctx context.Context, fields []*catalog.Field, plan *tableResourceModel, d *diag.Diagnostics) *types.List {

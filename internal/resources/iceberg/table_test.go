@@ -22,9 +22,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/minio/minio-go/v7"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 )
 
 const tblAddr = "lakehouse_iceberg_table.test"
@@ -342,6 +345,13 @@ func TestAccIcebergTable_evolve(t *testing.T) {
 						},
 					},
 					{
+						// The table holds rows now (appended after the last refresh):
+						// an optional column cannot become required.
+						Config: testAccTableConfig(b, ns, strings.Replace(evolveStep1, `{ name = "qty", type = "int" }`,
+							`{ name = "qty", type = "int", required = true }`, 1)),
+						ExpectError: errRe(`(?s)schema\[2\]\.required.*optional column required is not allowed on a table that holds data`),
+					},
+					{
 						Config: testAccTableConfig(b, ns, evolveStep2),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{
@@ -461,6 +471,10 @@ func TestAccIcebergTable_invalidChanges(t *testing.T) {
 	with := func(field, replacement string) string {
 		return testAccTableConfig(b, ns, strings.Replace(widened, field, replacement, 1))
 	}
+	layout := `
+  partition_spec = [{ source = "day", transform = "month" }]
+  sort_order     = [{ source = "qty" }]
+`
 	c10 := `
   schema = [
     { name = "id", type = "long", required = true },
@@ -536,6 +550,17 @@ func TestAccIcebergTable_invalidChanges(t *testing.T) {
 				Config:   testAccTableConfig(b, ns, widened),
 				PlanOnly: true,
 			},
+			{
+				Config: testAccTableConfig(b, ns, widened+layout),
+			},
+			{
+				// A column the partition spec or sort order uses cannot be
+				// dropped, even with drops allowed.
+				Config: testAccTableConfig(b, ns, strings.NewReplacer(`{ name = "day", type = "date" },`, ``,
+					`{ name = "qty", type = "long" },`, ``).Replace(widened)+layout+"  allow_column_drops = true\n"),
+				PlanOnly:    true,
+				ExpectError: errRe(`(?s)partition_spec\[0\].*no column "day".*sort_order\[0\].*no column "qty"`),
+			},
 		},
 	})
 }
@@ -580,6 +605,14 @@ func TestAccIcebergTable_drift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccTableConfig(b, ns, body)},
 			{
+				// A key an engine adds is not managed and never diffs.
+				PreConfig: func() {
+					commit(t, b, ident, table.NewSetPropertiesUpdate(iceberg.Properties{"engine.added-by": "spark"}))
+				},
+				Config:   testAccTableConfig(b, ns, body),
+				PlanOnly: true, // fails on any non-empty plan
+			},
+			{
 				PreConfig: func() {
 					commit(t, b, ident, table.NewSetPropertiesUpdate(iceberg.Properties{"write.format.default": "orc"}))
 				},
@@ -590,6 +623,9 @@ func TestAccIcebergTable_drift(t *testing.T) {
 				Check: checkMetadata(b, ident, func(md table.Metadata) error {
 					if md.Properties()["write.format.default"] != "parquet" {
 						return fmt.Errorf("property not restored")
+					}
+					if md.Properties()["engine.added-by"] != "spark" {
+						return fmt.Errorf("an unmanaged property was removed")
 					}
 
 					return nil
@@ -692,4 +728,273 @@ resource "lakehouse_iceberg_table" "test" {
 			}
 		})
 	}
+}
+
+const partitionsStep1 = `
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "region", type = "string" },
+    { name = "day", type = "date" },
+    { name = "ts", type = "timestamptz" },
+    { name = "ok", type = "boolean" },
+  ]
+  partition_spec = [
+    { source = "region", transform = "identity" },
+    { source = "day", transform = "year" },
+    { source = "ts", transform = "hour" },
+    { source = "ok", transform = "void" },
+  ]
+  sort_order = [{ source = "ts", transform = "hour" }]
+`
+
+// Step 2 keeps identity(region), replaces the others by month, day, bucket
+// and truncate, and sorts differently.
+const partitionsStep2 = `
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "region", type = "string" },
+    { name = "day", type = "date" },
+    { name = "ts", type = "timestamptz" },
+    { name = "ok", type = "boolean" },
+  ]
+  partition_spec = [
+    { source = "region", transform = "identity" },
+    { source = "day", transform = "month" },
+    { source = "ts", transform = "day" },
+    { source = "id", transform = "bucket(16)" },
+    { source = "region", transform = "truncate[2]" },
+  ]
+  sort_order = [{ source = "region", transform = "truncate[2]", direction = "desc", null_order = "nulls-first" }]
+`
+
+// Every partition transform applies, and partition-spec evolution is in
+// place: kept fields keep their partition field id, new ones get fresh ids
+// never used by an earlier spec.
+func TestAccIcebergTable_partitionTransforms(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	ident := []string{ns, "orders"}
+	var uuid string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTableConfig(b, ns, partitionsStep1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tblAddr, tfjsonpath.New("partition_spec").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact("day_year")),
+					statecheck.ExpectKnownValue(tblAddr, tfjsonpath.New("partition_spec").AtSliceIndex(3).AtMapKey("name"), knownvalue.StringExact("ok_null")),
+				},
+				Check: checkMetadata(b, ident, func(md table.Metadata) error {
+					uuid = md.TableUUID().String()
+
+					return expectSpec(md, "region:identity day_year:year ts_hour:hour ok_null:void")
+				}),
+			},
+			{
+				Config: testAccTableConfig(b, ns, partitionsStep2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkMetadata(b, ident, func(md table.Metadata) error {
+					if md.TableUUID().String() != uuid {
+						return fmt.Errorf("the table was replaced")
+					}
+					if err := expectSpec(md, "region:identity day_month:month ts_day:day id_bucket_16:bucket[16] region_trunc_2:truncate[2]"); err != nil {
+						return err
+					}
+					if spec := md.PartitionSpec(); spec.Field(0).Name != "region" || spec.Field(0).FieldID != 1000 {
+						return fmt.Errorf("identity(region) lost its partition field id 1000: %s", spec.String())
+					}
+					var sorts []string
+					for _, f := range md.SortOrder().Fields() {
+						sorts = append(sorts, fmt.Sprintf("%s %s %s", f.Transform, f.Direction, f.NullOrder))
+					}
+					if got := strings.Join(sorts, ","); got != "truncate[2] desc nulls-first" {
+						return fmt.Errorf("sort order %q", got)
+					}
+
+					return uniquePartitionFieldIDs(md)
+				}),
+			},
+			{
+				ResourceName:      tblAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The configuration spells bucket(16); Iceberg writes bucket[16].
+				ImportStateVerifyIgnore: []string{"partition_spec.3.transform"},
+			},
+		},
+	})
+}
+
+// expectSpec compares the default partition spec with "name:transform ...".
+func expectSpec(md table.Metadata, want string) error {
+	var got []string
+	spec := md.PartitionSpec()
+	for _, f := range spec.Fields() {
+		got = append(got, f.Name+":"+f.Transform.String())
+	}
+	if strings.Join(got, " ") != want {
+		return fmt.Errorf("partition spec %q, want %q", strings.Join(got, " "), want)
+	}
+
+	return nil
+}
+
+// uniquePartitionFieldIDs checks that no partition field id means two
+// different fields across the table's specs.
+func uniquePartitionFieldIDs(md table.Metadata) error {
+	seen := map[int]string{}
+	for _, spec := range md.PartitionSpecs() {
+		for _, f := range spec.Fields() {
+			key := fmt.Sprintf("%d %s %s", f.SourceID(), f.Transform, f.Name)
+			if prev, ok := seen[f.FieldID]; ok && prev != key {
+				return fmt.Errorf("partition field id %d is used for %q and %q", f.FieldID, prev, key)
+			}
+			seen[f.FieldID] = key
+		}
+	}
+
+	return nil
+}
+
+// purge = true deletes the table's files from the object store on destroy;
+// the default drops the table from the catalog and leaves its files.
+func TestAccIcebergTable_purgeObjectStore(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ns := acctest.RandomName()
+			cfg := b.providerConfig() + fmt.Sprintf(`
+resource "lakehouse_iceberg_namespace" "ns" {
+  name = [%[1]q]
+}
+
+resource "lakehouse_iceberg_table" "kept" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "kept"
+  schema    = [{ name = "id", type = "long", required = true }]
+}
+
+resource "lakehouse_iceberg_table" "purged" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "purged"
+  purge     = true
+  schema    = [{ name = "id", type = "long", required = true }]
+}
+`, ns)
+			locations := map[string]string{}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories,
+				CheckDestroy: resource.ComposeTestCheckFunc(checkTablesGone(b), func(*terraform.State) error {
+					kept, err := countObjects(b, locations["kept"])
+					if err != nil {
+						return err
+					}
+					purged, err := countObjects(b, locations["purged"])
+					if err != nil {
+						return err
+					}
+					if kept == 0 || purged != 0 {
+						return fmt.Errorf("after destroy: %d objects under the kept table, %d under the purged one; "+
+							"want some and none", kept, purged)
+					}
+
+					return nil
+				}),
+				Steps: []resource.TestStep{{
+					Config: cfg,
+					Check: func(s *terraform.State) error {
+						for _, name := range []string{"kept", "purged"} {
+							ident := []string{ns, name}
+							appendJSON(t, b, ident, `[{"id":1},{"id":2}]`)
+							locations[name] = s.RootModule().Resources["lakehouse_iceberg_table."+name].Primary.Attributes["location"]
+							if n, err := countObjects(b, locations[name]); err != nil || n < 2 {
+								return fmt.Errorf("%d objects under %s (err %v); want metadata and data files", n, locations[name], err)
+							}
+						}
+
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+// countObjects counts the objects below an s3://bucket/prefix location.
+func countObjects(b backend, location string) (int, error) {
+	bucket, prefix, ok := strings.Cut(strings.TrimPrefix(location, "s3://"), "/")
+	if !ok || !strings.HasPrefix(location, "s3://") {
+		return 0, fmt.Errorf("location %q is not s3://bucket/prefix", location)
+	}
+	mc, err := objectstore.New(b.data().S3, httpx.DefaultRetrySettings())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for obj := range mc.ListObjects(context.Background(), bucket, minio.ListObjectsOptions{Prefix: strings.TrimSuffix(prefix, "/") + "/", Recursive: true}) {
+		if obj.Err != nil {
+			return 0, obj.Err
+		}
+		n++
+	}
+
+	return n, nil
+}
+
+const v1Partitioned = `
+  format_version = 1
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "region", type = "string" },
+  ]
+  partition_spec = [
+    { source = "id", transform = "bucket[4]" },
+    { source = "region", transform = "identity" },
+  ]
+`
+
+// A format-version-1 table cannot drop a partition field (its field ids are
+// positional): the plan refuses it and says to use void, and void applies
+// in place under the same partition field id.
+func TestAccIcebergTable_v1PartitionEvolution(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	ident := []string{ns, "orders"}
+	dropped := strings.Replace(v1Partitioned, `{ source = "id", transform = "bucket[4]" },`, ``, 1)
+	voided := strings.Replace(v1Partitioned, `transform = "bucket[4]"`, `transform = "void"`, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{
+			{Config: testAccTableConfig(b, ns, v1Partitioned)},
+			{
+				Config:      testAccTableConfig(b, ns, dropped),
+				PlanOnly:    true,
+				ExpectError: errRe(`(?s)partition_spec\[0\].*format version 1.*"void"`),
+			},
+			{
+				Config: testAccTableConfig(b, ns, voided),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tblAddr, tfjsonpath.New("partition_spec").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("id_bucket_4")),
+				},
+				Check: checkMetadata(b, ident, func(md table.Metadata) error {
+					if spec := md.PartitionSpec(); spec.Field(0).FieldID != 1000 || spec.Field(0).Transform.String() != "void" {
+						return fmt.Errorf("spec %s: want field 1000 voided", spec.String())
+					}
+
+					return expectSpec(md, "id_bucket_4:void region:identity")
+				}),
+			},
+		},
+	})
 }
