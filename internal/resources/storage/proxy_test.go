@@ -13,6 +13,7 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore/objectstoretest"
 )
 
@@ -239,6 +240,66 @@ resource "lakehouse_object" "test" {
 					_, err := s3(t).StatObject(context.Background(), name, "README.txt", minio.StatObjectOptions{})
 
 					return err
+				},
+			},
+		},
+	})
+}
+
+// C04, the refresh side: a bucket deleted by hand is gone at the first
+// answer. A refresh never waits or retries for it (that is only for the
+// create path): one request per resource, and the plan re-creates them.
+func TestAccStorageBucket_refreshGoneAtOnce(t *testing.T) {
+	p := startProxy(t)
+	name := acctest.RandomName()
+	cfg := explicitProvider(p) + fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  versioning    = "Enabled"
+  tags          = { tier = "raw" }
+  force_destroy = true
+}
+
+resource "lakehouse_object" "test" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "README.txt"
+  content = "raw zone"
+}
+`, name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					if err := objectstore.EmptyBucket(ctx, s3(t), name); err != nil {
+						t.Fatal(err)
+					}
+					if err := s3(t).RemoveBucket(ctx, name); err != nil {
+						t.Fatal(err)
+					}
+					p.Reset()
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(*terraform.State) error {
+					if want := map[string]int{"HeadBucket": 1, "HeadObject": 1}; !maps.Equal(p.Counts(), want) {
+						return fmt.Errorf("the refresh of a deleted bucket sent %s, want %v", p, want)
+					}
+
+					return nil
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("lakehouse_object.test", plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 		},
