@@ -271,8 +271,12 @@ func (w *world) checkDestroyed(t *testing.T) resource.TestCheckFunc {
 				return fmt.Errorf("user %s still has policies %v", u, att)
 			}
 		}
-		if att, err := admin(t).Attached(ctx, "user", w.mallory); err != nil || len(att) != 1 || att[0] != "diagnostics" {
-			return fmt.Errorf("mallory's policy attached outside Terraform: %v, %v", att, err)
+		att, err := admin(t).Attached(ctx, "user", w.mallory)
+		if err != nil {
+			return fmt.Errorf("mallory's policies: %w", err)
+		}
+		if len(att) != 1 || att[0] != "diagnostics" {
+			return fmt.Errorf("mallory's policy attached outside Terraform: %v", att)
 		}
 		if _, err := admin(t).GetPolicy(ctx, ap.MinIOPolicyName(w.name, "group", w.group)); err == nil {
 			return fmt.Errorf("the group's canned policy still exists")
@@ -615,8 +619,11 @@ resource "lakehouse_access_policy" "p" {
 					return fmt.Errorf("the foreign statement was lost: %s", got)
 				}
 				att, err := admin(t).Attached(context.Background(), "user", w.bob)
-				if err != nil || len(att) != n {
-					return fmt.Errorf("bob has policies %v (%v), want %d", att, err, n)
+				if err != nil {
+					return fmt.Errorf("bob's policies: %w", err)
+				}
+				if len(att) != n {
+					return fmt.Errorf("bob has policies %v, want %d", att, n)
 				}
 
 				return nil

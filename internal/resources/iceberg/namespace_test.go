@@ -45,8 +45,12 @@ func checkNamespacesGone(b backend) resource.TestCheckFunc {
 				continue
 			}
 			levels := levelsOf(rs)
-			if ok, err := cat.CheckNamespaceExists(context.Background(), levels); err != nil || ok {
-				return fmt.Errorf("namespace %v still exists (err %v)", levels, err)
+			ok, err := cat.CheckNamespaceExists(context.Background(), levels)
+			if err != nil {
+				return fmt.Errorf("namespace %v: %w", levels, err)
+			}
+			if ok {
+				return fmt.Errorf("namespace %v still exists", levels)
 			}
 		}
 
@@ -116,8 +120,11 @@ func TestAccIcebergNamespace_basic(t *testing.T) {
 						},
 						Check: func(*terraform.State) error {
 							props, err := b.open(t).LoadNamespaceProperties(context.Background(), []string{name, "raw zone"})
-							if err != nil || props["owner"] != "research-office" || props["added-by-engine"] != "x" {
-								return fmt.Errorf("catalog properties %v (err %v): want owner updated and the other key kept", props, err)
+							if err != nil {
+								return fmt.Errorf("catalog properties: %w", err)
+							}
+							if props["owner"] != "research-office" || props["added-by-engine"] != "x" {
+								return fmt.Errorf("catalog properties %v: want owner updated and the other key kept", props)
 							}
 
 							return nil

@@ -2,6 +2,7 @@ package iceberg_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,8 +84,11 @@ resource "lakehouse_iceberg_namespace" "u" { name = [lakehouse_iceberg_namespace
 				},
 				Check: func(*terraform.State) error {
 					ok, err := srv.Catalog().CheckNamespaceExists(context.Background(), []string{"lake", "raw zone"})
-					if err != nil || !ok {
-						return fmt.Errorf("the backing catalog has no [lake, raw zone] (err %v)", err)
+					if err != nil {
+						return fmt.Errorf("the backing catalog's [lake, raw zone]: %w", err)
+					}
+					if !ok {
+						return errors.New("the backing catalog has no [lake, raw zone]")
 					}
 
 					return nil

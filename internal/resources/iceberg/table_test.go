@@ -913,8 +913,12 @@ resource "lakehouse_iceberg_table" "purged" {
 							ident := []string{ns, name}
 							appendJSON(t, b, ident, `[{"id":1},{"id":2}]`)
 							locations[name] = s.RootModule().Resources["lakehouse_iceberg_table."+name].Primary.Attributes["location"]
-							if n, err := countObjects(b, locations[name]); err != nil || n < 2 {
-								return fmt.Errorf("%d objects under %s (err %v); want metadata and data files", n, locations[name], err)
+							n, err := countObjects(b, locations[name])
+							if err != nil {
+								return fmt.Errorf("objects under %s: %w", locations[name], err)
+							}
+							if n < 2 {
+								return fmt.Errorf("%d objects under %s; want metadata and data files", n, locations[name])
 							}
 						}
 
