@@ -3,9 +3,11 @@ package storage
 import (
 	"context"
 	"encoding/xml"
+	"maps"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/minio/minio-go/v7/pkg/lifecycle"
 )
@@ -73,5 +75,41 @@ func TestLifecycleRoundTrip(t *testing.T) {
 	}
 	if got := canonicalFromServer(&back); !rulesEqual(rules, got) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v\nxml %s", got, rules, b)
+	}
+}
+
+// Plan-time problems of a rule are reported at that rule's path.
+func TestLifecycleValidationPaths(t *testing.T) {
+	emptyTags := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	filter := types.ObjectValueMust(filterAttrTypes, map[string]attr.Value{"prefix": types.StringValue(""), "tags": emptyTags})
+	rule := func(id string, expire, keep types.Int64) attr.Value {
+		return types.ObjectValueMust(ruleAttrTypes, map[string]attr.Value{
+			"id": types.StringValue(id), "enabled": types.BoolValue(true), "filter": filter,
+			"expiration_days": expire, "noncurrent_version_expiration_days": types.Int64Null(),
+			"noncurrent_versions_retained": keep, "abort_incomplete_multipart_upload_days": types.Int64Null(),
+		})
+	}
+	rules := types.ListValueMust(ruleObjectType, []attr.Value{
+		rule("a", types.Int64Value(1), types.Int64Null()),
+		rule("noop", types.Int64Null(), types.Int64Null()),
+		rule("a", types.Int64Value(2), types.Int64Value(3)),
+	})
+	var ds diag.Diagnostics
+	validateRules(context.Background(), rules, &ds)
+	want := map[string]string{
+		"lifecycle_rules[1]":                              "Lifecycle rule without an action",
+		"lifecycle_rules[2].noncurrent_versions_retained": "Incomplete lifecycle rule",
+		"lifecycle_rules[2].id":                           "Duplicate lifecycle rule id",
+	}
+	got := map[string]string{}
+	for _, d := range ds.Errors() {
+		wp, ok := d.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("diagnostic without a path: %s", d.Summary())
+		}
+		got[wp.Path().String()] = d.Summary()
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("diagnostics by path:\n got %v\nwant %v", got, want)
 	}
 }
