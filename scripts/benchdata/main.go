@@ -62,9 +62,10 @@ func main() {
 		log.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "id,name,email,notes,visit,score,term")
+	// A bufio.Writer keeps its first error, and Flush below reports it.
+	_, _ = fmt.Fprintln(w, "id,name,email,notes,visit,score,term")
 	for i := 0; i < *rows; i++ {
-		fmt.Fprintf(w, "%d,Student %d,s%d@uni.example.edu,\"Met tutor on 2024-%02d-%02d about TMA%02d; call 617-555-%04d\",2024-%02d-%02d,%d.%d,%s\n",
+		_, _ = fmt.Fprintf(w, "%d,Student %d,s%d@uni.example.edu,\"Met tutor on 2024-%02d-%02d about TMA%02d; call 617-555-%04d\",2024-%02d-%02d,%d.%d,%s\n",
 			i, i, i, i%12+1, i%28+1, i%6+1, i%10000, (i/7)%12+1, (i/3)%28+1, i%101, i%10, terms[i%3])
 	}
 	if err := w.Flush(); err != nil {
