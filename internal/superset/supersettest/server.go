@@ -782,7 +782,7 @@ func (s *Server) create(kind string, body map[string]any) (int, any, *apiErr) {
 		s.passwords[id], _ = obj["_password"].(string)
 		delete(obj, "_password")
 	}
-	echo := deepCopy(body).(map[string]any)
+	echo := copyMap(body)
 	if kind == "database" {
 		echo["sqlalchemy_uri"] = s.maskedURI(id, obj)
 		echo["uuid"], echo["driver"] = obj["uuid"], obj["driver"]
@@ -883,7 +883,7 @@ func (s *Server) updateDatabase(id int64, obj, body map[string]any) *apiErr {
 		if password != superset.PasswordMask {
 			s.passwords[id] = password
 		}
-		body = deepCopy(body).(map[string]any)
+		body = copyMap(body)
 		body["sqlalchemy_uri"] = uri.String()
 		obj["backend"], obj["driver"], _ = strings.Cut(uri.Scheme, "+")
 	}
@@ -934,7 +934,7 @@ func (s *Server) maskedURI(id int64, obj map[string]any) string {
 // ---- datasets ----
 
 func (s *Server) newDataset(body map[string]any) (map[string]any, *apiErr) {
-	dbID := int64(body["database"].(float64))
+	dbID := asInt(body["database"])
 	if s.objs["database"][dbID] == nil {
 		return nil, msg(http.StatusUnprocessableEntity, map[string]any{"database": []string{"Database does not exist"}})
 	}
@@ -995,9 +995,9 @@ func (s *Server) datasetExists(db int64, schema, table string, except int64) boo
 }
 
 func (s *Server) updateDataset(id int64, obj, body map[string]any, override bool) *apiErr {
-	body = deepCopy(body).(map[string]any)
+	body = copyMap(body)
 	if v, ok := body["database_id"]; ok {
-		dbID := int64(v.(float64))
+		dbID := asInt(v)
 		if s.objs["database"][dbID] == nil {
 			return msg(http.StatusUnprocessableEntity, map[string]any{"database": []string{"Database does not exist"}})
 		}
@@ -1005,7 +1005,7 @@ func (s *Server) updateDataset(id int64, obj, body map[string]any, override bool
 	}
 	db, _ := body["database_id"].(int64)
 	if db == 0 {
-		db = obj["database_id"].(int64)
+		db = asInt(obj["database_id"])
 	}
 	schema, _ := obj["schema"].(string)
 	if v, ok := body["schema"]; ok {
@@ -1027,7 +1027,7 @@ func (s *Server) updateDataset(id int64, obj, body map[string]any, override bool
 	}
 	if mets, ok := body["metrics"].([]any); ok {
 		for _, m := range mets {
-			if mm := m.(map[string]any); mm["expression"] == nil && mm["id"] == nil {
+			if mm := asMap(m); mm["expression"] == nil && mm["id"] == nil {
 				return msg(http.StatusUnprocessableEntity, map[string]any{"metrics": []string{"expression is required"}})
 			}
 		}
@@ -1068,13 +1068,13 @@ func (s *Server) replaceItems(current any, sent []any, nameKey string, defaults 
 	byID := map[int64]map[string]any{}
 	existing, _ := current.([]any)
 	for _, c := range existing {
-		cm := c.(map[string]any)
-		byID[cm["id"].(int64)] = cm
+		cm := asMap(c)
+		byID[asInt(cm["id"])] = cm
 	}
 	out := make([]any, 0, len(sent))
 	names := map[string]bool{}
 	for _, item := range sent {
-		im := item.(map[string]any)
+		im := asMap(item)
 		name, _ := im[nameKey].(string)
 		if name == "" {
 			return nil, msg(http.StatusUnprocessableEntity, map[string]any{nameKey: []string{"Missing data for required field."}})
@@ -1116,8 +1116,8 @@ func (s *Server) refreshDataset(id int64) bool {
 	have := map[string]map[string]any{}
 	existing, _ := obj["columns"].([]any)
 	for _, c := range existing {
-		cm := c.(map[string]any)
-		have[cm["column_name"].(string)] = cm
+		cm := asMap(c)
+		have[asString(cm["column_name"])] = cm
 	}
 	cols := make([]any, 0, len(src))
 	for _, c := range src {
@@ -1130,7 +1130,7 @@ func (s *Server) refreshDataset(id int64) bool {
 	}
 	// Calculated columns (with an expression) survive a refresh.
 	for _, c := range existing {
-		cm := c.(map[string]any)
+		cm := asMap(c)
 		if e, _ := cm["expression"].(string); e != "" && !containsName(cols, cm["column_name"]) {
 			cols = append(cols, cm)
 		}
@@ -1142,7 +1142,7 @@ func (s *Server) refreshDataset(id int64) bool {
 
 func containsName(cols []any, name any) bool {
 	for _, c := range cols {
-		if c.(map[string]any)["column_name"] == name {
+		if asMap(c)["column_name"] == name {
 			return true
 		}
 	}
@@ -1163,7 +1163,7 @@ func (s *Server) newChart(body map[string]any) (map[string]any, *apiErr) {
 	for k, v := range body {
 		obj[k] = v
 	}
-	obj["datasource_id"] = int64(body["datasource_id"].(float64))
+	obj["datasource_id"] = asInt(body["datasource_id"])
 
 	return obj, nil
 }
@@ -1180,7 +1180,7 @@ func (s *Server) checkChart(body map[string]any) *apiErr {
 	}
 	if ds, ok := body["dashboards"].([]any); ok {
 		for _, d := range ds {
-			if s.objs["dashboard"][int64(d.(float64))] == nil {
+			if s.objs["dashboard"][asInt(d)] == nil {
 				return msg(http.StatusUnprocessableEntity, map[string]any{"dashboards": []string{"Dashboards do not exist"}})
 			}
 		}
@@ -1237,9 +1237,9 @@ func (s *Server) applyDashboard(id int64, obj, body map[string]any) *apiErr {
 	if t, ok := body["dashboard_title"].(string); ok && len([]rune(t)) > 500 {
 		return msg(http.StatusBadRequest, map[string]any{"dashboard_title": []string{"Length must be between 0 and 500."}})
 	}
-	body = deepCopy(body).(map[string]any)
+	body = copyMap(body)
 	if v, ok := body["slug"]; ok && v != nil {
-		slug := normaliseSlug(v).(string)
+		slug := asString(normaliseSlug(v))
 		if slug == "" || len(slug) > 255 {
 			return msg(http.StatusBadRequest, map[string]any{"slug": []string{"Length must be between 1 and 255."}})
 		}
@@ -1252,7 +1252,7 @@ func (s *Server) applyDashboard(id int64, obj, body map[string]any) *apiErr {
 	}
 	if owners, ok := body["owners"].([]any); ok {
 		for _, o := range owners {
-			if int64(o.(float64)) < 1 || int64(o.(float64)) > int64(len(users)) {
+			if asInt(o) < 1 || asInt(o) > int64(len(users)) {
 				return msg(http.StatusUnprocessableEntity, map[string]any{"owners": []string{"Owners are invalid"}})
 			}
 		}
@@ -1361,7 +1361,7 @@ func (s *Server) dashboardCharts(obj map[string]any) []any {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
-		return out[i].(map[string]any)["id"].(int64) < out[j].(map[string]any)["id"].(int64)
+		return asInt(asMap(out[i])["id"]) < asInt(asMap(out[j])["id"])
 	})
 
 	return out
@@ -1379,7 +1379,7 @@ func ownerObjects(v any) []any {
 	out := []any{}
 	l, _ := v.([]any)
 	for _, o := range l {
-		if i := int64(o.(float64)); i >= 1 && i <= int64(len(users)) {
+		if i := asInt(o); i >= 1 && i <= int64(len(users)) {
 			out = append(out, users[i-1])
 		}
 	}
@@ -1388,17 +1388,17 @@ func ownerObjects(v any) []any {
 }
 
 func (s *Server) view(kind string, obj map[string]any, connection bool) map[string]any {
-	v := deepCopy(obj).(map[string]any)
+	v := copyMap(obj)
 	switch kind {
 	case "database":
-		v["sqlalchemy_uri"] = s.maskedURI(obj["id"].(int64), obj)
+		v["sqlalchemy_uri"] = s.maskedURI(asInt(obj["id"]), obj)
 		if !connection {
 			// GET /database/{pk} carries neither the URI nor extra.
 			delete(v, "sqlalchemy_uri")
 			delete(v, "extra")
 		}
 	case "dataset":
-		dbID := obj["database_id"].(int64)
+		dbID := asInt(obj["database_id"])
 		db := s.objs["database"][dbID]
 		dbv := map[string]any{"id": dbID}
 		if db != nil {
@@ -1410,7 +1410,7 @@ func (s *Server) view(kind string, obj map[string]any, connection bool) map[stri
 	case "chart":
 		v["owners"] = ownerObjects(obj["owners"])
 		v["url"] = fmt.Sprintf("/explore/?slice_id=%d", obj["id"])
-		if ds := s.objs["dataset"][obj["datasource_id"].(int64)]; ds != nil {
+		if ds := s.objs["dataset"][asInt(obj["datasource_id"])]; ds != nil {
 			v["datasource_name_text"], v["datasource_uuid"] = ds["table_name"], ds["uuid"]
 		}
 	case "dashboard":
@@ -1422,12 +1422,39 @@ func (s *Server) view(kind string, obj map[string]any, connection bool) map[stri
 		v["url"] = "/superset/dashboard/" + ref + "/"
 		names := []any{}
 		for _, c := range s.dashboardCharts(obj) {
-			names = append(names, c.(map[string]any)["slice_name"])
+			names = append(names, asMap(c)["slice_name"])
 		}
 		v["charts"] = names
 	}
 
 	return v
+}
+
+// Type helpers for values the fake itself stored or already validated.
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+
+	return m
+}
+
+func copyMap(v any) map[string]any { return asMap(deepCopy(v)) }
+
+func asString(v any) string {
+	s, _ := v.(string)
+
+	return s
+}
+
+// asInt reads an id: int64 as stored, or float64 as decoded from JSON.
+func asInt(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	}
+
+	return 0
 }
 
 func deepCopy(v any) any {
