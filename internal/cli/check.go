@@ -48,7 +48,8 @@ same columns), or an Iceberg table (iceberg://namespace.table[@snapshot-id]).
 
 All expectations are evaluated together in one streaming pass over Arrow record batches,
 on all cores; memory stays flat in the row count except where an expectation needs state
-by nature (distinct values and uniqueness keep one 64-bit hash per distinct value; median,
+by nature (distinct values and uniqueness keep a 64-bit hash per distinct value, with the
+first row's number for uniqueness; median,
 quantile, z-score and KS tests keep one 8-byte number per row).
 
 Semantics follow GX on pandas: nulls are excluded from row-wise checks and "mostly" is

@@ -21,6 +21,7 @@ type StreamSource struct {
 	names   []string
 	types   map[string]LogicalType
 	offset  int64
+	hint    int64 // estimated rows: the first file's count times the files
 }
 
 // NewStreamSource opens the first of n streams to learn the columns; open
@@ -35,6 +36,9 @@ func NewStreamSource(n int, open func(i int) (tabular.RecordStream, string, erro
 		return nil, err
 	}
 	s.cur, s.curName = st, name
+	if c, ok := st.(interface{ NumRows() int64 }); ok {
+		s.hint = c.NumRows() * int64(n)
+	}
 	s.types = map[string]LogicalType{}
 	for _, f := range st.Schema().Fields() {
 		s.names = append(s.names, f.Name)
@@ -78,7 +82,7 @@ func (s *StreamSource) Next(ctx context.Context) (*Batch, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.curName, err)
 		}
-		b := &Batch{Names: s.names, Cols: make(map[string]Column, len(s.names)), Len: int(rec.NumRows()), Offset: s.offset}
+		b := &Batch{Names: s.names, Cols: make(map[string]Column, len(s.names)), Len: int(rec.NumRows()), Offset: s.offset, rowsHint: s.hint}
 		for i, f := range rec.Schema().Fields() {
 			b.Cols[f.Name] = NewArrowColumn(rec.Column(i), s.cur.Text())
 		}

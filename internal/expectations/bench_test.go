@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,6 +17,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // genSource generates rows batch by batch, so the data itself takes no
@@ -218,5 +223,70 @@ func BenchmarkStreamingMemory(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
+	}
+}
+
+// BenchmarkTenChecksParquet1M is the runner's real path: the ten checks over
+// a 1M-row Parquet file decoded by pqarrow, as `lakehouse-runner check`
+// reads it.
+func BenchmarkTenChecksParquet1M(b *testing.B) {
+	const rows = 1_000_000
+	s, err := ParseSuite([]byte(benchSuite))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "bench.parquet")
+	g := newGenSource(rows)
+	var recs []arrow.RecordBatch
+	for {
+		bt, err := g.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		cols := make([]arrow.Array, len(bt.Names))
+		for i, n := range bt.Names {
+			cols[i] = bt.Cols[n].(*arrowColumn).arr
+		}
+		recs = append(recs, array.NewRecordBatch(g.schema, cols, int64(bt.Len)))
+	}
+	writeParquetBatches(b, path, g.schema, recs)
+	var peak uint64
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		peak = max(peak, peakHeap(func() {
+			res, err := Run(context.Background(), s, parquetSource(b, path), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Statistics.Evaluated != 10 || res.Meta["row_count"] != int64(rows) {
+				b.Fatal("not all rows or expectations evaluated")
+			}
+		}))
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
+}
+
+func writeParquetBatches(t testing.TB, path string, schema *arrow.Schema, recs []arrow.RecordBatch) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -39,6 +39,9 @@ type Batch struct {
 	index  []int64 // row indexes when rows were filtered out (row_condition)
 	// Lines, when known (CSV), holds the physical line where each row starts.
 	Lines []int
+	// rowsHint, when known (Parquet footers), estimates the table's rows,
+	// so uniqueness state is sized once instead of grown.
+	rowsHint int64
 
 	release func()
 }

@@ -162,29 +162,45 @@ func (m *mapExp) fastPair(b *Batch, bad func(a, b float64) bool) bool {
 	return true
 }
 
-// fastHash hashes row i's key columns without boxing; ok is false when a
-// column has no fast reader. The encoding matches appendKey, so 1 and 1.0
-// are the same key.
+// keyHasher hashes row i's key columns without boxing. The encoding matches
+// appendKey, so 1 and 1.0 are the same key.
 type keyHasher struct {
 	nums []func(int) float64
+	ints []func(int) int64 // 64-bit integers, whose large values are no floats
 	strs []func(int) string
 	cols []Column
 	buf  []byte
+}
+
+// intReader returns a reader of a 64-bit integer Arrow column.
+func intReader(c Column) (func(i int) int64, bool) {
+	if ac, ok := c.(*arrowColumn); ok {
+		if a, ok := ac.arr.(*array.Int64); ok {
+			v := a.Int64Values()
+			return func(i int) int64 { return v[i] }, true
+		}
+	}
+
+	return nil, false
 }
 
 func newKeyHasher(b *Batch, names []string) (*keyHasher, bool) {
 	h := &keyHasher{}
 	for _, n := range names {
 		c := b.Cols[n]
-		if g, ok := numReader(c); ok {
-			h.nums = append(h.nums, g)
-			h.strs = append(h.strs, nil)
+		var num func(int) float64
+		var in func(int) int64
+		var str func(int) string
+		if g, ok := intReader(c); ok {
+			in = g
+		} else if g, ok := numReader(c); ok {
+			num = g
 		} else if g, ok := strReader(c); ok {
-			h.nums = append(h.nums, nil)
-			h.strs = append(h.strs, g)
+			str = g
 		} else {
 			return nil, false
 		}
+		h.nums, h.ints, h.strs = append(h.nums, num), append(h.ints, in), append(h.strs, str)
 		h.cols = append(h.cols, c)
 	}
 
@@ -193,22 +209,30 @@ func newKeyHasher(b *Batch, names []string) (*keyHasher, bool) {
 
 // hash returns the key hash, or ok=false when a part is null. A single
 // numeric column needs no hashing: its float64 bits are the key itself
-// (exact, so no collisions), and the map hashes them.
+// (exact, so no collisions).
 func (h *keyHasher) hash(i int) (uint64, bool) {
-	if len(h.cols) == 1 && h.nums[0] != nil {
+	if len(h.cols) == 1 && (h.nums[0] != nil || h.ints[0] != nil) {
 		if h.cols[0].IsNull(i) {
 			return 0, false
 		}
-		return math.Float64bits(h.nums[0](i) + 0), true
+		if h.nums[0] != nil {
+			return math.Float64bits(h.nums[0](i) + 0), true
+		}
+		if x := h.ints[0](i); exactFloat(x) {
+			return math.Float64bits(float64(x)), true
+		}
 	}
 	h.buf = h.buf[:0]
 	for j, c := range h.cols {
 		if c.IsNull(i) {
 			return 0, false
 		}
+		if g := h.ints[j]; g != nil {
+			h.buf = appendIntKey(h.buf, g(i))
+			continue
+		}
 		if g := h.nums[j]; g != nil {
-			h.buf = append(h.buf, 'n')
-			h.buf = binary.LittleEndian.AppendUint64(h.buf, math.Float64bits(g(i)+0))
+			h.buf = appendFloatKey(h.buf, g(i))
 			continue
 		}
 		s := h.strs[j](i)

@@ -171,23 +171,89 @@ func multiExp(k *kw, env *buildEnv) (*mapExp, error) {
 	return m, nil
 }
 
-// uniq tracks duplicates with 64-bit hashes: one 8-byte row index per
-// distinct key (plus map overhead, about 20 bytes a key in all), whatever
-// the row count. A value seen twice flags both rows (GX flags every
-// occurrence), the first one late, out of row order. Hash collisions (about
+// uniq tracks duplicates with 64-bit hashes: a 64-bit key and its first
+// row per distinct key (16 bytes a slot, 20-40 bytes a key with the
+// table's free slots), whatever the row count. A value seen twice flags
+// both rows (GX flags every occurrence), the first one late, out of row
+// order. Hash collisions (about
 // 2^-64 per pair) would report two distinct keys as duplicates.
 type uniq struct {
-	seen  map[uint64]int64 // first row of the key, or flagged once it repeats
+	seen  *rowIndex        // first row of the key, or flagged once it repeats
 	lines map[uint64]int32 // first row's CSV line, only for text sources
 	idx   map[uint64][]any // index-column values of first rows, only when asked for
 	buf   []byte
+
+	// While the first key column strictly increases (sorted ids), no key
+	// can repeat, so keys are appended in row order (sequential memory)
+	// instead of probed in seen, one cache miss each; the first row that
+	// does not increase moves them into seen. Fixed-size chunks, so the
+	// list never copies itself as it grows.
+	ordered bool
+	started bool
+	last    float64 // strictly greater floats are distinct integers too
+	pending []*keyChunk
+	npend   int64
+}
+
+const keyChunkLen = 1 << 16
+
+// keyChunk holds pending keys and their rows.
+type keyChunk struct {
+	keys []uint64
+	rows []int64
+}
+
+func (u *uniq) appendPending(h uint64, row int64) {
+	n := len(u.pending)
+	if n == 0 || len(u.pending[n-1].keys) == keyChunkLen {
+		u.pending = append(u.pending, &keyChunk{keys: make([]uint64, 0, keyChunkLen), rows: make([]int64, 0, keyChunkLen)})
+		n++
+	}
+	c := u.pending[n-1]
+	c.keys, c.rows = append(c.keys, h), append(c.rows, row)
+	u.npend++
 }
 
 const flagged = -1
 
-func newUniq() *uniq { return &uniq{seen: map[uint64]int64{}} }
+func newUniq() *uniq { return &uniq{seen: newRowIndex(), ordered: true} }
+
+// increases reports whether row i's first key column is greater than the
+// previous key row's, for numeric columns.
+func (u *uniq) increases(kh *keyHasher, i int) bool {
+	var x float64
+	switch {
+	case kh.ints[0] != nil:
+		x = float64(kh.ints[0](i))
+	case kh.nums[0] != nil:
+		x = kh.nums[0](i)
+	default:
+		return false
+	}
+	ok := !u.started || x > u.last // false for NaN
+	u.started, u.last = true, x
+
+	return ok
+}
+
+// flush leaves the ordered mode: the pending keys go into seen, sized for
+// the table when its row count is known.
+func (u *uniq) flush(hint int64) {
+	u.ordered = false
+	u.seen.reserve(max(hint, u.npend))
+	for _, c := range u.pending {
+		for j, k := range c.keys {
+			// Distinct keys; a hash collision among them keeps the first row.
+			u.seen.getOrPut(k, c.rows[j])
+		}
+	}
+	u.pending, u.npend = nil, 0
+}
 
 func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
+	if u.ordered {
+		u.flush(b.rowsHint)
+	}
 	// A composite key with a missing part is never a duplicate (C22).
 	for _, v := range vals {
 		if v == nil {
@@ -197,7 +263,8 @@ func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
 	if len(vals) == 1 {
 		// Same key as the typed fast path: a number's float64 bits.
 		if f, ok := toFloat(vals[0]); ok {
-			if _, isBool := vals[0].(bool); !isBool {
+			n, isInt := vals[0].(int64)
+			if _, isBool := vals[0].(bool); !isBool && (!isInt || exactFloat(n)) {
 				return u.seenRow(m, b, i, math.Float64bits(f+0), vals), nil
 			}
 		}
@@ -212,25 +279,9 @@ func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
 
 // seenRow records the key of row i and reports whether it is a duplicate.
 func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
-	first, ok := u.seen[h]
+	first, ok := u.seen.getOrPut(h, b.Row(i))
 	if !ok {
-		u.seen[h] = b.Row(i)
-		if b.Lines != nil {
-			if u.lines == nil {
-				u.lines = map[uint64]int32{}
-			}
-			u.lines[h] = int32(b.Lines[i])
-		}
-		if len(m.env.rf.IndexColumns) > 0 {
-			if u.idx == nil {
-				u.idx = map[uint64][]any{}
-			}
-			var idx []any
-			for _, c := range m.env.rf.IndexColumns {
-				idx = append(idx, jsonValue(b.Cols[c].Value(i)))
-			}
-			u.idx[h] = idx
-		}
+		u.noteFirst(m, b, i, h)
 		return false
 	}
 	if first != flagged {
@@ -242,12 +293,32 @@ func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
 		}
 		m.unexpected++
 		m.insert(unexRow{row: first, val: m.show(vals), idx: u.idx[h], line: int(u.lines[h])})
-		u.seen[h] = flagged
+		u.seen.set(h, flagged)
 		delete(u.idx, h)
 		delete(u.lines, h)
 	}
 
 	return true
+}
+
+// noteFirst keeps what a later duplicate reports about the key's first row.
+func (u *uniq) noteFirst(m *mapExp, b *Batch, i int, h uint64) {
+	if b.Lines != nil {
+		if u.lines == nil {
+			u.lines = map[uint64]int32{}
+		}
+		u.lines[h] = int32(b.Lines[i])
+	}
+	if len(m.env.rf.IndexColumns) > 0 {
+		if u.idx == nil {
+			u.idx = map[uint64][]any{}
+		}
+		var idx []any
+		for _, c := range m.env.rf.IndexColumns {
+			idx = append(idx, jsonValue(b.Cols[c].Value(i)))
+		}
+		u.idx[h] = idx
+	}
 }
 
 // fast hashes typed Arrow columns directly.
@@ -275,6 +346,14 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 		if !ok {
 			continue
 		}
+		if u.ordered {
+			if u.increases(kh, i) {
+				u.noteFirst(m, b, i, h)
+				u.appendPending(h, b.Row(i))
+				continue
+			}
+			u.flush(b.rowsHint)
+		}
 		if u.seenRow(m, b, i, h, nil) {
 			m.flag(b, i)
 		}
@@ -283,17 +362,33 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	return true
 }
 
+func appendFloatKey(b []byte, x float64) []byte {
+	b = append(b, 'n')
+
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(x+0))
+}
+
+// appendIntKey encodes an integer as its float when that is exact (1 and
+// 1.0 are one key), and by its own bits otherwise.
+func appendIntKey(b []byte, x int64) []byte {
+	if exactFloat(x) {
+		return appendFloatKey(b, float64(x))
+	}
+	b = append(b, 'i')
+
+	return binary.LittleEndian.AppendUint64(b, uint64(x))
+}
+
 // appendKey encodes a value so that equal values (1 and 1.0 included) give
 // equal bytes.
 func appendKey(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case int64:
-		return appendKey(b, float64(x))
+		return appendIntKey(b, x)
 	case float64:
-		b = append(b, 'n')
-		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x+0))
+		return appendFloatKey(b, x)
 	case Decimal:
-		return appendKey(b, x.F)
+		return appendFloatKey(b, x.F)
 	case string:
 		b = append(b, 's')
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(x)))

@@ -360,7 +360,11 @@ func pyFloat(f float64) string {
 func key(v any) any {
 	switch x := v.(type) {
 	case int64:
-		return float64(x)
+		if exactFloat(x) {
+			return float64(x)
+		}
+		// No float64 equals it, so the integer itself is the key.
+		return x
 	case Decimal:
 		return x.F
 	case time.Time:
@@ -371,6 +375,15 @@ func key(v any) any {
 	}
 
 	return v
+}
+
+// exactFloat reports whether an integer is exactly a float64, so 1 and 1.0
+// can share a key. Integers beyond 2^53 mostly are not: as floats,
+// 2^53 and 2^53+1 are one value, and large identifiers would collide.
+func exactFloat(x int64) bool {
+	f := float64(x)
+
+	return f >= -(1<<63) && f < 1<<63 && int64(f) == x
 }
 
 // compare orders two non-null values; ok is false when they are not

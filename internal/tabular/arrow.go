@@ -276,6 +276,9 @@ func (s *ParquetStream) Schema() *arrow.Schema { return s.rr.Schema() }
 func (s *ParquetStream) Lines() []int          { return nil }
 func (s *ParquetStream) Text() bool            { return false }
 
+// NumRows is the file's row count from its footer.
+func (s *ParquetStream) NumRows() int64 { return s.pf.NumRows() }
+
 func (s *ParquetStream) Next(ctx context.Context) (rec arrow.RecordBatch, err error) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -1,0 +1,115 @@
+package expectations
+
+import "math/bits"
+
+// rowIndex maps 64-bit keys (value hashes, or a number's float64 bits) to a
+// row number: the uniqueness checks' state, one entry per distinct key.
+// It is one flat open-addressing table with linear probing, 16 bytes a
+// slot, so a new key costs one probe where a Go map costs a lookup and then
+// an insert; at 10M distinct keys that probe is a cache miss and dominates
+// the check.
+type rowIndex struct {
+	keys []uint64 // 0 marks an empty slot; key 0 itself lives in zero
+	vals []int64
+	n    int
+	mask uint64
+
+	hasZero bool
+	zero    int64
+}
+
+func newRowIndex() *rowIndex {
+	const initial = 1 << 10
+	return &rowIndex{keys: make([]uint64, initial), vals: make([]int64, initial), mask: initial - 1}
+}
+
+// mix spreads the key's bits (murmur3's finaliser): float64 bits of small
+// integers differ only in their high bits.
+func mix(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	k *= 0xc4ceb9fe1a85ec53
+	k ^= k >> 33
+
+	return k
+}
+
+// getOrPut returns the value stored for k and true, or stores v for k and
+// returns v and false.
+func (r *rowIndex) getOrPut(k uint64, v int64) (int64, bool) {
+	if k == 0 {
+		if r.hasZero {
+			return r.zero, true
+		}
+		r.hasZero, r.zero = true, v
+		r.n++
+		return v, false
+	}
+	for i := mix(k) & r.mask; ; i = (i + 1) & r.mask {
+		switch r.keys[i] {
+		case k:
+			return r.vals[i], true
+		case 0:
+			r.keys[i], r.vals[i] = k, v
+			r.n++
+			if uint64(r.n)*4 > (r.mask+1)*3 {
+				r.grow()
+			}
+			return v, false
+		}
+	}
+}
+
+// set replaces the value of a key already stored.
+func (r *rowIndex) set(k uint64, v int64) {
+	if k == 0 {
+		r.zero = v
+		return
+	}
+	for i := mix(k) & r.mask; ; i = (i + 1) & r.mask {
+		if r.keys[i] == k {
+			r.vals[i] = v
+			return
+		}
+		if r.keys[i] == 0 {
+			panic("rowIndex.set: key not stored")
+		}
+	}
+}
+
+// maxReserve bounds what reserve allocates ahead (16M slots, 256 MiB):
+// past it the table grows only as distinct keys arrive.
+const maxReserve = 12_000_000
+
+// reserve sizes an empty table for about n distinct keys, so a table
+// whose row count is known is allocated once instead of grown by doubling
+// (which costs a rehash of every key and, at the last step, both tables).
+func (r *rowIndex) reserve(n int64) {
+	n = min(n, maxReserve)
+	if r.n > 0 || n*4 <= int64(r.mask+1)*3 {
+		return
+	}
+	size := uint64(1) << bits.Len64(uint64(n*4/3))
+	r.keys, r.vals, r.mask = make([]uint64, size), make([]int64, size), size-1
+}
+
+// len is the number of distinct keys stored.
+func (r *rowIndex) len() int { return r.n }
+
+func (r *rowIndex) grow() {
+	size := 2 * (r.mask + 1)
+	keys, vals := make([]uint64, size), make([]int64, size)
+	mask := size - 1
+	for j, k := range r.keys {
+		if k == 0 {
+			continue
+		}
+		i := mix(k) & mask
+		for keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		keys[i], vals[i] = k, r.vals[j]
+	}
+	r.keys, r.vals, r.mask = keys, vals, mask
+}
