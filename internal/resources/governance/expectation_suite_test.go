@@ -319,6 +319,17 @@ resource "lakehouse_expectation_suite" "test" {
 				ExpectError: regexp.MustCompile(`Invalid expectation kwargs`),
 			},
 			{
+				// Well typed: a set is a list, mostly a number.
+				Config:      cfg("expect_column_values_to_be_in_set", `{ column = "a", value_set = "x" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid expectation kwargs.*value_set`),
+			},
+			{
+				Config:      cfg("expect_column_values_to_not_be_null", `{ column = "a", mostly = "high" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid expectation kwargs.*mostly`),
+			},
+			{
 				Config:      cfg("expect_column_to_be_wonderful", `{ column = "a" }`),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)expectations\[0\]\.type.*value must be one of`),
@@ -370,8 +381,10 @@ resource "lakehouse_expectation_suite" "test" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				// A plan error, naming the expectation and the column.
 				Config:      cfg("scroe"),
-				ExpectError: regexp.MustCompile(`(?s)Column not in the bound table.*scroe`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Column not in the bound table.*Expectation 1\s+\(expect_column_values_to_be_between\)\s+names\s+.scroe.`),
 			},
 			{
 				Config: cfg("score"),
