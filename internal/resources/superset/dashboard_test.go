@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -329,5 +330,61 @@ resource "lakehouse_superset_dashboard" "test" {
 }`,
 			PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)charts disagrees with position_json.*\[11\].*\[5\]`),
 		}},
+	})
+}
+
+// C18, read-modify-write of json_metadata: changing a key the configuration
+// owns keeps the keys Superset holds that it does not (here label colours a
+// user picked in the UI), and leaves the layout on the server untouched.
+func TestAccSupersetDashboard_metadataKeepsServerKeys(t *testing.T) {
+	t.Parallel()
+	fake := newDatasetFake(t)
+	var id int64
+	var layoutBefore string
+	cfg := func(scheme string) string {
+		return strings.Replace(testAccDashboardConfig_c18(fake, "Orders — daily", 4), `"supersetColors"`, strconv.Quote(scheme), 1)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("supersetColors"), Check: captureID(dashAddr, &id)},
+			{
+				PreConfig: func() {
+					fake.Mutate("dashboard", id, func(o map[string]any) {
+						layoutBefore, _ = o["position_json"].(string)
+						meta, _ := o["json_metadata"].(string)
+						o["json_metadata"] = strings.Replace(meta, "{", `{"label_colors":{"Pass":"#00AA00"},`, 1)
+					})
+				},
+				Config:   cfg("supersetColors"),
+				PlanOnly: true, // a key the configuration does not own is not drift
+			},
+			{
+				Config: cfg("bnbColors"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(dashAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if keys := bodyKeys(lastPut(t, fake, itemPath("dashboard", id))); !slices.Equal(keys, []string{"json_metadata"}) {
+						return fmt.Errorf("metadata change sent %v, want only json_metadata", keys)
+					}
+					obj := fake.Object("dashboard", id)
+					raw, _ := obj["json_metadata"].(string)
+					var meta map[string]any
+					if err := json.Unmarshal([]byte(raw), &meta); err != nil {
+						return err
+					}
+					if meta["color_scheme"] != "bnbColors" || fmt.Sprint(meta["label_colors"]) != "map[Pass:#00AA00]" {
+						return fmt.Errorf("json_metadata after the change = %v; want the new scheme and the server's label colours", meta)
+					}
+					if obj["position_json"] != layoutBefore {
+						return fmt.Errorf("a metadata change rewrote the layout")
+					}
+
+					return nil
+				},
+			},
+		},
 	})
 }
