@@ -240,7 +240,7 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 	var recs []arrow.RecordBatch
 	for {
 		bt, err := g.Next(context.Background())
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		cols := make([]arrow.Array, len(bt.Names))
