@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -48,6 +49,7 @@ type namespaceResourceModel struct {
 	ID         types.String `tfsdk:"id"`
 	Name       types.List   `tfsdk:"name"`
 	Properties types.Map    `tfsdk:"properties"`
+	DropEmpty  types.Bool   `tfsdk:"drop_empty_child_namespaces"`
 }
 
 func (r *namespaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,7 +63,8 @@ func (r *namespaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"spaces, dots, `%`, `_` or any Unicode text.\n\n" +
 			"Only the property keys declared here are managed: keys the catalog or other tools add are left alone " +
 			"and never show as a change. Destroying a namespace that still holds tables or child namespaces fails " +
-			"and says how many there are; nothing is dropped on your behalf.",
+			"and says how many there are; tables are never dropped on your behalf, and child namespaces only when " +
+			"`drop_empty_child_namespaces` is set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -80,6 +83,12 @@ func (r *namespaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Namespace properties to manage. Keys not listed here are not touched and never diff.",
+			},
+			"drop_empty_child_namespaces": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, also drop the child namespaces below this one, deepest first, when " +
+					"none of them holds a table. A table anywhere below still makes the destroy fail, naming how many " +
+					"there are. Defaults to `false`: any child namespace makes the destroy fail.",
 			},
 		},
 	}
@@ -163,6 +172,9 @@ func (r *namespaceResource) read(ctx context.Context, cat catalog.Catalog, level
 		return false
 	}
 	m.ID = types.StringValue(catalog.FormatIdentifier(levels))
+	if m.DropEmpty.IsNull() || m.DropEmpty.IsUnknown() {
+		m.DropEmpty = types.BoolValue(false) // state written before the attribute existed
+	}
 	m.Properties = trackedProperties(ctx, m.Properties, props, namespaceServerKeys, importing, d)
 
 	return true
@@ -225,7 +237,14 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if !ok {
 		return
 	}
-	if err := checkNamespaceEmpty(ctx, cat, levels); err != nil {
+	var drop [][]string
+	var err error
+	if state.DropEmpty.ValueBool() {
+		drop, err = emptyDescendants(ctx, cat, levels)
+	} else {
+		err = checkNamespaceEmpty(ctx, cat, levels)
+	}
+	if err != nil {
 		if errors.Is(err, icecatalog.ErrNoSuchNamespace) {
 			return
 		}
@@ -234,9 +253,63 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 
 		return
 	}
-	if err := cat.DropNamespace(ctx, levels); err != nil && !errors.Is(err, icecatalog.ErrNoSuchNamespace) {
-		diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, "The catalog refused to drop the namespace.", "", err)
+	for _, ns := range append(drop, levels) {
+		tflog.Debug(ctx, "dropping Iceberg namespace", map[string]any{"namespace": catalog.FormatIdentifier(ns)})
+		if err := cat.DropNamespace(ctx, ns); err != nil && !errors.Is(err, icecatalog.ErrNoSuchNamespace) {
+			diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, fmt.Sprintf("The catalog refused to drop "+
+				"the namespace %s.", catalog.FormatIdentifier(ns)), "", err)
+
+			return
+		}
 	}
+}
+
+// emptyDescendants returns every namespace below levels, deepest first,
+// or an error counting the tables in levels and below: a cascade never
+// drops a table.
+func emptyDescendants(ctx context.Context, cat catalog.Catalog, levels []string) ([][]string, error) {
+	if ok, err := cat.CheckNamespaceExists(ctx, levels); err != nil || !ok {
+		if err == nil {
+			err = icecatalog.ErrNoSuchNamespace
+		}
+
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var all [][]string
+	queue := [][]string{levels}
+	tables := 0
+	for len(queue) > 0 {
+		ns := queue[0]
+		queue = queue[1:]
+		for _, err := range cat.ListTables(ctx, ns) {
+			if err != nil {
+				return nil, fmt.Errorf("listing tables of %s: %w", catalog.FormatIdentifier(ns), err)
+			}
+			tables++
+		}
+		listed, err := cat.ListNamespaces(ctx, ns)
+		if err != nil {
+			return nil, fmt.Errorf("listing child namespaces of %s: %w", catalog.FormatIdentifier(ns), err)
+		}
+		// Catalogs list either direct children or all descendants; both
+		// are walked, each namespace once.
+		for _, c := range listed {
+			key := catalog.FormatIdentifier(c)
+			if len(c) > len(ns) && slices.Equal(c[:len(ns)], ns) && !seen[key] {
+				seen[key] = true
+				all = append(all, c)
+				queue = append(queue, c)
+			}
+		}
+	}
+	if tables > 0 {
+		return nil, fmt.Errorf("namespace not empty (%s in it or below, %s); tables are never dropped with it",
+			plural(tables, "table"), plural(len(all), "child namespace"))
+	}
+	slices.SortStableFunc(all, func(a, b []string) int { return len(b) - len(a) })
+
+	return all, nil
 }
 
 // checkNamespaceEmpty counts child namespaces and tables, because the SQL
@@ -295,6 +368,7 @@ func (r *namespaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), catalog.FormatIdentifier(levels))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), levels)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("properties"), types.MapNull(types.StringType))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("drop_empty_child_namespaces"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }
 

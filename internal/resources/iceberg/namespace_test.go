@@ -339,3 +339,62 @@ resource "lakehouse_iceberg_namespace" "test" {
 		},
 	})
 }
+
+// drop_empty_child_namespaces lets a destroy drop the namespaces below,
+// deepest first, but a table anywhere below still stops it.
+func TestAccIcebergNamespace_dropEmptyChildren(t *testing.T) {
+	b := backends(t)[0]
+	name := acctest.RandomName()
+	cfg := b.providerConfig() + fmt.Sprintf(`
+resource "lakehouse_iceberg_namespace" "test" {
+  name                        = [%q]
+  drop_empty_child_namespaces = true
+}
+`, name)
+	below := [][]string{{name, "raw zone"}, {name, "raw zone", "v1.2"}, {name, "curated"}}
+	ident := []string{name, "raw zone", "v1.2", "events"}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, ns := range below {
+				if ok, err := b.open(t).CheckNamespaceExists(context.Background(), ns); err != nil || ok {
+					return fmt.Errorf("child namespace %v still exists (err %v)", ns, err)
+				}
+			}
+
+			return checkNamespacesGone(b)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					ctx := context.Background()
+					for _, ns := range below {
+						if err := b.open(t).CreateNamespace(ctx, ns, nil); err != nil {
+							return err
+						}
+					}
+					sc := iceberg.NewSchema(0, iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true})
+					_, err := b.open(t).CreateTable(ctx, ident, sc)
+
+					return err
+				},
+			},
+			{
+				Config:      b.providerConfig(),
+				ExpectError: errRe(`namespace not empty \(1 table in it or below, 3 child namespaces\)`),
+			},
+			{
+				PreConfig: func() {
+					if err := b.open(t).DropTable(context.Background(), ident); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: b.providerConfig(),
+			},
+		},
+	})
+}
