@@ -341,21 +341,10 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 		src = s
 	}
 	defer func() { _ = src.Close() }() // read-only
-	var bar *progressbar.ProgressBar
-	if isTerminal(os.Stderr) {
-		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(cmd.ErrOrStderr()), progressbar.OptionSetDescription("checking"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
-		var last int64
-		opts.Progress = func(rows int64) {
-			_ = bar.Add64(rows - last)
-			last = rows
-		}
-	}
+	progress, finish := checkProgress(cmd.ErrOrStderr(), isTerminal(os.Stderr))
+	opts.Progress = progress
 	res, err := expectations.Run(ctx, suite, src, opts)
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	finish()
 	if err != nil {
 		var ce *expectations.ConfigError
 		if errors.As(err, &ce) {
@@ -376,6 +365,24 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 	}
 
 	return report.Table{Name: data, Result: res}, nil
+}
+
+// checkProgress returns the engine's progress callback, drawing rows read
+// and rows/s on w, and the function that clears the bar; on no terminal
+// there is no bar.
+func checkProgress(w io.Writer, tty bool) (func(rows int64), func()) {
+	if !tty {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("checking"),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
+		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+	var last int64
+
+	return func(rows int64) {
+		_ = bar.Add64(rows - last) // drawing errors never fail the check
+		last = rows
+	}, func() { _ = bar.Finish() }
 }
 
 func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f checkFlags, onStructure func(*tabular.StructureError),

@@ -273,3 +273,45 @@ func TestCheck_ColumnTypes_C24(t *testing.T) {
 		t.Errorf("unknown column type: exit %d, want 2", code)
 	}
 }
+
+// C27: a folder whose name has brackets and spaces is read literally, a CRLF
+// TSV header is "age", not "age\r", and AppleDouble and dot-folder files are
+// no data.
+func TestCheck_OtherPlatforms_C27(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "study [pilot-2] v1")
+	writeFile(t, root, "participants.tsv", []byte("participant_id\tage\r\nsub-01\t34\r\nsub-02\t41\r\n"))
+	writeFile(t, root, "._participants.tsv", []byte{0, 5, 22, 7, 0, 0, 0xff})
+	writeFile(t, root, ".git/old.tsv", []byte("participant_id\tage\r\nsub-09\t1\r\n"))
+	suite := writeFile(t, dir, "s.json", []byte(`{"name":"c27","expectations":[
+	  {"type":"expect_table_columns_to_match_ordered_list","kwargs":{"column_list":["participant_id","age"]}},
+	  {"type":"expect_table_row_count_to_equal","kwargs":{"value":2}},
+	  {"type":"expect_column_values_to_match_regex","kwargs":{"column":"age","regex":"^[0-9]+$"}}]}`))
+	code, out, errs := runCLI(t, "check", "-o", "json", "--suite", suite, root)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "check", "--suite", suite, filepath.Join(root, "participants.tsv"))
+	if code != ExitOK {
+		t.Errorf("the file itself, by a path with brackets: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// A terminal gets a progress bar counting rows; a pipe gets none.
+func TestCheck_ProgressBar(t *testing.T) {
+	var tty bytes.Buffer
+	progress, finish := checkProgress(&tty, true)
+	for _, rows := range []int64{65536, 131072, 150000} {
+		progress(rows)
+	}
+	finish()
+	if !strings.Contains(tty.String(), "checking") || !strings.Contains(tty.String(), "rows") {
+		t.Errorf("no progress bar on a terminal: %q", tty.String())
+	}
+	var pipe bytes.Buffer
+	progress, finish = checkProgress(&pipe, false)
+	finish()
+	if progress != nil || pipe.Len() != 0 {
+		t.Errorf("a pipe gets a progress bar: %q", pipe.String())
+	}
+}
