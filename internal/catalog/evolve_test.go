@@ -289,3 +289,41 @@ func TestApply_requiredRecheckedAgainstLiveTable(t *testing.T) {
 		}
 	}
 }
+
+// Nanosecond timestamps exist only in format version 3: refused with the
+// field path below that, accepted (and created) at 3.
+func TestCheckFormatVersion(t *testing.T) {
+	fs := fields(&catalog.Field{Name: "id", Type: "long", Required: true},
+		&catalog.Field{Name: "events", Type: "list", ElementType: "struct", Fields: fields(
+			&catalog.Field{Name: "at", Type: "timestamptz_ns"})})
+	err := catalog.CheckFormatVersion(fs, 2)
+	var pe *catalog.PathError
+	if !errors.As(err, &pe) || strings.Join(pe.Path, ".") != "events.at" || pe.Attr != "type" ||
+		!strings.Contains(err.Error(), "format_version = 3") {
+		t.Fatalf("want a path error on events.at naming format_version = 3, got %v", err)
+	}
+	if err := catalog.CheckFormatVersion(fields(&catalog.Field{Name: "m", Type: "map", KeyType: "string", ValueType: "timestamp_ns"}), 1); err == nil ||
+		!strings.Contains(err.Error(), "timestamp_ns") {
+		t.Fatalf("map value: got %v", err)
+	}
+	if err := catalog.CheckFormatVersion(fs, 3); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d := &providerdata.Data{Catalog: providerdata.CatalogSettings{Configured: true, Type: "sql",
+		URI: filepath.Join(t.TempDir(), "c.db"), Warehouse: "file://" + t.TempDir()}}
+	cat, err := catalog.Open(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.CreateNamespace(ctx, []string{"ns"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s := &catalog.TableSpec{FormatVersion: 3, Fields: fs}
+	if err := catalog.AssignFreshIDs(s.Fields); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.Create(ctx, cat, []string{"ns", "v3"}, s); err != nil {
+		t.Fatalf("a v3 table with nanosecond timestamps: %v", err)
+	}
+}

@@ -265,3 +265,42 @@ func MaxID(fields []*Field) int {
 
 	return m
 }
+
+// CheckFormatVersion refuses types the table's format version cannot hold
+// (nanosecond timestamps need version 3), so the plan fails with the field
+// path instead of the commit with the library's terse "invalid schema".
+func CheckFormatVersion(fields []*Field, formatVersion int) error {
+	for i, f := range fields {
+		for _, a := range [][2]string{{"type", f.Type}, {"element_type", f.ElementType}, {"key_type", f.KeyType}, {"value_type", f.ValueType}} {
+			attr, name := a[0], a[1]
+			t, err := ParsePrimitive(name)
+			if name == "" || err != nil {
+				continue
+			}
+			if need := minFormatVersion(t); formatVersion < need {
+				return &PathError{Index: []int{i}, Path: []string{f.Name}, Attr: attr,
+					Err: fmt.Errorf("%s needs format_version = %d or higher (the table is format version %d)", TypeName(t), need, formatVersion)}
+			}
+		}
+		if err := CheckFormatVersion(f.Fields, formatVersion); err != nil {
+			var pe *PathError
+			if errors.As(err, &pe) {
+				pe.Index = append([]int{i}, pe.Index...)
+				pe.Path = append([]string{f.Name}, pe.Path...)
+			}
+
+			return err
+		}
+	}
+
+	return nil
+}
+
+func minFormatVersion(t iceberg.PrimitiveType) int {
+	switch t.(type) {
+	case iceberg.TimestampNsType, iceberg.TimestampTzNsType:
+		return 3
+	}
+
+	return 1
+}

@@ -21,7 +21,8 @@ import (
 const MaxNesting = 4
 
 const typeDescription = "The column type: `boolean`, `int`, `long`, `float`, `double`, `decimal(P,S)`, `date`, " +
-	"`time`, `timestamp` (no zone), `timestamptz` (UTC instant), `string`, `uuid`, `fixed[L]`, `binary`, or " +
+	"`time`, `timestamp` (no zone), `timestamptz` (UTC instant), `string`, `uuid`, `fixed[L]`, `binary`, " +
+	"`timestamp_ns` and `timestamptz_ns` (nanoseconds, format version 3 only), or " +
 	"`struct`, `list`, `map`. Other spellings of the same type (`bigint`, `timestamp with time zone`, " +
 	"`decimal(10, 2)`, `fixed(16)`) are accepted and never diff. `timestamp` and `timestamptz` are different " +
 	"types and one cannot be changed into the other."

@@ -67,6 +67,11 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 		return
 	}
+	if err := catalog.CheckFormatVersion(fields, int(plan.FormatVersion.ValueInt64())); err != nil {
+		addFieldError(&resp.Diagnostics, err)
+
+		return
+	}
 	checkIdentifiers(ctx, fields, &plan, state, &resp.Diagnostics)
 	parts := planPartitions(ctx, fields, &plan, state, &resp.Diagnostics)
 	sorts := planSorts(ctx, fields, &plan, &resp.Diagnostics)

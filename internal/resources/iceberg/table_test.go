@@ -540,6 +540,13 @@ func TestAccIcebergTable_invalidChanges(t *testing.T) {
 				ExpectError: errRe(`(?s)identifier_fields\[1\].*float and double.*identifier_fields\[2\].*parent struct "meta" is optional.*identifier_fields\[3\].*optional.*identifier_fields\[4\].*map`),
 			},
 			{
+				// Nanosecond timestamps need format version 3: refused at plan.
+				Config: with(`{ name = "ts", type = "timestamp" },`, `{ name = "ts", type = "timestamp" },
+    { name = "ts_ns", type = "timestamp_ns" },`),
+				PlanOnly:    true,
+				ExpectError: errRe(`(?s)schema\[6\]\.type.*timestamp_ns needs format_version = 3`),
+			},
+			{
 				// C08: a new table with a bad decimal spelling fails validation.
 				Config:      with(`decimal(12,2)`, `decimal(9,12)`),
 				PlanOnly:    true,
