@@ -568,6 +568,27 @@ func TestAccIcebergTable_invalidChanges(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: errRe(`(?s)partition_spec\[0\].*no column "day".*sort_order\[0\].*no column "qty"`),
 			},
+			{
+				// The format version is raised in place...
+				Config: testAccTableConfig(b, ns, widened+layout+"  format_version = 3\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkMetadata(b, []string{ns, "orders"}, func(md table.Metadata) error {
+					if md.Version() != 3 {
+						return fmt.Errorf("format version %d, want 3", md.Version())
+					}
+
+					return nil
+				}),
+			},
+			{
+				// ...and never lowered.
+				Config:      testAccTableConfig(b, ns, widened+layout+"  format_version = 2\n"),
+				PlanOnly:    true,
+				ExpectError: errRe(`(?s)format_version.*cannot downgrade it to 2`),
+			},
 		},
 	})
 }
