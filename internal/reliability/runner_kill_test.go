@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -101,10 +102,45 @@ func runToEnd(t *testing.T, bin string, env []string, args ...string) time.Durat
 	return time.Since(start)
 }
 
-// killMidway starts the runner and sends SIGKILL once it has run for the
-// given fraction of a full run, after checking it was still running.
-func killMidway(t *testing.T, bin string, env []string, full time.Duration, args ...string) {
+// readOffset returns how far the process pid has read into the file at
+// path (its descriptor's offset in /proc), or -1 while it has it not open.
+func readOffset(pid int, path string) int64 {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return -1
+	}
+	for _, fd := range fds {
+		target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if err != nil || target != path {
+			continue
+		}
+		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, fd.Name()))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(info), "\n") {
+			if v, ok := strings.CutPrefix(line, "pos:"); ok {
+				n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				if err == nil {
+					return n
+				}
+			}
+		}
+	}
+
+	return -1
+}
+
+// killMidway starts the runner and sends SIGKILL once it has read half of
+// its input (seen in /proc, so the kill lands mid-way however fast the
+// machine is), after checking it was still running. Where /proc cannot
+// tell, it kills after half the time of the uninterrupted run.
+func killMidway(t *testing.T, bin string, env []string, full time.Duration, in string, args ...string) {
 	t.Helper()
+	st, err := os.Stat(in)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	if err := cmd.Start(); err != nil {
@@ -112,17 +148,26 @@ func killMidway(t *testing.T, bin string, env []string, full time.Duration, args
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		t.Fatalf("the runner finished (%v) before it could be killed; make the input larger", err)
-	case <-time.After(full / 2):
+	fallback := time.After(full / 2)
+	_, procOK := os.Stat("/proc/self/fdinfo")
+	for halfway := false; !halfway; {
+		select {
+		case err := <-done:
+			t.Fatalf("the runner finished (%v) before it could be killed; make the input larger", err)
+		case <-fallback:
+			halfway = procOK != nil
+		case <-time.After(time.Millisecond): // a poll of /proc, not a wait for the runner
+			halfway = procOK == nil && readOffset(cmd.Process.Pid, in) >= st.Size()/2
+		}
 	}
+	at := readOffset(cmd.Process.Pid, in)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-done; err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("the runner was not killed: %v", err)
 	}
+	t.Logf("killed at input offset %d of %d", at, st.Size())
 }
 
 // The runner killed with SIGKILL half-way through deid and check --html on
@@ -166,7 +211,7 @@ func TestReliability_runnerKilledMidway(t *testing.T) {
 			t.Logf("uninterrupted run: %s", full.Round(time.Millisecond))
 
 			out := filepath.Join(outDir, "out")
-			killMidway(t, bin, env, full, c.args(in, out)...)
+			killMidway(t, bin, env, full, in, c.args(in, out)...)
 			if names := dirNames(t, outDir); len(names) != 0 {
 				t.Fatalf("the killed run left files in the output folder: %v", names)
 			}
