@@ -396,3 +396,40 @@ func TestAccIcebergTable_nestedEvolution(t *testing.T) {
 		},
 	})
 }
+
+// A rename that succeeds followed by a commit that fails leaves the table
+// recorded under its new name: the next plan is an in-place update of the
+// rest of the change, never a create of a table that already exists.
+func TestAccIcebergTable_renameThenFailedCommit(t *testing.T) {
+	srv := startREST(t)
+	renamed := strings.Replace(restTableV2, `"orders"`, `"orders_2024"`, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: restProvider(srv) + restTableV1,
+				Check: func(*terraform.State) error {
+					srv.FailNextCommits(100) // every commit of the next apply conflicts
+
+					return nil
+				},
+			},
+			{
+				Config:      restProvider(srv) + renamed,
+				ExpectError: errRe(`(?s)Error updating lakehouse_iceberg_table \(sales.orders_2024\).*repeated commit conflicts`),
+			},
+			{
+				PreConfig: func() { srv.FailNextCommits(0) },
+				Config:    restProvider(srv) + renamed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tblAddr, tfjsonpath.New("id"), knownvalue.StringExact("sales.orders_2024")),
+					statecheck.ExpectKnownValue(tblAddr, tfjsonpath.New("schema").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact("total")),
+				},
+			},
+		},
+	})
+}

@@ -351,7 +351,9 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if !ok {
 		return
 	}
-	if from := state.ident(ctx, &resp.Diagnostics); !slices.Equal(from, ident) {
+	from := state.ident(ctx, &resp.Diagnostics)
+	renamed := !slices.Equal(from, ident)
+	if renamed {
 		tflog.Debug(ctx, "renaming Iceberg table", map[string]any{"from": catalog.FormatIdentifier(from), "to": id})
 		if _, err := cat.RenameTable(ctx, from, ident); err != nil {
 			diags.AddError(&resp.Diagnostics, "updating", tableType, id, fmt.Sprintf("The table could not be renamed from %s.",
@@ -368,6 +370,11 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			todo = "Another writer changed the table; run terraform plan again."
 		}
 		diags.AddError(&resp.Diagnostics, "updating", tableType, id, "The change could not be committed as declared.", todo, err)
+		if tbl == nil && renamed {
+			// The rename happened: record the table under its new name, as
+			// it is, so the next plan neither loses nor re-creates it.
+			tbl, _ = cat.LoadTable(ctx, ident)
+		}
 		if tbl == nil {
 			return
 		}
