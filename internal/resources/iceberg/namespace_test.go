@@ -357,8 +357,12 @@ resource "lakehouse_iceberg_namespace" "test" {
 		ProtoV6ProviderFactories: providerFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, ns := range below {
-				if ok, err := b.open(t).CheckNamespaceExists(context.Background(), ns); err != nil || ok {
-					return fmt.Errorf("child namespace %v still exists (err %v)", ns, err)
+				ok, err := b.open(t).CheckNamespaceExists(context.Background(), ns)
+				if err != nil {
+					return fmt.Errorf("child namespace %v: %w", ns, err)
+				}
+				if ok {
+					return fmt.Errorf("child namespace %v still exists", ns)
 				}
 			}
 
