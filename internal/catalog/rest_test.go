@@ -272,3 +272,38 @@ func TestApply_restRequiredRacesAppend(t *testing.T) {
 		t.Fatal("amount became required although a row holds null")
 	}
 }
+
+// The REST client joins namespace levels with the separator the server
+// advertises, so levels holding dots, spaces and the default separator's
+// neighbours still round-trip when a server picks another one.
+func TestOpen_restAdvertisedSeparator(t *testing.T) {
+	ctx := context.Background()
+	srv := startFake(t)
+	srv.NamespaceSeparator = "%1E"
+	cat, err := catalog.Open(ctx, restData(srv, providerdata.CatalogSettings{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := [][]string{{"lake"}, {"lake", "raw zone"}, {"lake", "v1.2"}, {"lake", "50%_off"}}
+	for _, ns := range levels {
+		if err := cat.CreateNamespace(ctx, ns, iceberg.Properties{"level": ns[len(ns)-1]}); err != nil {
+			t.Fatalf("create %q: %v", ns, err)
+		}
+	}
+	for _, ns := range levels[1:] {
+		props, err := cat.LoadNamespaceProperties(ctx, ns)
+		if err != nil || props["level"] != ns[len(ns)-1] {
+			t.Errorf("load %q: %v %v", ns, props, err)
+		}
+		if ok, err := srv.Catalog().CheckNamespaceExists(ctx, ns); err != nil || !ok {
+			t.Errorf("the backing catalog has no %q (err %v)", ns, err)
+		}
+	}
+	children, err := cat.ListNamespaces(ctx, []string{"lake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(children) != 3 {
+		t.Errorf("children of lake: %q, want 3", children)
+	}
+}

@@ -39,6 +39,9 @@ type Server struct {
 	// BeforeCommit, when set, runs as a commit arrives, before its
 	// requirements are checked: a concurrent writer winning the race.
 	BeforeCommit func()
+	// NamespaceSeparator is the separator advertised in /v1/config, URL
+	// encoded; Start sets the spec's default, Separator.
+	NamespaceSeparator string
 	// IgnoreUpdates lists update actions (e.g. "set-properties") that the
 	// fake drops silently while answering success, like a faulty catalog.
 	IgnoreUpdates []string
@@ -80,7 +83,7 @@ func Start(dir, warehouse string, props iceberg.Properties) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cat: cat}
+	s := &Server{cat: cat, NamespaceSeparator: Separator}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 
@@ -143,9 +146,9 @@ func catalogErr(w http.ResponseWriter, err error) {
 
 // decodeNamespace splits a path segment on the advertised separator and
 // unescapes each level (%20 for a space, never "+").
-func decodeNamespace(seg string) ([]string, error) {
+func (s *Server) decodeNamespace(seg string) ([]string, error) {
 	var levels []string
-	for _, part := range strings.Split(seg, Separator) {
+	for _, part := range strings.Split(seg, s.NamespaceSeparator) {
 		l, err := url.PathUnescape(part)
 		if err != nil {
 			return nil, err
@@ -182,13 +185,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	switch {
 	case len(segs) == 1 && segs[0] == "config" && r.Method == http.MethodGet:
-		writeJSON(w, map[string]any{"defaults": map[string]string{}, "overrides": map[string]string{"namespace-separator": Separator}})
+		writeJSON(w, map[string]any{"defaults": map[string]string{}, "overrides": map[string]string{"namespace-separator": s.NamespaceSeparator}})
 	case len(segs) == 2 && segs[0] == "tables" && segs[1] == "rename" && r.Method == http.MethodPost:
 		s.rename(ctx, w, r)
 	case len(segs) == 1 && segs[0] == "namespaces":
 		s.namespaces(ctx, w, r)
 	case len(segs) >= 2 && segs[0] == "namespaces":
-		ns, err := decodeNamespace(segs[1])
+		ns, err := s.decodeNamespace(segs[1])
 		if err != nil {
 			writeErr(w, http.StatusBadRequest, "BadRequestException", err)
 
@@ -242,7 +245,13 @@ func (s *Server) namespaces(ctx context.Context, w http.ResponseWriter, r *http.
 	case http.MethodGet:
 		var parent []string
 		if p := r.URL.Query().Get("parent"); p != "" {
-			parent = strings.Split(p, "\x1f")
+			sep, err := url.PathUnescape(s.NamespaceSeparator)
+			if err != nil {
+				writeErr(w, http.StatusInternalServerError, "ServerError", err)
+
+				return
+			}
+			parent = strings.Split(p, sep)
 		}
 		all, err := s.cat.ListNamespaces(ctx, parent)
 		if err != nil {
