@@ -20,10 +20,24 @@ import (
 
 var grades = []string{"A", "B", "C", "D", "E", "F"}
 
+// idStride is prime, so i*idStride mod rows visits every id once.
+const idStride = 7919
+
+// idOf is row i's id: ascending, as exported tables usually are, or
+// scrambled (-shuffle-ids), which the uniqueness checks cannot exploit.
+var idOf = func(i int) int64 { return int64(i) }
+
 func main() {
 	rows := flag.Int("rows", 10_000_000, "rows to write")
 	out := flag.String("out", "bench.parquet", "output Parquet file, or CSV when the name ends in .csv")
+	shuffle := flag.Bool("shuffle-ids", false, "write the ids 0..rows-1 in a scrambled order instead of ascending")
 	flag.Parse()
+	if *shuffle {
+		if *rows%idStride == 0 {
+			log.Fatalf("-shuffle-ids needs a row count that is not a multiple of %d", idStride)
+		}
+		idOf = func(i int) int64 { return int64(i) * idStride % int64(*rows) }
+	}
 	if strings.HasSuffix(*out, ".csv") {
 		writeCSV(*rows, *out)
 		return
@@ -50,7 +64,7 @@ func main() {
 		n := min(group, *rows-start)
 		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 		for i := start; i < start+n; i++ {
-			b.Field(0).(*array.Int64Builder).Append(int64(i))
+			b.Field(0).(*array.Int64Builder).Append(idOf(i))
 			if i%50 == 0 {
 				b.Field(1).AppendNull()
 			} else {
@@ -89,7 +103,7 @@ func writeCSV(rows int, out string) {
 		if i%50 != 0 {
 			score = fmt.Sprint(float64(i%1000) / 10)
 		}
-		fmt.Fprintf(w, "%d,%s,%s,s%08d@uni.example,%d,%d,T%d\n", i, score, grades[i%len(grades)], i, i%100+1, i%100, i%4)
+		fmt.Fprintf(w, "%d,%s,%s,s%08d@uni.example,%d,%d,T%d\n", idOf(i), score, grades[i%len(grades)], i, i%100+1, i%100, i%4)
 	}
 	if err := w.Flush(); err != nil {
 		log.Fatal(err)
