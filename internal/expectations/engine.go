@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,7 @@ type built struct {
 	cond   *rowCondition
 	err    error // exception raised while running
 	mostly string
+	cost   time.Duration // its share of the last batch, for scheduling
 }
 
 func build(c Config, params map[string]any, opts Options) (*built, error) {
@@ -248,6 +250,8 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 		}
 	}()
 	sem := make(chan struct{}, par)
+	order := append([]*built(nil), exps...) // launch order; results keep the suite's
+
 	defer func() {
 		cancel()
 		for it := range ch {
@@ -274,7 +278,10 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 			}
 		}
 		var wg sync.WaitGroup
-		for _, e := range exps {
+		// Longest first: every batch waits for its slowest check, and one
+		// started last would run alone while the other cores idle.
+		sort.SliceStable(order, func(i, j int) bool { return order[i].cost > order[j].cost })
+		for _, e := range order {
 			if e.err != nil {
 				continue
 			}
@@ -285,10 +292,12 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 			wg.Add(1)
 			sem <- struct{}{}
 			go func(e *built, view *Batch) {
+				start := time.Now()
 				defer func() {
 					if r := recover(); r != nil {
 						e.err = fmt.Errorf("internal error: %v", r)
 					}
+					e.cost = time.Since(start)
 					<-sem
 					wg.Done()
 				}()
