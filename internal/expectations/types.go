@@ -74,33 +74,48 @@ func typeExp(k *kw, env *buildEnv, col string, names []string) (evaluator, error
 	m.statefulPred = func(_ *mapExp, b *Batch, _ int, v []any) (bool, error) {
 		t := b.Cols[col].Type()
 		observed = t.String()
-		if t.Name == "mixed" || t.Name == "null" || t.Text {
+		if !typed(t) {
 			return !valueMatches(v[0], t.Text, accept, decs), nil
 		}
-		if t.Name == "decimal" {
-			if accept["decimal"] {
-				return false, nil
-			}
-			for _, d := range decs {
-				if d.p == t.Precision && d.s == t.Scale {
-					return false, nil
-				}
-			}
-			return true, nil
-		}
-		return !accept[t.Name], nil
+		return !typeMatches(t, accept, decs), nil
 	}
-	return &typeEval{mapExp: m, observed: &observed, col: col}, nil
+	return &typeEval{mapExp: m, observed: &observed, col: col, accept: accept, decs: decs}, nil
+}
+
+// typed reports a column whose values all share its declared type.
+func typed(t LogicalType) bool { return t.Name != "mixed" && t.Name != "null" && !t.Text }
+
+func typeMatches(t LogicalType, accept map[string]bool, decs []decimalSpec) bool {
+	if t.Name != "decimal" {
+		return accept[t.Name]
+	}
+	if accept["decimal"] {
+		return true
+	}
+	for _, d := range decs {
+		if d.p == t.Precision && d.s == t.Scale {
+			return true
+		}
+	}
+
+	return false
 }
 
 type typeEval struct {
 	*mapExp
 	observed *string
 	col      string
+	accept   map[string]bool
+	decs     []decimalSpec
 }
 
 func (t *typeEval) finish(info *tableInfo) (bool, map[string]any, error) {
 	ok, res, err := t.mapExp.finish(info)
+	// A typed column of another type fails even when every value is
+	// missing: its type is the column's, as GX judges a pandas dtype.
+	if lt, has := info.types[t.col]; has && typed(lt) && !typeMatches(lt, t.accept, t.decs) {
+		ok = false
+	}
 	if err == nil && t.env.rf.Level != "BOOLEAN_ONLY" {
 		lt := info.types[t.col]
 		if lt.Name == "string" && !lt.Text || lt.Name == "mixed" {
