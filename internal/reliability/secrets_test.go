@@ -34,6 +34,9 @@ var secrets = map[string]string{
 	"dremio_source s3.access_secret":    "SEKRET-dremio-s3-1a2b3c4d",
 	"dremio_source secret_config":       "SEKRET-dremio-pg-5e6f7a8b",
 	"superset_database password":        "SEKRET-superset-db-9c0d1e2f",
+	"superset_database ssh private_key": "SEKRET-superset-sshkey-8a7b6c5d",
+	"superset_database ssh passphrase":  "SEKRET-superset-sshpass-4e3f2a1b",
+	"superset_database encrypted_extra": "SEKRET-superset-encextra-0d9c8b7a",
 	"labelstudio_storage aws_secret":    "SEKRET-ls-s3-3a4b5c6d",
 	"labelstudio_storage session_token": "SEKRET-ls-session-7e8f9a0b",
 	"labelstudio_webhook headers":       "SEKRET-hook-bearer-1c2d3e4f",
@@ -59,7 +62,7 @@ func TestReliability_secretsNeverLeak(t *testing.T) {
 	dremio := dremiotest.New()
 	t.Cleanup(dremio.Close)
 	dremio.AddPAT(secrets["provider dremio.token"])
-	superset := supersettest.New(t, supersettest.Options{Password: secrets["provider superset.password"]})
+	superset := supersettest.New(t, supersettest.Options{Password: secrets["provider superset.password"], SSHTunneling: true})
 	ls := labelstudiotest.New()
 	t.Cleanup(ls.Close)
 	ls.APIKey = secrets["provider labelstudio.api_key"]
@@ -87,9 +90,10 @@ func TestReliability_secretsNeverLeak(t *testing.T) {
 		"superset_password": "provider superset.password", "ls_api_key": "provider labelstudio.api_key",
 		"datacite_password": "provider datacite.password", "dremio_s3_secret": "dremio_source s3.access_secret",
 		"dremio_pg_password": "dremio_source secret_config", "superset_db_password": "superset_database password",
+		"superset_ssh_key": "superset_database ssh private_key", "superset_ssh_pass": "superset_database ssh passphrase",
 		"ls_s3_secret": "labelstudio_storage aws_secret", "ls_session_token": "labelstudio_storage session_token",
 		"hook_token": "labelstudio_webhook headers", "catalog_client_secret": "provider catalog.credential",
-		"catalog_header": "provider catalog.headers",
+		"catalog_header": "provider catalog.headers", "superset_extra": "superset_database encrypted_extra",
 	}
 	var decl strings.Builder
 	env := []string{"TF_LOG=trace"}
@@ -177,6 +181,13 @@ resource "lakehouse_superset_database" "db" {
   sqlalchemy_uri   = "postgresql+psycopg2://report_ro@db.internal:5432/wh"
   password         = var.superset_db_password
   password_version = "1"
+  ssh_tunnel = {
+    server_address       = "bastion.internal"
+    username             = "tunnel"
+    private_key          = var.superset_ssh_key
+    private_key_password = var.superset_ssh_pass
+  }
+  encrypted_extra = jsonencode({ token = var.superset_extra })
 }
 
 resource "lakehouse_labelstudio_project" "p" {
@@ -359,6 +370,13 @@ resource "lakehouse_dataset" "rec" {
 	}
 	if got := superset.StoredPassword(id("lakehouse_superset_database.db")); got != secrets["superset_database password"] {
 		t.Errorf("Superset stored password %q", got)
+	}
+	if tun := superset.StoredTunnel(id("lakehouse_superset_database.db")); tun == nil || tun.PrivateKey == nil || tun.PrivateKeyPassword == nil ||
+		*tun.PrivateKey != secrets["superset_database ssh private_key"] || *tun.PrivateKeyPassword != secrets["superset_database ssh passphrase"] {
+		t.Errorf("Superset stored tunnel %+v", tun)
+	}
+	if got := superset.StoredEncryptedExtra(id("lakehouse_superset_database.db")); !strings.Contains(got, secrets["superset_database encrypted_extra"]) {
+		t.Errorf("Superset stored encrypted_extra %q", got)
 	}
 	if e := dremio.Entity("lake"); e == nil || !strings.Contains(fmt.Sprint(e), secrets["dremio_source s3.access_secret"]) {
 		t.Errorf("Dremio source lake lacks its secret: %v", e)

@@ -20,6 +20,18 @@ type Database struct {
 	AllowRunAsync  bool   `json:"allow_run_async"`
 	Backend        string `json:"backend"`
 	Driver         string `json:"driver"`
+	// SSHTunnel is nil when the database connects directly.
+	SSHTunnel *SSHTunnel `json:"ssh_tunnel"`
+}
+
+// SSHTunnel is a database's SSH tunnel as Superset shows it. Superset
+// returns its password, private key and key passphrase only as the mask, so
+// they are not decoded at all (and neither is masked_encrypted_extra): a
+// mask never reaches the provider.
+type SSHTunnel struct {
+	ServerAddress string `json:"server_address"`
+	ServerPort    int64  `json:"server_port"`
+	Username      string `json:"username"`
 }
 
 // DatasetColumn is one column of a dataset.

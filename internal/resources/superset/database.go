@@ -59,6 +59,12 @@ type databaseResourceModel struct {
 	Extra           jsonDocValue     `tfsdk:"extra"`
 	Backend         types.String     `tfsdk:"backend"`
 	Driver          types.String     `tfsdk:"driver"`
+
+	// database_secrets.go
+	SSHTunnel               *sshTunnelModel `tfsdk:"ssh_tunnel"`
+	SSHTunnelSecretsVersion types.String    `tfsdk:"ssh_tunnel_secrets_version"`
+	EncryptedExtra          types.String    `tfsdk:"encrypted_extra"`
+	EncryptedExtraVersion   types.String    `tfsdk:"encrypted_extra_version"`
 }
 
 type connectionModel struct {
@@ -80,11 +86,17 @@ func (r *databaseResource) Metadata(_ context.Context, req resource.MetadataRequ
 }
 
 func (r *databaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	defer func() {
+		for name, a := range secretsAttributes() {
+			resp.Schema.Attributes[name] = a
+		}
+	}()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A database connection in Apache Superset. The connection is given as a whole `sqlalchemy_uri`, " +
 			"built from `uri_parts`, or built from the provider's `dremio` block (`dremio+flight://`). The password is " +
 			"write-only: Superset only ever shows it masked (`XXXXXXXXXX`), so it is never read back, never stored in state, " +
-			"and sent only on create, when the URI changes, or when `password_version` changes.",
+			"and sent only on create, when the URI changes, or when `password_version` changes. The SSH tunnel's secrets " +
+			"and `encrypted_extra` are write-only in the same way, each with its own `_version`.",
 		Attributes: map[string]schema.Attribute{
 			"id":   computedID("Superset's numeric id of the database."),
 			"uuid": computedString("Superset's UUID of the database (used by imports and exports)."),
@@ -183,6 +195,11 @@ func (r *databaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	defer derivedFromURI(ctx, req, resp)
+	defer func() {
+		var uri types.String
+		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("sqlalchemy_uri"), &uri)...)
+		checkTunnelPort(&plan, uri, &resp.Diagnostics)
+	}()
 	var uri string
 	var known bool
 	switch {
@@ -238,6 +255,15 @@ func derivedFromURI(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	}
 }
 
+// hint is why's advice, or the tunnel's when Superset refused the tunnel.
+func hint(err error, fallback string) string {
+	if h := tunnelHint(err); h != "" {
+		return h
+	}
+
+	return why(err, fallback)
+}
+
 func uriScheme(uri string) string {
 	scheme, _, _ := strings.Cut(uri, "://")
 
@@ -268,10 +294,19 @@ func (r *databaseResource) Create(ctx context.Context, req resource.CreateReques
 	if !plan.Extra.IsNull() {
 		body["extra"] = plan.Extra.ValueString()
 	}
+	cfgTunnel, extra, err := configSecrets(ctx, req.Config)
+	if err != nil {
+		diags.AddError(&resp.Diagnostics, "creating", databaseType, plan.DatabaseName.ValueString(),
+			"The configuration could not be read.", "", err)
+
+		return
+	}
+	addCreateSecrets(body, plan.SSHTunnel, cfgTunnel, extra)
+	clearWriteOnly(&plan)
 	id, err := r.client.Create(ctx, superset.Databases, body)
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "creating", databaseType, plan.DatabaseName.ValueString(),
-			"Superset did not create the database.", why(err, "A database with this database_name may already exist, or the connection test failed."), err)
+			"Superset did not create the database.", hint(err, "A database with this database_name may already exist, or the connection test failed."), err)
 
 		return
 	}
@@ -306,7 +341,8 @@ func (r *databaseResource) Read(ctx context.Context, req resource.ReadRequest, r
 	state.AllowRunAsync = types.BoolValue(db.AllowRunAsync)
 	state.Extra = reconcileJSON(state.Extra, &db.Extra, isImported(ctx, req.Private))
 	state.UUID, state.Backend, state.Driver = types.StringValue(db.UUID), types.StringValue(db.Backend), types.StringValue(db.Driver)
-	state.Password = types.StringNull()
+	state.SSHTunnel = tunnelFromServer(db.SSHTunnel)
+	clearWriteOnly(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -327,17 +363,18 @@ func (r *databaseResource) Update(ctx context.Context, req resource.UpdateReques
 
 		return
 	}
-	// C16: only changed fields are sent, so nothing can overwrite the stored
-	// password unless the URI or password_version changed.
+	// C16: only changed fields are sent, so nothing can overwrite a stored
+	// secret unless the field it belongs to or its _version changed.
 	if len(body) > 0 {
 		if err := r.client.Update(ctx, superset.Databases, state.ID.ValueInt64(), body); err != nil {
 			diags.AddError(&resp.Diagnostics, "updating", databaseType, id,
-				"Superset did not update the database.", why(err, "Another database may already use this database_name."), err)
+				"Superset did not update the database.", hint(err, "Another database may already use this database_name."), err)
 
 			return
 		}
 	}
 	plan.ID, plan.UUID, plan.Backend, plan.Driver = state.ID, state.UUID, state.Backend, state.Driver
+	clearWriteOnly(&plan)
 	if db, err := r.client.GetDatabase(ctx, state.ID.ValueInt64()); err == nil {
 		plan.Backend, plan.Driver = types.StringValue(db.Backend), types.StringValue(db.Driver)
 	}
@@ -366,6 +403,11 @@ func (r *databaseResource) updateBody(ctx context.Context, req resource.UpdateRe
 		}
 		body["sqlalchemy_uri"] = uri
 	}
+	cfgTunnel, extra, err := configSecrets(ctx, req.Config)
+	if err != nil {
+		return nil, err
+	}
+	addUpdateSecrets(body, plan, state, cfgTunnel, extra)
 	if !plan.Extra.IsNull() && !jsonCovers(plan.Extra.ValueString(), state.Extra.ValueString(), jsonExact) {
 		db, err := r.client.GetDatabase(ctx, state.ID.ValueInt64())
 		if err != nil {

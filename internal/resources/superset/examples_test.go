@@ -40,8 +40,12 @@ func TestAccSupersetExamples_plan(t *testing.T) {
 		TerraformVersionChecks:   writeOnlyVersions,
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:             cfg,
-			ConfigVariables:    config.Variables{"warehouse_password": config.StringVariable("example")},
+			Config: cfg,
+			ConfigVariables: config.Variables{
+				"warehouse_password":           config.StringVariable("example"),
+				"bastion_private_key":          config.StringVariable("-----BEGIN OPENSSH PRIVATE KEY-----example"),
+				"bigquery_service_account_key": config.StringVariable("-----BEGIN PRIVATE KEY-----example"),
+			},
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},

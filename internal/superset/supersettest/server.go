@@ -3,7 +3,8 @@
 // refresh, CSRF token plus session cookie on every write, the response
 // envelopes, 400 for schema errors and 422 for duplicates and missing
 // references (and 422 for dataset PUT schema errors), uniqueness of database
-// names, dataset tables and dashboard slugs, masked database passwords,
+// names, dataset tables and dashboard slugs, masked database secrets (URI
+// password, SSH tunnel credentials, encrypted_extra; see dbsecrets.go),
 // rison list queries paged from 0, PUTs that change only the fields they
 // carry, and server-side rewriting of position_json and json_metadata.
 // Tests reach behind the API with Mutate, Remove and Object.
@@ -37,6 +38,9 @@ type Options struct {
 	TokenTTL time.Duration // access token lifetime; default 15 minutes
 	// NoCSRF switches CSRF emulation off, like WTF_CSRF_ENABLED=False.
 	NoCSRF bool
+	// SSHTunneling is Superset's SSH_TUNNELING feature flag, off by default
+	// as in Superset: then any ssh_tunnel in a database write is a 400.
+	SSHTunneling bool
 }
 
 // Column is a column of a physical table the fake pretends to see.
@@ -64,6 +68,8 @@ type Server struct {
 	sessions  map[string]string // session cookie -> csrf token
 	objs      map[string]map[int64]map[string]any
 	passwords map[int64]string
+	tunnels   map[int64]*Tunnel // dbsecrets.go
+	encrypted map[int64]string  // real encrypted_extra per database
 	tables    map[string][]Column
 	requests  []Request
 	logins    int
@@ -460,7 +466,7 @@ var schemas = map[string]map[string]string{
 		"database_name": "s", "sqlalchemy_uri": "s", "expose_in_sqllab": "b", "allow_run_async": "b",
 		"allow_file_upload": "b", "allow_ctas": "b", "allow_cvas": "b", "allow_dml": "b", "impersonate_user": "b",
 		"cache_timeout": "i?", "force_ctas_schema": "s?", "configuration_method": "s", "extra": "j",
-		"masked_encrypted_extra": "j", "server_cert": "s?", "uuid": "s", "external_url": "s?", "is_managed_externally": "b",
+		"masked_encrypted_extra": "j?", "encrypted_extra": "j?", "ssh_tunnel": "o?", "server_cert": "s?", "uuid": "s", "external_url": "s?", "is_managed_externally": "b",
 	},
 	"dataset": {
 		"database": "i", "table_name": "s", "catalog": "s?", "schema": "s?", "sql": "s?", "owners": "li",
@@ -525,6 +531,13 @@ func validate(schemaName string, body map[string]any, create bool) map[string]an
 		}
 		if m := checkType(kind, v); m != "" {
 			errs[k] = []string{m}
+
+			continue
+		}
+		if k == "ssh_tunnel" && schemaName == "database" {
+			if m := checkTunnelSchema(v); m != nil {
+				errs[k] = m
+			}
 
 			continue
 		}
@@ -759,9 +772,14 @@ func (s *Server) create(kind string, body map[string]any) (int, any, *apiErr) {
 	}
 	var obj map[string]any
 	var e *apiErr
+	var sec dbSecrets
 	switch kind {
 	case "database":
-		obj, e = s.newDatabase(body)
+		var rest map[string]any
+		rest, sec = splitSecrets(body)
+		if obj, e = s.newDatabase(rest); e == nil {
+			e = s.createSecrets(sec, asString(obj["sqlalchemy_uri"]))
+		}
 	case "dataset":
 		obj, e = s.newDataset(body)
 	case "chart":
@@ -781,11 +799,13 @@ func (s *Server) create(kind string, body map[string]any) (int, any, *apiErr) {
 	if kind == "database" {
 		s.passwords[id], _ = obj["_password"].(string)
 		delete(obj, "_password")
+		s.storeSecrets(id, sec)
 	}
 	echo := copyMap(body)
 	if kind == "database" {
 		echo["sqlalchemy_uri"] = s.maskedURI(id, obj)
 		echo["uuid"], echo["driver"] = obj["uuid"], obj["driver"]
+		s.echoSecrets(id, echo)
 	}
 
 	return http.StatusCreated, map[string]any{"id": id, "result": echo}, nil
@@ -819,6 +839,11 @@ func (s *Server) update(kind string, id int64, obj, body map[string]any, overrid
 		return 0, nil, e
 	}
 	out := map[string]any{"id": id, "result": body}
+	if kind == "database" {
+		echo := copyMap(body)
+		s.echoSecrets(id, echo)
+		out["result"] = echo
+	}
 	if kind == "dashboard" {
 		out["last_modified_time"] = float64(time.Now().Unix())
 	}
@@ -834,6 +859,7 @@ func (s *Server) remove(kind string, id int64) (int, any, *apiErr) {
 			}
 		}
 		delete(s.passwords, id)
+		s.dropSecrets(id)
 	}
 	delete(s.objs[kind], id)
 
@@ -875,23 +901,41 @@ func (s *Server) updateDatabase(id int64, obj, body map[string]any) *apiErr {
 	if name, ok := body["database_name"].(string); ok && s.databaseNamed(name, id) {
 		return msg(http.StatusUnprocessableEntity, map[string]any{"database_name": []string{"A database with the same name already exists."}})
 	}
+	body, sec := splitSecrets(body)
+	uri, password := asString(obj["sqlalchemy_uri"]), ""
+	newURI := false
 	if raw, ok := body["sqlalchemy_uri"].(string); ok {
-		uri, password, e := parseURI(raw)
+		u, pw, e := parseURI(raw)
 		if e != nil {
 			return e
 		}
+		uri, password, newURI = u.String(), pw, true
+	}
+	// The tunnel is checked against the URI the update leaves.
+	backend, _, _ := strings.Cut(uriScheme(uri), "+")
+	commit, e := s.planSecretUpdate(id, sec, uri, backend)
+	if e != nil {
+		return e
+	}
+	commit()
+	if newURI {
 		if password != superset.PasswordMask {
 			s.passwords[id] = password
 		}
-		body = copyMap(body)
-		body["sqlalchemy_uri"] = uri.String()
-		obj["backend"], obj["driver"], _ = strings.Cut(uri.Scheme, "+")
+		body["sqlalchemy_uri"] = uri
+		obj["backend"], obj["driver"], _ = strings.Cut(uriScheme(uri), "+")
 	}
 	for k, v := range body {
 		obj[k] = v
 	}
 
 	return nil
+}
+
+func uriScheme(raw string) string {
+	scheme, _, _ := strings.Cut(raw, "://")
+
+	return scheme
 }
 
 func (s *Server) databaseNamed(name string, except int64) bool {
@@ -1392,6 +1436,7 @@ func (s *Server) view(kind string, obj map[string]any, connection bool) map[stri
 	switch kind {
 	case "database":
 		v["sqlalchemy_uri"] = s.maskedURI(asInt(obj["id"]), obj)
+		s.secretsView(asInt(obj["id"]), v, connection)
 		if !connection {
 			// GET /database/{pk} carries neither the URI nor extra.
 			delete(v, "sqlalchemy_uri")
