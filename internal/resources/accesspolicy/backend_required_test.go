@@ -1,10 +1,7 @@
 package accesspolicy_test
 
 import (
-	"regexp"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
@@ -14,14 +11,9 @@ import (
 // Dremio grants, s3 for bucket and MinIO policies. Each missing one fails
 // the plan with its NotConfiguredError.
 func TestAccAccessPolicy_backendNotConfigured(t *testing.T) {
-	for _, k := range append(append(providerdata.S3Env, providerdata.DremioEnv...), "LAKEHOUSE_S3_ACCESS_KEY") {
-		t.Setenv(k, "")
-	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: `
+	acctest.UnsetBackendEnv(t, providerdata.BlockS3, providerdata.BlockDremio)
+	t.Run("dremio", func(t *testing.T) {
+		acctest.TestNotConfigured(t, "planning", "lakehouse_access_policy", providerdata.BlockDremio, `
 resource "lakehouse_access_policy" "test" {
   name       = "dremio-only"
   dremio     = { iceberg_source = "lake" }
@@ -33,13 +25,10 @@ resource "lakehouse_access_policy" "test" {
     resources = [{ table = "oulad" }]
   }]
 }
-`,
-				PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)Error planning lakehouse_access_policy.*the dremio backend is\s+not\s+configured:\s+` +
-					`set\s+LAKEHOUSE_DREMIO_ENDPOINT`),
-			},
-			{
-				Config: `
+`)
+	})
+	t.Run("s3", func(t *testing.T) {
+		acctest.TestNotConfigured(t, "planning", "lakehouse_access_policy", providerdata.BlockS3, `
 resource "lakehouse_access_policy" "test" {
   name       = "bucket-only"
   principals = [{ name = "researchers", type = "group", attributes = { role = ["researcher"] } }]
@@ -50,11 +39,6 @@ resource "lakehouse_access_policy" "test" {
     resources = [{ bucket = "uni-example-curated", prefix = "oulad/" }]
   }]
 }
-`,
-				PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)Error planning lakehouse_access_policy.*the s3 backend is\s+not\s+configured:\s+` +
-					`set\s+LAKEHOUSE_S3_ENDPOINT`),
-			},
-		},
+`)
 	})
 }
