@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -106,36 +105,14 @@ func TestAccStorageDataSources_missing(t *testing.T) {
 // Without an s3 block or its variables, each storage data source fails with
 // exactly one diagnostic naming the block and its variables.
 func TestAccStorageDataSources_backendNotConfigured(t *testing.T) {
-	for _, k := range append(providerdata.S3Env, "LAKEHOUSE_S3_ACCESS_KEY") {
-		t.Setenv(k, "")
-	}
+	acctest.UnsetBackendEnv(t, providerdata.BlockS3)
 	for typ, body := range map[string]string{
 		"lakehouse_bucket":  `bucket = "tf-unconfigured"`,
 		"lakehouse_buckets": ``,
 		"lakehouse_object":  `bucket = "tf-unconfigured"` + "\n" + `key = "a.txt"`,
 	} {
 		t.Run(typ, func(t *testing.T) {
-			want := regexp.MustCompile(`(?s)Error reading ` + typ + `.*the s3 backend is not\s+configured:\s+set\s+` +
-				`LAKEHOUSE_S3_ENDPOINT,\s+AWS_ACCESS_KEY_ID.*s3\s+\{\s+\.\.\.\s+\}\s+block`)
-			failed := false
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:   fmt.Sprintf("data %q \"test\" {\n%s\n}\n", typ, body),
-					PlanOnly: true,
-				}},
-				ErrorCheck: func(err error) error {
-					failed = true
-					if n := strings.Count(err.Error(), "Error: "); n != 1 || !want.MatchString(err.Error()) {
-						return fmt.Errorf("want exactly one error naming the s3 block and its variables, got %d: %w", n, err)
-					}
-
-					return nil
-				},
-			})
-			if !failed {
-				t.Fatal("the data source was read without an s3 configuration")
-			}
+			acctest.TestNotConfigured(t, "reading", typ, providerdata.BlockS3, fmt.Sprintf("data %q \"test\" {\n%s\n}\n", typ, body))
 		})
 	}
 }
