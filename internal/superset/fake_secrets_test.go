@@ -186,6 +186,39 @@ func TestFake_databaseSecrets(t *testing.T) {
 		t.Errorf("tunnel with SSH_TUNNELING off: %d, want 400", st)
 	}
 
+	// Pointing the connection elsewhere (URI or engine_params) needs the
+	// stored password again, and a different encrypted_extra.
+	var pg struct {
+		ID int64 `json:"id"`
+	}
+	if st := a.do(http.MethodPost, "/api/v1/database/", map[string]any{
+		"database_name": "moved", "sqlalchemy_uri": "postgresql://u:pw@h:5432/d", "masked_encrypted_extra": `{"token":"t1"}`,
+	}, &pg); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	putPG := func(body map[string]any) int {
+		t.Helper()
+
+		return a.do(http.MethodPut, superset.ItemPath(superset.Databases, pg.ID), body, nil)
+	}
+	engine := `{"engine_params":{"connect_args":{"host":"elsewhere"}}}`
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		want int
+	}{
+		{"engine_params alone", map[string]any{"extra": engine}, http.StatusUnprocessableEntity},
+		{"new host with the mask", map[string]any{"sqlalchemy_uri": "postgresql://u:XXXXXXXXXX@h2:5432/d", "masked_encrypted_extra": `{"token":"t2"}`}, http.StatusUnprocessableEntity},
+		{"new host, same extra", map[string]any{"sqlalchemy_uri": "postgresql://u:pw@h2:5432/d", "masked_encrypted_extra": `{"token":"t1"}`}, http.StatusUnprocessableEntity},
+		{"same host, mask", map[string]any{"sqlalchemy_uri": "postgresql://u:XXXXXXXXXX@h:5432/d"}, http.StatusOK},
+		{"new host with fresh secrets", map[string]any{"sqlalchemy_uri": "postgresql://u:pw@h2:5432/d", "masked_encrypted_extra": `{"token":"t2"}`}, http.StatusOK},
+		{"engine_params with fresh secrets", map[string]any{"sqlalchemy_uri": "postgresql://u:pw@h2:5432/d", "extra": engine, "masked_encrypted_extra": `{"token":"t3"}`}, http.StatusOK},
+	} {
+		if st := putPG(c.body); st != c.want {
+			t.Errorf("%s: %d, want %d", c.name, st, c.want)
+		}
+	}
+
 	// Other engines mask every top-level value of encrypted_extra.
 	st = a.do(http.MethodPost, "/api/v1/database/", map[string]any{
 		"database_name": "pg", "sqlalchemy_uri": "postgresql://u@h:5432/d", "masked_encrypted_extra": `{"token":"pg-token","region":"eu"}`,

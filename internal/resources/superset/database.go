@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -419,9 +420,52 @@ func (r *databaseResource) updateBody(ctx context.Context, req resource.UpdateRe
 			return nil, fmt.Errorf("extra: %w", err)
 		}
 		body["extra"] = merged
+		if err := r.withPasswordForEngineParams(ctx, req.Config, plan, body, &db.Extra, merged); err != nil {
+			return nil, err
+		}
 	}
 
 	return body, nil
+}
+
+// withPasswordForEngineParams sends the URI with its password beside an
+// extra whose engine_params change: engine_params can redirect the
+// connection, and newer Superset refuses such a change unless the password
+// comes with it. Without a configured password the URI is not sent, since a
+// URI without one would clear the stored password on older Superset.
+func (r *databaseResource) withPasswordForEngineParams(ctx context.Context, cfg tfsdk.Config, plan *databaseResourceModel,
+	body map[string]any, server *string, merged string,
+) error {
+	if _, sent := body["sqlalchemy_uri"]; sent || !engineParamsChanged(server, merged) {
+		return nil
+	}
+	uri, hasPassword, err := r.uriAndPassword(ctx, cfg, plan)
+	if err != nil {
+		return err
+	}
+	if hasPassword {
+		body["sqlalchemy_uri"] = uri
+	}
+
+	return nil
+}
+
+// engineParamsChanged compares extra's engine_params by meaning.
+func engineParamsChanged(server *string, next string) bool {
+	params := func(doc string) any {
+		v, _ := parseJSON(doc)
+		if m, ok := v.(map[string]any); ok {
+			return m["engine_params"]
+		}
+
+		return nil
+	}
+	prev := ""
+	if server != nil {
+		prev = *server
+	}
+
+	return !reflect.DeepEqual(params(prev), params(next))
 }
 
 func (r *databaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -445,9 +489,16 @@ func (r *databaseResource) ImportState(ctx context.Context, req resource.ImportS
 // from the configuration (write-only values exist only there) or, for
 // dremio, from the provider's dremio block.
 func (r *databaseResource) uriWithPassword(ctx context.Context, cfg tfsdk.Config, plan *databaseResourceModel) (string, error) {
+	uri, _, err := r.uriAndPassword(ctx, cfg, plan)
+
+	return uri, err
+}
+
+// uriAndPassword is uriWithPassword, and whether it carries a password.
+func (r *databaseResource) uriAndPassword(ctx context.Context, cfg tfsdk.Config, plan *databaseResourceModel) (string, bool, error) {
 	var password types.String
 	if d := cfg.GetAttribute(ctx, path.Root("password"), &password); d.HasError() {
-		return "", fmt.Errorf("reading password from the configuration")
+		return "", false, fmt.Errorf("reading password from the configuration")
 	}
 	pw := password.ValueString()
 	if pw == "" && plan.Dremio != nil && r.data != nil {
@@ -458,10 +509,10 @@ func (r *databaseResource) uriWithPassword(ctx context.Context, cfg tfsdk.Config
 	}
 	u, err := url.Parse(plan.SQLAlchemyURI.ValueString())
 	if err != nil {
-		return "", fmt.Errorf("parsing sqlalchemy_uri: %w", err)
+		return "", false, fmt.Errorf("parsing sqlalchemy_uri: %w", err)
 	}
 	if pw == superset.PasswordMask {
-		return "", fmt.Errorf("the password is Superset's mask %q, not a real password", superset.PasswordMask)
+		return "", false, fmt.Errorf("the password is Superset's mask %q, not a real password", superset.PasswordMask)
 	}
 	if pw != "" {
 		user := ""
@@ -471,7 +522,7 @@ func (r *databaseResource) uriWithPassword(ctx context.Context, cfg tfsdk.Config
 		u.User = url.UserPassword(user, pw)
 	}
 
-	return u.String(), nil
+	return u.String(), pw != "", nil
 }
 
 // connectionURI builds a URI from parts; known is false while a part is

@@ -87,7 +87,8 @@ func secretsAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Superset's secure extra (`encrypted_extra`), a JSON object such as a BigQuery service " +
 				"account `{\"credentials_info\": {...}}`. Write-only: Superset shows it only masked, so it is never read back. " +
 				"Sent on create and when `encrypted_extra_version` changes; to clear it, remove it and change or remove " +
-				"`encrypted_extra_version`.",
+				"`encrypted_extra_version`. Newer Superset refuses to point the connection elsewhere (another URI or " +
+				"`extra.engine_params`) while it would keep the stored value: change both in one apply.",
 			Validators: []validator.String{jsonObjectValidator{}},
 		},
 		"encrypted_extra_version": schema.StringAttribute{
@@ -287,6 +288,10 @@ func tunnelHint(err error) string {
 		return "Turn on Superset's SSH_TUNNELING feature flag (FEATURE_FLAGS in superset_config.py), or remove ssh_tunnel."
 	case strings.Contains(msg, "port is required"):
 		return "Add the database port to the URI: Superset forwards the tunnel to it."
+	case strings.Contains(msg, "_schema") && superset.IsUnprocessable(err):
+		return "Superset refuses to point the connection at another host or engine_params while it would reuse a " +
+			"stored secret: set password in the configuration, and give a new encrypted_extra with a new " +
+			"encrypted_extra_version, in the same apply."
 	case strings.Contains(msg, "ssh_tunnel"), strings.Contains(msg, "SSH Tunnel"):
 		return "Check ssh_tunnel; after moving the tunnel, Superset needs its credentials again (change ssh_tunnel_secrets_version)."
 	}

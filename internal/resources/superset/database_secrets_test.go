@@ -529,3 +529,37 @@ resource "lakehouse_superset_database" "test" {
 		},
 	})
 }
+
+// Superset refuses to point a connection at another place while it would
+// reuse the stored encrypted_extra: the apply says what to do, and a new
+// key with a new version moves it.
+func TestAccSupersetDatabase_encryptedExtraMove(t *testing.T) {
+	t.Parallel()
+	fake := supersettest.New(t, supersettest.Options{})
+	moved := func(key, version string) string {
+		return strings.Replace(extraCfg(fake, key, version, true), "bigquery://edu-lake", "bigquery://edu-lake-2", 1)
+	}
+	var id int64
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   writeOnlyVersions,
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: extraCfg(fake, "bq-key-one", "1", true), Check: captureID(dbAddr, &id)},
+			{
+				Config:      moved("bq-key-one", "1"),
+				ExpectError: regexp.MustCompile(`(?s)Error updating lakehouse_superset_database.*new\s+encrypted_extra_version`),
+			},
+			{
+				Config: moved("bq-key-two", "2"),
+				Check: func(*terraform.State) error {
+					if got := fake.StoredEncryptedExtra(id); !strings.Contains(got, "bq-key-two") {
+						return fmt.Errorf("server encrypted_extra = %q", got)
+					}
+
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}

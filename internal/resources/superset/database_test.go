@@ -307,6 +307,12 @@ func TestAccSupersetDatabase_drift(t *testing.T) {
 					if !strings.Contains(extra, `"require"`) || !strings.Contains(extra, "allows_virtual_table_explore") {
 						return fmt.Errorf("extra after apply = %s; want sslmode restored and the server's own key kept", extra)
 					}
+					// engine_params can redirect the connection, so the password
+					// went with them (the fake, like newer Superset, refuses
+					// the change otherwise).
+					if got := fake.StoredPassword(id); got != "s3cret" {
+						return fmt.Errorf("server password after restoring engine_params = %q", got)
+					}
 
 					return nil
 				},

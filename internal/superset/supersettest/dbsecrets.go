@@ -467,3 +467,55 @@ func walk(doc map[string]any, path []string) map[string]any {
 
 	return doc
 }
+
+// checkRebind refuses, as newer Superset does, an update that points the
+// connection elsewhere (another URI once its password is stripped, or
+// other extra.engine_params, which can override the URI's host) while a
+// stored secret would ride along: a stored password with none, or the
+// mask, sent; a stored encrypted_extra not replaced by a different one.
+func (s *Server) checkRebind(id int64, obj, body map[string]any, sec dbSecrets, newURI bool, uri, password string) *apiErr {
+	moved := newURI && uri != asString(obj["sqlalchemy_uri"])
+	if extra, ok := body["extra"].(string); ok && !sameJSON(engineParams(extra), engineParams(asString(obj["extra"]))) {
+		moved = true
+	}
+	if !moved {
+		return nil
+	}
+	passwordReused := s.passwords[id] != "" && (password == "" || password == superset.PasswordMask)
+	stored := s.encrypted[id]
+	extraReused := stored != "" && stored != "{}" &&
+		(!sec.extraSet || sameJSON(s.unmaskExtra(stored, sec.encrypted, backendOf(uri)), stored))
+	if passwordReused || extraReused {
+		return msg(http.StatusUnprocessableEntity, map[string]any{"_schema": []string{
+			"Changing where the database connects needs its stored secrets again."}})
+	}
+
+	return nil
+}
+
+func engineParams(extra string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(extra), &m) != nil {
+		return "\x00unparseable"
+	}
+	b, _ := json.Marshal(m["engine_params"])
+
+	return string(b)
+}
+
+func sameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return a == b
+	}
+	bx, _ := json.Marshal(x)
+	by, _ := json.Marshal(y)
+
+	return string(bx) == string(by)
+}
+
+func backendOf(uri string) string {
+	backend, _, _ := strings.Cut(uriScheme(uri), "+")
+
+	return backend
+}

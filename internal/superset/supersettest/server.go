@@ -911,9 +911,11 @@ func (s *Server) updateDatabase(id int64, obj, body map[string]any) *apiErr {
 		}
 		uri, password, newURI = u.String(), pw, true
 	}
+	if e := s.checkRebind(id, obj, body, sec, newURI, uri, password); e != nil {
+		return e
+	}
 	// The tunnel is checked against the URI the update leaves.
-	backend, _, _ := strings.Cut(uriScheme(uri), "+")
-	commit, e := s.planSecretUpdate(id, sec, uri, backend)
+	commit, e := s.planSecretUpdate(id, sec, uri, backendOf(uri))
 	if e != nil {
 		return e
 	}
