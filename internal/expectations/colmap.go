@@ -391,9 +391,10 @@ func regexExp(k *kw, env *buildEnv, not bool) (evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.pred = func(v []any) (bool, error) { return re.MatchString(pyStr(v[0])) == not, nil }
+	mt := newMatcher(re)
+	m.pred = func(v []any) (bool, error) { return mt.MatchString(pyStr(v[0])) == not, nil }
 	m.fast = func(m *mapExp, b *Batch) bool {
-		return m.fastStr(b, func(s string) bool { return re.MatchString(s) == not })
+		return m.fastStr(b, func(s string) bool { return mt.MatchString(s) == not })
 	}
 
 	return m, nil
@@ -411,13 +412,13 @@ func compileRegex(s string) (*regexp.Regexp, error) {
 
 func regexListExp(k *kw, env *buildEnv, not bool) (evaluator, error) {
 	m := newMap(k, env, k.str("column", true))
-	var res []*regexp.Regexp
+	var res []*matcher
 	for _, s := range k.strList("regex_list", true) {
 		re, err := compileRegex(s)
 		if err != nil {
 			return nil, err
 		}
-		res = append(res, re)
+		res = append(res, newMatcher(re))
 	}
 	matchOn := k.str("match_on", false)
 	if matchOn == "" {
@@ -494,13 +495,13 @@ func likeExp(k *kw, env *buildEnv, not, list bool) (evaluator, error) {
 			matchOn = s
 		}
 	}
-	var res []*regexp.Regexp
+	var res []*matcher
 	for _, p := range pats {
 		re, err := likeToRegex(p)
 		if err != nil {
 			return nil, err
 		}
-		res = append(res, re)
+		res = append(res, newMatcher(re))
 	}
 	m.pred = func(v []any) (bool, error) {
 		s := pyStr(v[0])
