@@ -21,6 +21,18 @@ var jwtClaims = map[string]bool{
 	"phone_number": true, "address": true, "scope": true, "client_id": true,
 }
 
+// TokenClaims lists, sorted, the claims an identity-provider policy can
+// test (as jwt:<claim>).
+func TokenClaims() []string {
+	out := make([]string, 0, len(jwtClaims))
+	for c := range jwtClaims {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+
+	return out
+}
+
 // IdPOptions says how attributes arrive in identity-provider tokens.
 type IdPOptions struct {
 	// ConsentGroupPrefix: a consent scope s is held by a token whose groups

@@ -2,6 +2,7 @@ package accesspolicy_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,5 +61,12 @@ func TestCompileIdentityProvider(t *testing.T) {
 		if !strings.Contains(joined, w) {
 			t.Errorf("warnings lack %s: %s", w, joined)
 		}
+	}
+}
+
+func TestTokenClaims(t *testing.T) {
+	got := accesspolicy.TokenClaims()
+	if !slices.IsSorted(got) || !slices.Contains(got, "groups") || !slices.Contains(got, "email") || slices.Contains(got, "institution") {
+		t.Fatalf("TokenClaims() = %v", got)
 	}
 }

@@ -46,9 +46,29 @@ func MinIOBinary() (string, error) {
 	return bin, nil
 }
 
+// MinIOOption changes how StartMinIO starts the server.
+type MinIOOption func(*minioStart)
+
+type minioStart struct{ env []string }
+
+// WithMinIOEnv adds environment variables to the server's, for example the
+// MINIO_IDENTITY_OPENID_* settings of OIDCIssuer.MinIOEnv. They come after
+// the defaults, so they win.
+func WithMinIOEnv(env map[string]string) MinIOOption {
+	return func(s *minioStart) {
+		for k, v := range env {
+			s.env = append(s.env, k+"="+v)
+		}
+	}
+}
+
 // StartMinIO starts a MinIO server on a free loopback port with a fresh data
 // directory and waits until it answers its readiness probe.
-func StartMinIO() (*MinIO, error) {
+func StartMinIO(opts ...MinIOOption) (*MinIO, error) {
+	var start minioStart
+	for _, o := range opts {
+		o(&start)
+	}
 	bin, err := MinIOBinary()
 	if err != nil {
 		return nil, err
@@ -80,6 +100,7 @@ func StartMinIO() (*MinIO, error) {
 		"MINIO_UPDATE=off",
 		"MINIO_CI_CD=1",
 	)
+	m.cmd.Env = append(m.cmd.Env, start.env...)
 	logf, err := os.Create(filepath.Join(dir, "minio.log"))
 	if err != nil {
 		return nil, err

@@ -526,9 +526,7 @@ resource "lakehouse_access_policy" "test" {
 
 // The identity-provider policy is accepted by a real MinIO (which refuses
 // unknown condition keys), is attached to nobody, and plans nothing after
-// apply. Evaluating tokens needs an OpenID provider, which these machines
-// do not have; the compiled conditions are unit-tested in
-// internal/accesspolicy.
+// apply. TestAccAccessPolicy_identityProviderTokens enforces it on tokens.
 func TestAccAccessPolicy_identityProvider(t *testing.T) {
 	needMinIO(t)
 	name := acctest.RandomName()

@@ -2,6 +2,8 @@ package accesspolicy_test
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -14,27 +16,73 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	ap "github.com/spanda-ai/terraform-provider-lakehouse/internal/accesspolicy"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/minioadmin"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
 
-// server is the real MinIO the acceptance tests enforce policies on.
-var server *acctest.MinIO
+// server is the real MinIO the acceptance tests enforce policies on. It
+// trusts issuer, an in-process OpenID provider, through two clients: for
+// oidcClientID a token names its MinIO policies in the claim
+// oidcPolicyClaim; for oidcRoleClientID every token gets the role policy,
+// the identity-provider policy of the access policy named ssoRolePolicy.
+var (
+	server *acctest.MinIO
+	issuer *acctest.OIDCIssuer
+)
+
+const (
+	oidcClientID     = "lakehouse-sso"
+	oidcPolicyClaim  = "policy"
+	oidcRoleClientID = "lakehouse-sso-role"
+	ssoRolePolicy    = acctest.NamePrefix + "sso"
+)
+
+// minioOpenIDEnv configures both clients; the role client is a second
+// provider configuration, named ROLE.
+func minioOpenIDEnv() map[string]string {
+	env := issuer.MinIOEnv(oidcPolicyClaim)
+	env["MINIO_IDENTITY_OPENID_CONFIG_URL_ROLE"] = issuer.ConfigURL()
+	env["MINIO_IDENTITY_OPENID_CLIENT_ID_ROLE"] = oidcRoleClientID
+	env["MINIO_IDENTITY_OPENID_ROLE_POLICY_ROLE"] = ap.IdPPolicyName(ssoRolePolicy)
+
+	return env
+}
+
+// oidcRoleARN is the role MinIO derives from the role client's ID (a hash
+// of it, in the server's region, empty here); MinIO prints it at start-up.
+func oidcRoleARN() string {
+	h := sha1.Sum([]byte(oidcRoleClientID)) //nolint:gosec // MinIO's own naming scheme, not a security use
+	return "arn:minio:iam:::role/" + base64.RawURLEncoding.EncodeToString(h[:])
+}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		os.Exit(m.Run())
 	}
+	os.Exit(runWithServers(m))
+}
+
+// runWithServers starts the issuer before MinIO, which reads the discovery
+// document and the keys at start-up.
+func runWithServers(m *testing.M) int {
 	var err error
-	if server, err = acctest.StartMinIO(); err != nil {
+	if issuer, err = acctest.StartOIDCIssuer(oidcClientID); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+
+		return 1
 	}
+	defer issuer.Close()
+	if server, err = acctest.StartMinIO(acctest.WithMinIOEnv(minioOpenIDEnv())); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+
+		return 1
+	}
+	defer server.Stop()
 	server.Setenv()
-	code := m.Run()
-	server.Stop()
-	os.Exit(code)
+
+	return m.Run()
 }
 
 func needMinIO(t *testing.T) {
