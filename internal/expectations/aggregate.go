@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // colAgg streams one column's aggregate state. Values (for median, quantiles)
@@ -43,6 +45,9 @@ func (a *colAgg) aggCounts() (int64, int64) { return a.n, a.nonnull }
 func (a *colAgg) observe(b *Batch) error {
 	c := b.Cols[a.col]
 	loose := c.Type().Text
+	if !loose && a.fastNumbers(b, c) {
+		return nil
+	}
 	for i := 0; i < b.Len; i++ {
 		a.n++
 		v := c.Value(i)
@@ -119,6 +124,124 @@ func (a *colAgg) observe(b *Batch) error {
 	}
 
 	return nil
+}
+
+// fastNumbers serves mean, sum, min, max and the like on float64 and int64
+// Arrow columns without boxing each value. It keeps the generic path's
+// arithmetic and its order of operations, and compares as compare does
+// (as floats, so NaN never replaces a bound and a bound that is NaN stays).
+func (a *colAgg) fastNumbers(b *Batch, c Column) bool {
+	ac, ok := c.(*arrowColumn)
+	if !ok || a.distinct || a.counts {
+		return false
+	}
+	var floats []float64
+	var ints []int64
+	switch arr := ac.arr.(type) {
+	case *array.Float64:
+		floats = arr.Float64Values()
+	case *array.Int64:
+		ints = arr.Int64Values()
+	default:
+		return false
+	}
+	// The bounds so far must be of the column's own type.
+	var lo, hi float64 // as compared
+	var loV, hiV any   // as stored
+	if a.min != nil {
+		switch x := a.min.(type) {
+		case float64:
+			if floats == nil {
+				return false
+			}
+			lo = x
+		case int64:
+			if ints == nil {
+				return false
+			}
+			lo = float64(x)
+		default:
+			return false
+		}
+		switch x := a.max.(type) {
+		case float64:
+			if floats == nil {
+				return false
+			}
+			hi = x
+		case int64:
+			if ints == nil {
+				return false
+			}
+			hi = float64(x)
+		default:
+			return false
+		}
+		loV, hiV = a.min, a.max
+	}
+	have := a.min != nil
+	var loI, hiI int64
+	loAt, hiAt := -1, -1 // row of a new bound, boxed once at the end
+	bm, off := validity(c)
+	for i := 0; i < b.Len; i++ {
+		a.n++
+		if nullAt(bm, off, i) {
+			continue
+		}
+		a.nonnull++
+		var f float64
+		if floats != nil {
+			f = floats[i]
+			a.allInt = false
+		} else {
+			f = float64(ints[i])
+			a.isum += ints[i]
+		}
+		switch {
+		case !have:
+			lo, hi, loAt, hiAt, have = f, f, i, i, true
+		default:
+			if f < lo {
+				lo, loAt = f, i
+			}
+			if f > hi {
+				hi, hiAt = f, i
+			}
+		}
+		y := f - a.c
+		t := a.sum + y
+		a.c = (t - a.sum) - y
+		a.sum = t
+		cnt := float64(a.nonnull)
+		d := f - a.mean
+		a.mean += d / cnt
+		a.m2 += d * (f - a.mean)
+		if a.keepValues {
+			a.values = append(a.values, f)
+		}
+	}
+	if ints != nil {
+		if loAt >= 0 {
+			loI = ints[loAt]
+			loV = loI
+		}
+		if hiAt >= 0 {
+			hiI = ints[hiAt]
+			hiV = hiI
+		}
+	} else {
+		if loAt >= 0 {
+			loV = floats[loAt]
+		}
+		if hiAt >= 0 {
+			hiV = floats[hiAt]
+		}
+	}
+	if have {
+		a.min, a.max = loV, hiV
+	}
+
+	return true
 }
 
 func hash64(b []byte) uint64 {

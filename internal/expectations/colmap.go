@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -258,11 +259,21 @@ func inSet(k *kw, env *buildEnv, not bool) (evaluator, error) {
 		}
 	}
 	onlyStrings := len(strSet) == len(vals)
+	// A few strings are found faster by comparison than by hashing.
+	var small []string
+	if len(strSet) <= 8 {
+		for s := range strSet {
+			small = append(small, s)
+		}
+	}
 	m.fast = func(m *mapExp, b *Batch) bool {
 		// Text from CSV may match numbers or booleans of the set; only a
 		// set of strings can skip that coercion.
 		if !present || (m.text && !onlyStrings) {
 			return false
+		}
+		if len(small) > 0 {
+			return m.fastStr(b, func(s string) bool { return slices.Contains(small, s) == not })
 		}
 		return m.fastStr(b, func(s string) bool { return strSet[s] == not })
 	}

@@ -52,14 +52,43 @@ func strReader(c Column) (func(i int) string, bool) {
 	return nil, false
 }
 
-// flag records row i of the batch as unexpected (boxing its values).
+// flag records row i of the batch as unexpected (boxing its values only
+// when the row can still enter the list of unexpected rows).
 func (m *mapExp) flag(b *Batch, i int) {
+	if m.full(b.Row(i)) {
+		m.unexpected++
+		if b.Lines != nil {
+			m.lines = true
+		}
+		return
+	}
 	vals := make([]any, len(m.cols))
 	for j, c := range m.cols {
 		vals[j] = b.Cols[c].Value(i)
 	}
 	m.unexpected++
 	m.add(b, i, vals)
+}
+
+// validity returns the validity bitmap and offset of an Arrow column, or a
+// nil bitmap when no value is null (arrow's IsNull reads it the same way).
+func validity(c Column) ([]byte, int) {
+	ac, ok := c.(*arrowColumn)
+	if !ok || ac.arr.NullN() == 0 {
+		return nil, 0
+	}
+
+	return ac.arr.NullBitmapBytes(), ac.arr.Data().Offset()
+}
+
+// nullAt reads a bitmap from validity.
+func nullAt(bm []byte, off, i int) bool {
+	if bm == nil {
+		return false
+	}
+	j := off + i
+
+	return bm[j>>3]&(1<<(j&7)) == 0
 }
 
 // fastNum runs a one-column numeric predicate over the batch; it reports
@@ -70,9 +99,23 @@ func (m *mapExp) fastNum(b *Batch, bad func(float64) bool) bool {
 	if !ok {
 		return false
 	}
+	bm, off := validity(c)
+	m.element += int64(b.Len)
+	if a, ok := c.(*arrowColumn).arr.(*array.Float64); ok {
+		// The common case without a call per value.
+		vals := a.Float64Values()
+		for i := 0; i < b.Len; i++ {
+			f := vals[i]
+			if nullAt(bm, off, i) || math.IsNaN(f) {
+				m.missing++
+			} else if bad(f) {
+				m.flag(b, i)
+			}
+		}
+		return true
+	}
 	for i := 0; i < b.Len; i++ {
-		m.element++
-		if c.IsNull(i) {
+		if nullAt(bm, off, i) {
 			m.missing++
 			continue
 		}
@@ -96,24 +139,37 @@ func (m *mapExp) fastStr(b *Batch, bad func(string) bool) bool {
 	if !ok {
 		return false
 	}
-	null := m.env.null
+	bm, off := validity(c)
+	m.element += int64(b.Len)
+	if a, ok := c.(*arrowColumn).arr.(*array.String); ok {
+		// The common case, with Value inlined.
+		for i := 0; i < b.Len; i++ {
+			if nullAt(bm, off, i) {
+				m.missing++
+				continue
+			}
+			m.strRow(b, i, a.Value(i), bad)
+		}
+		return true
+	}
 	for i := 0; i < b.Len; i++ {
-		m.element++
-		if c.IsNull(i) {
+		if nullAt(bm, off, i) {
 			m.missing++
 			continue
 		}
-		s := get(i)
-		if len(null) > 0 && null[s] {
-			m.missing++
-			continue
-		}
-		if bad(s) {
-			m.flag(b, i)
-		}
+		m.strRow(b, i, get(i), bad)
 	}
 
 	return true
+}
+
+// strRow judges one non-null string value.
+func (m *mapExp) strRow(b *Batch, i int, s string, bad func(string) bool) {
+	if len(m.env.null) > 0 && m.env.null[s] {
+		m.missing++
+	} else if bad(s) {
+		m.flag(b, i)
+	}
 }
 
 // fastNulls serves not_be_null / be_null: only the validity bitmap is read.
@@ -122,9 +178,13 @@ func (m *mapExp) fastNulls(b *Batch, wantNull bool) bool {
 	if _, ok := c.(*arrowColumn); !ok || len(m.env.null) > 0 {
 		return false
 	}
+	bm, off := validity(c)
+	m.element += int64(b.Len)
+	if bm == nil && !wantNull {
+		return true // no null, so nothing to flag
+	}
 	for i := 0; i < b.Len; i++ {
-		m.element++
-		if c.IsNull(i) != wantNull {
+		if nullAt(bm, off, i) != wantNull {
 			m.flag(b, i)
 		}
 	}
@@ -140,9 +200,11 @@ func (m *mapExp) fastPair(b *Batch, bad func(a, b float64) bool) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
+	bma, offa := validity(ca)
+	bmb, offb := validity(cb)
 	for i := 0; i < b.Len; i++ {
 		m.element++
-		na, nb := ca.IsNull(i), cb.IsNull(i)
+		na, nb := nullAt(bma, offa, i), nullAt(bmb, offb, i)
 		nmiss := 0
 		if na {
 			nmiss++
@@ -169,8 +231,13 @@ type keyHasher struct {
 	ints []func(int) int64 // 64-bit integers, whose large values are no floats
 	strs []func(int) string
 	cols []Column
+	bms  [][]byte // validity bitmaps (nil: no null in that column)
+	offs []int
 	buf  []byte
 }
+
+// null reports whether key column j is null at row i.
+func (h *keyHasher) null(j, i int) bool { return nullAt(h.bms[j], h.offs[j], i) }
 
 // intReader returns a reader of a 64-bit integer Arrow column.
 func intReader(c Column) (func(i int) int64, bool) {
@@ -202,6 +269,8 @@ func newKeyHasher(b *Batch, names []string) (*keyHasher, bool) {
 		}
 		h.nums, h.ints, h.strs = append(h.nums, num), append(h.ints, in), append(h.strs, str)
 		h.cols = append(h.cols, c)
+		bm, off := validity(c)
+		h.bms, h.offs = append(h.bms, bm), append(h.offs, off)
 	}
 
 	return h, true
@@ -212,7 +281,7 @@ func newKeyHasher(b *Batch, names []string) (*keyHasher, bool) {
 // (exact, so no collisions).
 func (h *keyHasher) hash(i int) (uint64, bool) {
 	if len(h.cols) == 1 && (h.nums[0] != nil || h.ints[0] != nil) {
-		if h.cols[0].IsNull(i) {
+		if h.null(0, i) {
 			return 0, false
 		}
 		if h.nums[0] != nil {
@@ -223,8 +292,8 @@ func (h *keyHasher) hash(i int) (uint64, bool) {
 		}
 	}
 	h.buf = h.buf[:0]
-	for j, c := range h.cols {
-		if c.IsNull(i) {
+	for j := range h.cols {
+		if h.null(j, i) {
 			return 0, false
 		}
 		if g := h.ints[j]; g != nil {

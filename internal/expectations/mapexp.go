@@ -151,10 +151,19 @@ func (m *mapExp) add(b *Batch, i int, vals []any) {
 	m.insert(r)
 }
 
+// full reports whether a row would be left out of the list of unexpected
+// rows: the list is at its limit and the row comes after its last one.
+func (m *mapExp) full(row int64) bool {
+	lim := m.limit()
+	n := len(m.rows)
+
+	return lim >= 0 && n >= lim && (n == 0 || row > m.rows[n-1].row)
+}
+
 func (m *mapExp) insert(r unexRow) {
 	lim := m.limit()
 	n := len(m.rows)
-	if lim >= 0 && n >= lim && (n == 0 || r.row > m.rows[n-1].row) {
+	if m.full(r.row) {
 		return
 	}
 	if n == 0 || r.row > m.rows[n-1].row {
