@@ -66,11 +66,12 @@ func (a *colAgg) observe(b *Batch) error {
 			if a.vcount == nil {
 				a.vcount = map[any]*valCount{}
 			}
-			k := key(v)
-			if e, ok := a.vcount[k]; ok {
+			if e, ok := a.vcount[key(v)]; ok {
 				e.count++
 			} else {
-				a.vcount[k] = &valCount{v: v, count: 1}
+				// The key is the string itself: both must not point into the batch.
+				d := detached(v)
+				a.vcount[key(d)] = &valCount{v: d, count: 1}
 			}
 		}
 		mv := v

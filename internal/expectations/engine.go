@@ -27,7 +27,8 @@ type Options struct {
 	// Progress, when set, is called after each batch with the rows read so far.
 	Progress func(rows int64)
 	// Profile adds value distributions of the checked columns to the
-	// result's meta.column_profiles (from a bounded sample), for reports.
+	// result's meta.column_profiles, for reports, in state bounded
+	// whatever the row count (see ColumnProfile).
 	Profile bool
 }
 

@@ -47,16 +47,17 @@ func WriteHTML(w io.Writer, tables []Table) error {
 		}
 		if profs, ok := t.Result.Meta["column_profiles"].([]expectations.ColumnProfile); ok {
 			for _, p := range profs {
-				if len(p.Histogram) == 0 {
-					continue
-				}
+				// A column without a chart still gets its note: it says why
+				// (no values, too many distinct ones, none frequent).
+				hp := htmlProfile{Column: p.Column, Note: p.Note}
 				var hb []chart.Value
 				for _, h := range p.Histogram {
 					hb = append(hb, chart.Value{Value: float64(h.Count), Label: h.Label})
 				}
 				if anyPositive(hb) {
-					ht.Profiles = append(ht.Profiles, htmlProfile{Column: p.Column, Note: p.Note, Chart: barSVG(p.Column, hb)})
+					hp.Chart = barSVG(p.Column, hb)
 				}
+				ht.Profiles = append(ht.Profiles, hp)
 			}
 		}
 		page.Tables = append(page.Tables, ht)
@@ -226,7 +227,7 @@ svg{max-width:100%;height:auto}
 <td><code>{{.Desc}}</code>{{if .Chart}}<div>{{.Chart}}</div>{{end}}</td>
 <td>{{.Obs}}<details><summary>result</summary><pre>{{.Detail}}</pre></details></td></tr>
 {{end}}</tbody></table>
-{{if .Profiles}}<h3>Value distributions</h3>{{range .Profiles}}<figure>{{.Chart}}<figcaption class="note">{{.Column}}: {{.Note}}</figcaption></figure>{{end}}{{end}}
+{{if .Profiles}}<h3>Value distributions</h3>{{range .Profiles}}{{if .Chart}}<figure>{{.Chart}}<figcaption class="note">{{.Column}}: {{.Note}}</figcaption></figure>{{else}}<p class="note">{{.Column}}: {{.Note}}</p>{{end}}{{end}}{{end}}
 {{end}}
 <p class="note">Written by lakehouse-runner check. Results follow the Great Expectations 1.x validation result format.</p>
 </body></html>

@@ -65,3 +65,28 @@ func TestJUnit(t *testing.T) {
 		t.Errorf("text report:\n%s", text.String())
 	}
 }
+
+// Value distributions: a profile with bars is a chart with its note, one
+// without (every value distinct) still shows its note, and the page never
+// invents bars for it.
+func TestHTMLProfiles(t *testing.T) {
+	res := sampleResult(t)
+	res.Meta["column_profiles"] = []expectations.ColumnProfile{
+		{Column: "term", Rows: 3, Exact: true, Note: "all 3 values", Histogram: []expectations.HistogramBin{{Label: "2024J", Count: 2}, {Label: "2023J", Count: 1}}},
+		{Column: "email", Rows: 9000, Note: "more than 4096 distinct values, none frequent: each occurs at most 3 times"},
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, []Table{{Name: "t.csv", Result: res}}); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	if !strings.Contains(h, `<figcaption class="note">term: all 3 values</figcaption>`) {
+		t.Error("the term chart lacks its caption")
+	}
+	if !strings.Contains(h, `<p class="note">email: more than 4096 distinct values, none frequent: each occurs at most 3 times</p>`) {
+		t.Error("a profile without bars must still show its note")
+	}
+	if n := strings.Count(h, "email"); n != 1 {
+		t.Errorf("email appears %d times; want once, in its note (no chart)", n)
+	}
+}
