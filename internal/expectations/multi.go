@@ -173,15 +173,15 @@ func multiExp(k *kw, env *buildEnv) (*mapExp, error) {
 
 // uniq tracks duplicates with 64-bit hashes: a 64-bit key and its first
 // row per distinct key (16 bytes a slot, 20-40 bytes a key with the
-// table's free slots), whatever the row count. A value seen twice flags
+// table's free slots; a CSV source adds 4 a slot for the first row's
+// line), whatever the row count. A value seen twice flags
 // both rows (GX flags every occurrence), the first one late, out of row
 // order. Hash collisions (about
 // 2^-64 per pair) would report two distinct keys as duplicates.
 type uniq struct {
-	seen  *rowIndex        // first row of the key, or flagged once it repeats
-	lines map[uint64]int32 // first row's CSV line, only for text sources
-	idx   map[uint64][]any // index-column values of first rows, only when asked for
-	buf   []byte
+	seen *rowIndex        // first row (and CSV line) of the key, or flagged once it repeats
+	idx  map[uint64][]any // index-column values of first rows, only when asked for
+	buf  []byte
 
 	// While the first key column strictly increases (sorted ids), no key
 	// can repeat, so keys are appended in row order (sequential memory)
@@ -197,20 +197,27 @@ type uniq struct {
 
 const keyChunkLen = 1 << 16
 
-// keyChunk holds pending keys and their rows.
+// keyChunk holds pending keys and their rows (and CSV lines, when known).
 type keyChunk struct {
-	keys []uint64
-	rows []int64
+	keys  []uint64
+	rows  []int64
+	lines []int32
 }
 
-func (u *uniq) appendPending(h uint64, row int64) {
+func (u *uniq) appendPending(h uint64, row int64, line int32) {
 	n := len(u.pending)
 	if n == 0 || len(u.pending[n-1].keys) == keyChunkLen {
 		u.pending = append(u.pending, &keyChunk{keys: make([]uint64, 0, keyChunkLen), rows: make([]int64, 0, keyChunkLen)})
 		n++
 	}
 	c := u.pending[n-1]
+	if line != 0 && c.lines == nil {
+		c.lines = make([]int32, len(c.keys), keyChunkLen)
+	}
 	c.keys, c.rows = append(c.keys, h), append(c.rows, row)
+	if c.lines != nil {
+		c.lines = append(c.lines, line)
+	}
 	u.npend++
 }
 
@@ -243,8 +250,12 @@ func (u *uniq) flush(hint int64) {
 	u.seen.reserve(max(hint, u.npend))
 	for _, c := range u.pending {
 		for j, k := range c.keys {
+			var line int32
+			if c.lines != nil {
+				line = c.lines[j]
+			}
 			// Distinct keys; a hash collision among them keeps the first row.
-			u.seen.getOrPut(k, c.rows[j])
+			u.seen.getOrPutLine(k, c.rows[j], line)
 		}
 	}
 	u.pending, u.npend = nil, 0
@@ -279,7 +290,7 @@ func (u *uniq) pred(m *mapExp, b *Batch, i int, vals []any) (bool, error) {
 
 // seenRow records the key of row i and reports whether it is a duplicate.
 func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
-	first, ok := u.seen.getOrPut(h, b.Row(i))
+	first, line, ok := u.seen.getOrPutLine(h, b.Row(i), lineOf(b, i))
 	if !ok {
 		u.noteFirst(m, b, i, h)
 		return false
@@ -292,23 +303,17 @@ func (u *uniq) seenRow(m *mapExp, b *Batch, i int, h uint64, vals []any) bool {
 			}
 		}
 		m.unexpected++
-		m.insert(unexRow{row: first, val: m.show(vals), idx: u.idx[h], line: int(u.lines[h])})
+		m.insert(unexRow{row: first, val: m.show(vals), idx: u.idx[h], line: int(line)})
 		u.seen.set(h, flagged)
 		delete(u.idx, h)
-		delete(u.lines, h)
 	}
 
 	return true
 }
 
-// noteFirst keeps what a later duplicate reports about the key's first row.
+// noteFirst keeps what a later duplicate reports about the key's first row
+// besides its row and line (which seen keeps).
 func (u *uniq) noteFirst(m *mapExp, b *Batch, i int, h uint64) {
-	if b.Lines != nil {
-		if u.lines == nil {
-			u.lines = map[uint64]int32{}
-		}
-		u.lines[h] = int32(b.Lines[i])
-	}
 	if len(m.env.rf.IndexColumns) > 0 {
 		if u.idx == nil {
 			u.idx = map[uint64][]any{}
@@ -349,7 +354,7 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 		if u.ordered {
 			if u.increases(kh, i) {
 				u.noteFirst(m, b, i, h)
-				u.appendPending(h, b.Row(i))
+				u.appendPending(h, b.Row(i), lineOf(b, i))
 				continue
 			}
 			u.flush(b.rowsHint)
@@ -360,6 +365,15 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	}
 
 	return true
+}
+
+// lineOf is row i's CSV line, 0 when unknown.
+func lineOf(b *Batch, i int) int32 {
+	if b.Lines == nil {
+		return 0
+	}
+
+	return int32(b.Lines[i])
 }
 
 func appendFloatKey(b []byte, x float64) []byte {

@@ -2,12 +2,16 @@ package expectations
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // The table agrees with a Go map through many growths, key 0 included.
@@ -179,6 +183,107 @@ func TestUniqueSortedKeys(t *testing.T) {
 			if f.Success != r.Success {
 				t.Errorf("%s, %s: success %v, want %v", name, r.ExpectationConfig.Type, f.Success, r.Success)
 			}
+		}
+	}
+}
+
+// A duplicate in a CSV file reports the physical line of the key's first
+// row, whether the keys were still increasing when it was seen (pending
+// keys) or not, across batches and after quoted newlines.
+func TestUniqueCSVLines(t *testing.T) {
+	s := suiteOf(t, `{"name":"lines","expectations":[
+	 {"type":"expect_column_values_to_be_unique","kwargs":{"column":"id","result_format":"COMPLETE"}}]}`)
+	for name, tc := range map[string]struct {
+		csv         string
+		rows, lines []int64
+	}{
+		// 1 spans lines 2-3; 2 is first on line 4 and again on 6; 1 again on 8.
+		"increasing first": {"id,note\n1,\"a\nb\"\n2,x\n3,y\n2,z\n5,w\n1,v\n", []int64{0, 1, 3, 5}, []int64{2, 4, 6, 8}},
+		"unordered":        {"id,note\n9,\"a\nb\"\n8,x\n7,\"c\n\nd\"\n8,z\n9,w\n", []int64{0, 1, 3, 4}, []int64{2, 4, 8, 9}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Run(context.Background(), s, csvSource(t, tc.csv), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Results[0].Result
+			if !sameInts(r["unexpected_index_list"], tc.rows...) {
+				t.Errorf("rows %v, want %v", r["unexpected_index_list"], tc.rows)
+			}
+			got, _ := r["unexpected_line_list"].([]int)
+			if fmt.Sprint(got) != fmt.Sprint(tc.lines) {
+				t.Errorf("lines %v, want %v", got, tc.lines)
+			}
+		})
+	}
+}
+
+// csvRows streams a CSV of ids without holding it: in order, or scrambled
+// (a permutation), so that both uniqueness modes run.
+type csvRows struct {
+	n, i      int
+	scrambled bool
+	buf       []byte
+}
+
+func (c *csvRows) Read(p []byte) (int, error) {
+	for len(c.buf) < len(p) && c.i <= c.n {
+		if c.i == 0 {
+			c.buf = append(c.buf, "id,note\n"...)
+		} else {
+			id := c.i
+			if c.scrambled {
+				id = (c.i * 7919) % c.n
+			}
+			c.buf = fmt.Appendf(c.buf, "%d,n\n", id)
+		}
+		c.i++
+	}
+	if len(c.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.buf)
+	c.buf = c.buf[n:]
+
+	return n, nil
+}
+
+// Uniqueness on a CSV keeps its state per distinct key within the
+// table's slots: 16 bytes for key and row and 4 for the line, 20 to 40 a
+// key with the free slots. (A Go map of lines beside it cost some 40 more.)
+func TestUniqueCSVStatePerKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 700k generated rows")
+	}
+	s := suiteOf(t, `{"name":"u","expectations":[{"type":"expect_column_values_to_be_unique","kwargs":{"column":"id"}}]}`)
+	const rows = 700_000 // 1M slots at most: 20 bytes a key
+	for _, scrambled := range []bool{false, true} {
+		runtime.GC()
+		var before, at runtime.MemStats
+		runtime.ReadMemStats(&before)
+		src, err := NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
+			st, err := tabular.NewCSVStream(&csvRows{n: rows, scrambled: scrambled}, tabular.CSVStreamOptions{})
+			return st, "ids.csv", err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), s, src, Options{Parallelism: 1, Progress: func(n int64) {
+			if n == rows {
+				runtime.GC()
+				runtime.ReadMemStats(&at)
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Results[0].Success {
+			t.Fatalf("scrambled=%v: ids are distinct: %v", scrambled, res.Results[0].Result)
+		}
+		perKey := float64(int64(at.HeapAlloc)-int64(before.HeapAlloc)) / rows
+		t.Logf("scrambled=%v: %.1f bytes a key", scrambled, perKey)
+		if perKey > 36 {
+			t.Errorf("scrambled=%v: %.1f bytes of live heap a key, want at most 36", scrambled, perKey)
 		}
 	}
 }
