@@ -401,7 +401,9 @@ func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f che
 			rc.Close()
 			return nil, errors.New("object does not support random access")
 		}
-		return tabular.NewParquetStream(ctx, ras, f.batchRows)
+		// Strings of dictionary pages stay dictionaries: the checks judge each
+		// distinct value once.
+		return tabular.NewParquetStreamWith(ctx, ras, tabular.ParquetOptions{BatchRows: f.batchRows, DictStrings: true})
 	}
 	comma := ','
 	if df.format == "tsv" {

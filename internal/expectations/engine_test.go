@@ -171,7 +171,7 @@ func parquetSource(t testing.TB, path string) Source {
 		if err != nil {
 			return nil, path, err
 		}
-		st, err := tabular.NewParquetStream(context.Background(), f, 0)
+		st, err := tabular.NewParquetStreamWith(context.Background(), f, tabular.ParquetOptions{DictStrings: true}) // as the runner reads
 		return st, path, err
 	})
 	if err != nil {

@@ -42,6 +42,10 @@ func strReader(c Column) (func(i int) string, bool) {
 	if !ok {
 		return nil, false
 	}
+	if ac.dict != nil {
+		dict, codes := ac.dict, ac.codes
+		return func(i int) string { return dict.Value(int(codes[i])) }, true
+	}
 	switch a := ac.arr.(type) {
 	case *array.String:
 		return a.Value, true
@@ -141,6 +145,10 @@ func (m *mapExp) fastStr(b *Batch, bad func(string) bool) bool {
 	}
 	bm, off := validity(c)
 	m.element += int64(b.Len)
+	if ac := c.(*arrowColumn); ac.dict != nil && !m.text {
+		m.dictStr(b, ac, bm, off, bad)
+		return true
+	}
 	if a, ok := c.(*arrowColumn).arr.(*array.String); ok {
 		// The common case, with Value inlined.
 		for i := 0; i < b.Len; i++ {
@@ -163,6 +171,48 @@ func (m *mapExp) fastStr(b *Batch, bad func(string) bool) bool {
 	return true
 }
 
+// Verdicts on a dictionary entry.
+const (
+	dictUnjudged = iota
+	dictExpected
+	dictUnexpected
+	dictMissing // a treat_as_null value
+)
+
+// dictStr judges each dictionary entry once, at its first row, and every
+// row by its entry's verdict. The predicates fastStr serves depend on the
+// value alone (the one that records errors serves text columns, never
+// dictionaries), so the verdicts are the row-by-row ones.
+func (m *mapExp) dictStr(b *Batch, ac *arrowColumn, bm []byte, off int, bad func(string) bool) {
+	verdict := make([]uint8, ac.dict.Len())
+	for i := 0; i < b.Len; i++ {
+		if nullAt(bm, off, i) {
+			m.missing++
+			continue
+		}
+		code := ac.codes[i]
+		v := verdict[code]
+		if v == dictUnjudged {
+			s := ac.dict.Value(int(code))
+			switch {
+			case len(m.env.null) > 0 && m.env.null[s]:
+				v = dictMissing
+			case bad(s):
+				v = dictUnexpected
+			default:
+				v = dictExpected
+			}
+			verdict[code] = v
+		}
+		switch v {
+		case dictMissing:
+			m.missing++
+		case dictUnexpected:
+			m.flag(b, i)
+		}
+	}
+}
+
 // strRow judges one non-null string value.
 func (m *mapExp) strRow(b *Batch, i int, s string, bad func(string) bool) {
 	if len(m.env.null) > 0 && m.env.null[s] {
@@ -175,7 +225,7 @@ func (m *mapExp) strRow(b *Batch, i int, s string, bad func(string) bool) {
 // fastNulls serves not_be_null / be_null: only the validity bitmap is read.
 func (m *mapExp) fastNulls(b *Batch, wantNull bool) bool {
 	c := b.Cols[m.cols[0]]
-	if _, ok := c.(*arrowColumn); !ok || len(m.env.null) > 0 {
+	if ac, ok := c.(*arrowColumn); !ok || !ac.bitmapNulls() || len(m.env.null) > 0 {
 		return false
 	}
 	bm, off := validity(c)

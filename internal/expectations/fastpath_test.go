@@ -54,12 +54,13 @@ func fastPathData(t *testing.T, rows, batch int, sorted bool) (arrowSrc, anySrc 
 		{Name: "b", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 		{Name: "x", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	}, nil)
-	as := &sliceSource{names: []string{"id", "score", "grade", "email", "a", "b", "x"}, types: map[string]LogicalType{}}
+	as := &sliceSource{names: []string{"id", "score", "grade", "email", "a", "b", "x", "gdict"}, types: map[string]LogicalType{}}
 	ys := &sliceSource{names: as.names, types: map[string]LogicalType{}}
 	for _, f := range schema.Fields() {
 		as.types[f.Name] = logicalTypeOf(f.Type)
 		ys.types[f.Name] = logicalTypeOf(f.Type)
 	}
+	as.types["gdict"], ys.types["gdict"] = as.types["grade"], as.types["grade"]
 	for start := 0; start < rows; start += batch {
 		n := min(batch, rows-start)
 		const pad = 3 // rows before the slice
@@ -111,12 +112,28 @@ func fastPathData(t *testing.T, rows, batch int, sorted bool) (arrowSrc, anySrc 
 		}
 		rec := bld.NewRecordBatch()
 		bld.Release()
+		// gdict: grade dictionary-encoded, as Parquet dictionary pages are
+		// read; the generic side reads the plain strings.
+		db := array.NewDictionaryBuilder(memory.DefaultAllocator, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+		plain := rec.Column(2).(*array.String)
+		for i := 0; i < plain.Len(); i++ {
+			if plain.IsNull(i) {
+				db.AppendNull()
+			} else if err := db.AppendString(plain.Value(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gdict := db.NewArray()
+		db.Release()
 		ab := &Batch{Names: as.names, Cols: map[string]Column{}, Len: n, Offset: int64(start), rowsHint: int64(rows)}
 		yb := &Batch{Names: as.names, Cols: map[string]Column{}, Len: n, Offset: int64(start), rowsHint: int64(rows)}
-		for j, name := range as.names {
+		for j, f := range schema.Fields() {
+			name := f.Name
 			ab.Cols[name] = NewArrowColumn(array.NewSlice(rec.Column(j), pad, int64(pad+n)), false)
 			yb.Cols[name] = opaqueColumn{ab.Cols[name]}
 		}
+		ab.Cols["gdict"] = NewArrowColumn(array.NewSlice(gdict, pad, int64(pad+n)), false)
+		yb.Cols["gdict"] = opaqueColumn{ab.Cols["grade"]}
 		as.batches = append(as.batches, ab)
 		ys.batches = append(ys.batches, yb)
 	}
@@ -156,6 +173,15 @@ const fastPathSuite = `{"name":"fast","expectations":[
  {"type":"expect_column_max_to_be_between","kwargs":{"column":"x","max_value":100}},
  {"type":"expect_column_median_to_be_between","kwargs":{"column":"x","min_value":-1}},
  {"type":"expect_column_mean_to_be_between","kwargs":{"column":"b","min_value":0}},
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"gdict","result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"gdict","value_set":["A","B","C","D","E"],"result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_not_be_in_set","kwargs":{"column":"gdict","value_set":["F",""]}},
+ {"type":"expect_column_values_to_match_regex","kwargs":{"column":"gdict","regex":"^[A-E]$","result_format":"COMPLETE"}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"gdict","min_value":1,"max_value":1}},
+ {"type":"expect_column_values_to_be_unique","kwargs":{"column":"gdict"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["id","gdict"],"result_format":"COMPLETE"}},
+ {"type":"expect_column_distinct_values_to_be_in_set","kwargs":{"column":"gdict","value_set":["A","B"]}},
+ {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"gdict","type_":"str"}},
  {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}}
 ]}`
 

@@ -54,6 +54,12 @@ type arrowColumn struct {
 	arr  arrow.Array
 	typ  LogicalType
 	text bool
+	// A dictionary-encoded array (arr) reads its values from dictCol. The
+	// common Parquet shape, int32 codes into strings without nulls, also
+	// sets dict and codes, which the fast paths read directly.
+	dictCol *arrowColumn
+	dict    *array.String
+	codes   []int32
 }
 
 // NewArrowColumn wraps an Arrow array. text marks string columns that came
@@ -61,8 +67,32 @@ type arrowColumn struct {
 func NewArrowColumn(arr arrow.Array, text bool) Column {
 	t := logicalTypeOf(arr.DataType())
 	t.Text = text && t.Name == "string"
+	c := &arrowColumn{arr: arr, typ: t, text: text}
+	if d, ok := arr.(*array.Dictionary); ok {
+		c.dictCol = NewArrowColumn(d.Dictionary(), text).(*arrowColumn)
+		codes, isInt32 := d.Indices().(*array.Int32)
+		values, isString := d.Dictionary().(*array.String)
+		if isInt32 && isString && values.NullN() == 0 {
+			c.dict, c.codes = values, codes.Int32Values()
+		}
+	}
 
-	return &arrowColumn{arr: arr, typ: t, text: text}
+	return c
+}
+
+// index is the dictionary entry of row i of a dictionary-encoded column.
+func (c *arrowColumn) index(i int) int {
+	if c.codes != nil {
+		return int(c.codes[i])
+	}
+
+	return c.arr.(*array.Dictionary).GetValueIndex(i)
+}
+
+// bitmapNulls reports whether the validity bitmap alone tells the nulls:
+// not so for a dictionary whose entries include nulls.
+func (c *arrowColumn) bitmapNulls() bool {
+	return c.dictCol == nil || c.dictCol.arr.NullN() == 0
 }
 
 func logicalTypeOf(dt arrow.DataType) LogicalType {
@@ -94,18 +124,32 @@ func logicalTypeOf(dt arrow.DataType) LogicalType {
 		return LogicalType{Name: "timestamp"}
 	case arrow.NULL:
 		return LogicalType{Name: "null"}
+	case arrow.DICTIONARY:
+		// An encoding, not a type: the values' type is the column's.
+		if d, ok := dt.(*arrow.DictionaryType); ok {
+			return logicalTypeOf(d.ValueType)
+		}
 	}
 
 	return LogicalType{Name: strings.ToLower(dt.Name())}
 }
 
-func (c *arrowColumn) Len() int          { return c.arr.Len() }
-func (c *arrowColumn) IsNull(i int) bool { return c.arr.IsNull(i) }
+func (c *arrowColumn) Len() int { return c.arr.Len() }
+func (c *arrowColumn) IsNull(i int) bool {
+	if c.arr.IsNull(i) {
+		return true
+	}
+
+	return c.dictCol != nil && c.dictCol.IsNull(c.index(i))
+}
 func (c *arrowColumn) Type() LogicalType { return c.typ }
 
 func (c *arrowColumn) Value(i int) any {
 	if c.arr.IsNull(i) {
 		return nil
+	}
+	if c.dictCol != nil {
+		return c.dictCol.Value(c.index(i))
 	}
 	switch a := c.arr.(type) {
 	case *array.Boolean:

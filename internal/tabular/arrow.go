@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
 // DefaultBatchRows is the number of rows per record batch: large enough to
@@ -246,6 +247,24 @@ func OpenParquet(r parquet.ReaderAtSeeker) (pf *file.Reader, err error) {
 
 // NewParquetStream opens a Parquet file for streaming.
 func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (s *ParquetStream, err error) {
+	return NewParquetStreamWith(ctx, r, ParquetOptions{BatchRows: batchRows})
+}
+
+// ParquetOptions tune NewParquetStreamWith.
+type ParquetOptions struct {
+	// BatchRows is the batch size (DefaultBatchRows when 0).
+	BatchRows int
+	// DictStrings reads the string columns whose every data page is
+	// dictionary-encoded as Arrow dictionary arrays (int32 codes), which
+	// spares copying each value and lets a reader judge each distinct
+	// value once. Other columns are read as usual: building a dictionary
+	// from plain pages costs more than it saves.
+	DictStrings bool
+}
+
+// NewParquetStreamWith opens a Parquet file for streaming with options.
+func NewParquetStreamWith(ctx context.Context, r parquet.ReaderAtSeeker, opts ParquetOptions) (s *ParquetStream, err error) {
+	batchRows := opts.BatchRows
 	defer func() {
 		if p := recover(); p != nil {
 			s, err = nil, corruptParquet(p)
@@ -258,7 +277,13 @@ func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows i
 	if batchRows <= 0 {
 		batchRows = DefaultBatchRows
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batchRows), Parallel: true}, memory.DefaultAllocator)
+	props := pqarrow.ArrowReadProperties{BatchSize: int64(batchRows), Parallel: true}
+	if opts.DictStrings {
+		for _, c := range dictStringColumns(pf) {
+			props.SetReadDict(c, true)
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pf, props, memory.DefaultAllocator)
 	if err != nil {
 		_ = pf.Close() // read-only; err is the one to report
 		return nil, fmt.Errorf("reading Parquet schema: %w", err)
@@ -270,6 +295,52 @@ func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows i
 	}
 	// Closing pf closes r when r is an io.Closer.
 	return &ParquetStream{pf: pf, rr: rr}, nil
+}
+
+// dictStringColumns lists the top-level string columns whose data pages,
+// in every row group, are all dictionary-encoded (by the footer's page
+// encoding statistics; a file without them gets none).
+func dictStringColumns(pf *file.Reader) []int {
+	var out []int
+	sc := pf.MetaData().Schema
+	for i := 0; i < sc.NumColumns(); i++ {
+		col := sc.Column(i)
+		isString := col.LogicalType().Equals(schema.StringLogicalType{}) || col.ConvertedType() == schema.ConvertedTypes.UTF8
+		if col.PhysicalType() != parquet.Types.ByteArray || !isString || len(col.ColumnPath()) != 1 || col.MaxRepetitionLevel() != 0 {
+			continue
+		}
+		if allDictPages(pf, i) {
+			out = append(out, i)
+		}
+	}
+
+	return out
+}
+
+func allDictPages(pf *file.Reader, col int) bool {
+	if pf.NumRowGroups() == 0 {
+		return false
+	}
+	for g := 0; g < pf.NumRowGroups(); g++ {
+		cc, err := pf.MetaData().RowGroup(g).ColumnChunk(col)
+		if err != nil || !cc.HasDictionaryPage() {
+			return false
+		}
+		stats := cc.EncodingStats()
+		if len(stats) == 0 {
+			return false
+		}
+		for _, st := range stats {
+			switch st.PageType.String() {
+			case "DATA_PAGE", "DATA_PAGE_V2":
+				if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
+					return false
+				}
+			}
+		}
+	}
+
+	return true
 }
 
 func (s *ParquetStream) Schema() *arrow.Schema { return s.rr.Schema() }
