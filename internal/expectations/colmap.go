@@ -108,10 +108,18 @@ func init() {
 			return !ok, err
 		}
 		if lo, hi, ok := b.numeric(); ok {
+			out := func(f float64) bool {
+				return f < lo || f > hi || (b.strictMin && f == lo) || (b.strictMax && f == hi)
+			}
 			m.fast = func(m *mapExp, bt *Batch) bool {
 				return m.fastStr(bt, func(s string) bool {
-					f := float64(utf8.RuneCountInString(s))
-					return f < lo || f > hi || (b.strictMin && f == lo) || (b.strictMax && f == hi)
+					// A text of n bytes has n/4 (rounded up) to n runes and
+					// the bounds are an interval: when both ends are inside,
+					// so is the count, without counting.
+					if n := len(s); !out(float64(n)) && !out(float64((n+3)/4)) {
+						return false
+					}
+					return out(float64(utf8.RuneCountInString(s)))
 				})
 			}
 		}

@@ -87,6 +87,8 @@ func fastPathData(t *testing.T, rows, batch int, sorted bool) (arrowSrc, anySrc 
 				vals[3] = "s1é@uni.example"
 			case 2:
 				vals[3] = "not an e-mail address, and much too long for the bounds"
+			case 3:
+				vals[3] = "ééééééé@é.example" // 17 runes in 25 bytes
 			}
 			for j := range vals {
 				if j != 0 && r.IntN(15) == 0 {
@@ -155,6 +157,9 @@ const fastPathSuite = `{"name":"fast","expectations":[
  {"type":"expect_column_values_to_match_regex_list","kwargs":{"column":"email","regex_list":["^s1","example$"],"match_on":"all"}},
  {"type":"expect_column_values_to_match_like_pattern","kwargs":{"column":"email","like_pattern":"s%@uni.example"}},
  {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":5,"max_value":17,"result_format":"COMPLETE"}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":15,"max_value":15,"result_format":"COMPLETE"}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":4,"max_value":16,"strict_max":true}},
+ {"type":"expect_column_value_lengths_to_be_between","kwargs":{"column":"email","min_value":15}},
  {"type":"expect_column_values_to_be_unique","kwargs":{"column":"id","result_format":"COMPLETE"}},
  {"type":"expect_column_values_to_be_unique","kwargs":{"column":"email"}},
  {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"a","column_B":"b","result_format":"COMPLETE"}},
