@@ -341,24 +341,35 @@ func (h *keyHasher) hash(i int) (uint64, bool) {
 			return math.Float64bits(float64(x)), true
 		}
 	}
-	h.buf = h.buf[:0]
+	// A local slice: storing into h.buf on every append would cost a GC
+	// write barrier each; h.buf keeps the capacity once it has grown.
+	buf := h.buf[:0]
 	for j := range h.cols {
 		if h.null(j, i) {
+			h.keep(buf)
 			return 0, false
 		}
 		if g := h.ints[j]; g != nil {
-			h.buf = appendIntKey(h.buf, g(i))
+			buf = appendIntKey(buf, g(i))
 			continue
 		}
 		if g := h.nums[j]; g != nil {
-			h.buf = appendFloatKey(h.buf, g(i))
+			buf = appendFloatKey(buf, g(i))
 			continue
 		}
 		s := h.strs[j](i)
-		h.buf = append(h.buf, 's')
-		h.buf = binary.LittleEndian.AppendUint32(h.buf, uint32(len(s)))
-		h.buf = append(h.buf, s...)
+		buf = append(buf, 's')
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(s)))
+		buf = append(buf, s...)
 	}
+	h.keep(buf)
 
-	return xxhash.Sum64(h.buf), true
+	return xxhash.Sum64(buf), true
+}
+
+// keep saves a grown key buffer for the next row.
+func (h *keyHasher) keep(buf []byte) {
+	if cap(buf) > cap(h.buf) {
+		h.buf = buf
+	}
 }

@@ -214,7 +214,11 @@ func (u *uniq) appendPending(h uint64, row int64, line int32) {
 	if line != 0 && c.lines == nil {
 		c.lines = make([]int32, len(c.keys), keyChunkLen)
 	}
-	c.keys, c.rows = append(c.keys, h), append(c.rows, row)
+	// One append a statement: the compiler then grows in place, writing
+	// the length alone, where a tuple assignment also writes the pointers
+	// (behind a GC write barrier) on every row.
+	c.keys = append(c.keys, h)
+	c.rows = append(c.rows, row)
 	if c.lines != nil {
 		c.lines = append(c.lines, line)
 	}
@@ -338,8 +342,8 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	for i := 0; i < b.Len; i++ {
 		m.element++
 		nmiss := 0
-		for _, c := range kh.cols {
-			if c.IsNull(i) {
+		for j := range kh.cols {
+			if kh.null(j, i) {
 				nmiss++
 			}
 		}
