@@ -103,6 +103,10 @@ func (s *Scrubber) Find(text string) []Finding {
 		if len(fs) != n {
 			fs = extendNumbers(text, fs)
 		}
+		n = len(fs)
+		if fs = extendPlaceNames(text, fs); len(fs) != n {
+			fs = extendNumbers(text, merge(fs))
+		}
 	}
 
 	return fs
@@ -200,7 +204,7 @@ func extendNumbers(text string, fs []Finding) []Finding {
 			if f.End+m[1] == hi && hi < len(text) && isWordByte(text[hi-1]) && isWordByte(text[hi]) {
 				continue // the number goes on past the window
 			}
-			f.End += m[1]
+			f.End += m[3] // the number, not the space or newline after it
 		}
 	}
 
@@ -209,7 +213,7 @@ func extendNumbers(text string, fs []Finding) []Finding {
 
 var (
 	leadingNumRE  = regexp.MustCompile(`\b\d{1,5}[a-zA-Z]? $`)
-	trailingNumRE = regexp.MustCompile(`^ \d{1,5}[a-zA-Z]?\b(?:[.,]? |[.,]?$|\n)`)
+	trailingNumRE = regexp.MustCompile(`^ (\d{1,5}[a-zA-Z]?)\b(?:[.,]? |[.,]?$|\n)`)
 )
 
 func merge(cs []Finding) []Finding {
