@@ -145,7 +145,7 @@ func (m *mapExp) fastStr(b *Batch, bad func(string) bool) bool {
 	}
 	bm, off := validity(c)
 	m.element += int64(b.Len)
-	if ac := c.(*arrowColumn); ac.dict != nil && !m.text {
+	if ac, isArrow := c.(*arrowColumn); isArrow && ac.dict != nil && !m.text {
 		m.dictStr(b, ac, bm, off, bad)
 		return true
 	}

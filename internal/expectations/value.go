@@ -57,6 +57,7 @@ type arrowColumn struct {
 	// A dictionary-encoded array (arr) reads its values from dictCol. The
 	// common Parquet shape, int32 codes into strings without nulls, also
 	// sets dict and codes, which the fast paths read directly.
+	dictArr *array.Dictionary
 	dictCol *arrowColumn
 	dict    *array.String
 	codes   []int32
@@ -64,12 +65,14 @@ type arrowColumn struct {
 
 // NewArrowColumn wraps an Arrow array. text marks string columns that came
 // from a schemaless text file (CSV/TSV).
-func NewArrowColumn(arr arrow.Array, text bool) Column {
+func NewArrowColumn(arr arrow.Array, text bool) Column { return newArrowColumn(arr, text) }
+
+func newArrowColumn(arr arrow.Array, text bool) *arrowColumn {
 	t := logicalTypeOf(arr.DataType())
 	t.Text = text && t.Name == "string"
 	c := &arrowColumn{arr: arr, typ: t, text: text}
 	if d, ok := arr.(*array.Dictionary); ok {
-		c.dictCol = NewArrowColumn(d.Dictionary(), text).(*arrowColumn)
+		c.dictArr, c.dictCol = d, newArrowColumn(d.Dictionary(), text)
 		codes, isInt32 := d.Indices().(*array.Int32)
 		values, isString := d.Dictionary().(*array.String)
 		if isInt32 && isString && values.NullN() == 0 {
@@ -86,7 +89,7 @@ func (c *arrowColumn) index(i int) int {
 		return int(c.codes[i])
 	}
 
-	return c.arr.(*array.Dictionary).GetValueIndex(i)
+	return c.dictArr.GetValueIndex(i)
 }
 
 // bitmapNulls reports whether the validity bitmap alone tells the nulls:
