@@ -160,8 +160,7 @@ var parenRE = regexp.MustCompile(`\([^)]*\)`)
 // identifier B is "all geographic subdivisions smaller than a state", so a
 // whole country, a US state or territory (name or USPS code, from the
 // Census list the scrubber ships) is no identifier. The countries are
-// testdata/countries.txt (CIA World Factbook, public domain; see
-// testdata/README.md).
+// testdata/countries.txt (see testdata/README.md).
 func loadNotSubState(t *testing.T) map[string]bool {
 	t.Helper()
 	l, err := loadLexicon()
@@ -179,7 +178,7 @@ func loadNotSubState(t *testing.T) map[string]bool {
 		}
 	}
 	if len(out) < 250 {
-		t.Fatalf("testdata/countries.txt has %d names, want the whole Factbook list", len(out))
+		t.Fatalf("testdata/countries.txt has %d names, want the whole list of countries", len(out))
 	}
 	for st := range l.states {
 		out[st] = true
