@@ -178,7 +178,7 @@ func openREST(ctx context.Context, d *providerdata.Data, props iceberg.Propertie
 		return nil, errors.New("the catalog uri is empty; set it to the REST catalog's base URL")
 	}
 	opts := []rest.Option{
-		rest.WithCustomTransport(d.HTTPClient("catalog", false).Transport),
+		rest.WithCustomTransport(d.HTTPClient("catalog", s.TLS).Transport),
 		rest.WithAdditionalProps(props),
 	}
 	if s.Warehouse != "" {

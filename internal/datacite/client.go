@@ -98,7 +98,7 @@ func FromData(d *providerdata.Data) (*Client, error) {
 
 		return New(Options{
 			Endpoint: s.Endpoint, RepositoryID: s.RepositoryID, Password: s.Password, Prefix: s.Prefix,
-			HTTPClient: d.HTTPClient("datacite", false),
+			HTTPClient: d.HTTPClient("datacite", s.TLS),
 		})
 	})
 }

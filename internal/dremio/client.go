@@ -92,7 +92,7 @@ func FromData(d *providerdata.Data) (*Client, error) {
 	}
 
 	return providerdata.Client(d, "dremio", func(d *providerdata.Data) (*Client, error) {
-		return New(d.Dremio, d.HTTPClient("dremio", d.Dremio.InsecureSkipVerify))
+		return New(d.Dremio, d.HTTPClient("dremio", d.Dremio.TLS))
 	})
 }
 
@@ -104,7 +104,7 @@ func NewFromSettings(s providerdata.DremioSettings, retry httpx.RetrySettings) (
 		return nil, &providerdata.NotConfiguredError{Block: "dremio", Env: providerdata.DremioEnv}
 	}
 
-	return New(s, httpx.NewClient(httpx.Options{Retry: retry, InsecureSkipVerify: s.InsecureSkipVerify, Backend: "dremio"}))
+	return New(s, httpx.NewClient(httpx.Options{Retry: retry, TLS: s.TLS, Backend: "dremio"}))
 }
 
 // Logins counts successful logins, for tests of token renewal.

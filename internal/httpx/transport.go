@@ -6,7 +6,6 @@ package httpx
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -42,8 +41,8 @@ func DefaultRetrySettings() RetrySettings {
 
 // Options tune one client built on the shared policy.
 type Options struct {
-	Retry              RetrySettings
-	InsecureSkipVerify bool
+	Retry RetrySettings
+	TLS   TLS
 	// Backend names the backend in log lines ("dremio", "superset", ...).
 	Backend string
 	// RedactHeaders names headers, beyond the credential-looking ones,
@@ -57,12 +56,17 @@ type Options struct {
 // client in this project uses.
 func NewClient(opts Options) *http.Client {
 	base := cleanhttp.DefaultPooledTransport()
-	if opts.InsecureSkipVerify {
-		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only when the user asks for it
+	var rt http.RoundTripper = base
+	// The provider validates the TLS settings at configure time; this is
+	// the last guard for other callers.
+	if cfg, err := opts.TLS.Config(); err != nil {
+		rt = failingTransport{err: fmt.Errorf("%w of the %s backend: %w", errBadTLS, opts.Backend, err)}
+	} else if cfg != nil {
+		base.TLSClientConfig = cfg
 	}
 
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: base, Timeout: opts.Retry.RequestTimeout}
+	rc.HTTPClient = &http.Client{Transport: rt, Timeout: opts.Retry.RequestTimeout}
 	rc.Logger = nil
 	rc.RetryMax = max(opts.Retry.MaxAttempts-1, 0)
 	rc.RetryWaitMin = opts.Retry.MinBackoff
@@ -85,10 +89,13 @@ func NewClient(opts Options) *http.Client {
 }
 
 // CheckRetry retries connection errors, 429 and 5xx (but not 501), and never
-// a cancelled context or a TLS certificate failure.
+// a cancelled context, a TLS certificate failure or bad TLS settings.
 func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if errors.Is(err, errBadTLS) {
+		return false, err
 	}
 	if err != nil {
 		var uerr *url.Error

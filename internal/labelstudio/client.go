@@ -86,7 +86,7 @@ func FromData(d *providerdata.Data) (*Client, error) {
 			Endpoint:            s.Endpoint,
 			APIKey:              s.APIKey,
 			PersonalAccessToken: s.PersonalAccessToken,
-			HTTPClient:          d.HTTPClient("labelstudio", s.InsecureSkipVerify),
+			HTTPClient:          d.HTTPClient("labelstudio", s.TLS),
 		})
 	})
 }

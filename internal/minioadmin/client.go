@@ -63,7 +63,7 @@ func FromData(d *providerdata.Data) (*Client, error) {
 	}
 
 	return providerdata.Client(d, "minioadmin", func(d *providerdata.Data) (*Client, error) {
-		return New(d.S3, d.HTTPClient("minio-admin", d.S3.InsecureSkipVerify))
+		return New(d.S3, d.HTTPClient("minio-admin", d.S3.TLS))
 	})
 }
 

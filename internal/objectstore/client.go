@@ -4,7 +4,7 @@
 package objectstore
 
 import (
-	"crypto/tls"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -20,8 +20,12 @@ import (
 // policy and whose requests are logged at debug with credentials redacted.
 func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, error) {
 	tr := cleanhttp.DefaultPooledTransport()
-	if s.InsecureSkipVerify {
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only when the user asks for it
+	tlsCfg, err := s.TLS.Config()
+	if err != nil {
+		return nil, fmt.Errorf("the s3 block's TLS settings: %w", err)
+	}
+	if tlsCfg != nil {
+		tr.TLSClientConfig = tlsCfg
 	}
 	tr.ResponseHeaderTimeout = retry.RequestTimeout
 	lookup := minio.BucketLookupAuto

@@ -42,19 +42,23 @@ type s3Model struct {
 	UseSSL             types.Bool   `tfsdk:"use_ssl"`
 	PathStyle          types.Bool   `tfsdk:"path_style"`
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertificate      types.String `tfsdk:"ca_certificate"`
+	CAFile             types.String `tfsdk:"ca_file"`
 }
 
 type catalogModel struct {
-	Type       types.String `tfsdk:"type"`
-	Name       types.String `tfsdk:"name"`
-	URI        types.String `tfsdk:"uri"`
-	Warehouse  types.String `tfsdk:"warehouse"`
-	Token      types.String `tfsdk:"token"`
-	Credential types.String `tfsdk:"credential"`
-	OAuthURI   types.String `tfsdk:"oauth2_server_uri"`
-	Scope      types.String `tfsdk:"scope"`
-	Headers    types.Map    `tfsdk:"headers"`
-	Properties types.Map    `tfsdk:"properties"`
+	Type          types.String `tfsdk:"type"`
+	Name          types.String `tfsdk:"name"`
+	URI           types.String `tfsdk:"uri"`
+	Warehouse     types.String `tfsdk:"warehouse"`
+	Token         types.String `tfsdk:"token"`
+	Credential    types.String `tfsdk:"credential"`
+	OAuthURI      types.String `tfsdk:"oauth2_server_uri"`
+	Scope         types.String `tfsdk:"scope"`
+	Headers       types.Map    `tfsdk:"headers"`
+	Properties    types.Map    `tfsdk:"properties"`
+	CACertificate types.String `tfsdk:"ca_certificate"`
+	CAFile        types.String `tfsdk:"ca_file"`
 }
 
 type dremioModel struct {
@@ -64,6 +68,8 @@ type dremioModel struct {
 	Token              types.String `tfsdk:"token"`
 	ProjectID          types.String `tfsdk:"project_id"`
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertificate      types.String `tfsdk:"ca_certificate"`
+	CAFile             types.String `tfsdk:"ca_file"`
 }
 
 type supersetModel struct {
@@ -73,6 +79,8 @@ type supersetModel struct {
 	AccessToken        types.String `tfsdk:"access_token"`
 	AuthProvider       types.String `tfsdk:"auth_provider"`
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertificate      types.String `tfsdk:"ca_certificate"`
+	CAFile             types.String `tfsdk:"ca_file"`
 }
 
 type labelStudioModel struct {
@@ -80,13 +88,17 @@ type labelStudioModel struct {
 	APIKey              types.String `tfsdk:"api_key"`
 	PersonalAccessToken types.String `tfsdk:"personal_access_token"`
 	InsecureSkipVerify  types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertificate       types.String `tfsdk:"ca_certificate"`
+	CAFile              types.String `tfsdk:"ca_file"`
 }
 
 type dataCiteModel struct {
-	Endpoint     types.String `tfsdk:"endpoint"`
-	RepositoryID types.String `tfsdk:"repository_id"`
-	Password     types.String `tfsdk:"password"`
-	Prefix       types.String `tfsdk:"prefix"`
+	Endpoint      types.String `tfsdk:"endpoint"`
+	RepositoryID  types.String `tfsdk:"repository_id"`
+	Password      types.String `tfsdk:"password"`
+	Prefix        types.String `tfsdk:"prefix"`
+	CACertificate types.String `tfsdk:"ca_certificate"`
+	CAFile        types.String `tfsdk:"ca_file"`
 }
 
 type retryModel struct {
@@ -127,6 +139,40 @@ func single(desc string, attrs map[string]schema.Attribute) schema.ListNestedBlo
 	}
 }
 
+// s3CANote tells where the s3 CA reaches: minio-go and the MinIO admin
+// client take it, but iceberg-go's S3 FileIO builds its own AWS SDK client,
+// which reads only AWS_CA_BUNDLE.
+const s3CANote = " Used by the object-store resources, the MinIO admin API and the runner. Iceberg table data, which " +
+	"the catalog reads and writes through the AWS SDK, takes no provider setting: the SDK trusts the file named by " +
+	"`AWS_CA_BUNDLE` (in place of the system roots), so when the warehouse is behind the internal CA set that " +
+	"variable, which this block also reads as `ca_file`."
+
+// caEnv returns the environment variables of a block's ca_certificate and
+// ca_file; for s3, ca_file also falls back to the AWS SDK's AWS_CA_BUNDLE.
+func caEnv(prefix string) (pemEnv, fileEnv []string) {
+	pemEnv = []string{prefix + "_CA_CERTIFICATE"}
+	fileEnv = []string{prefix + "_CA_FILE"}
+	if prefix == "LAKEHOUSE_S3" {
+		fileEnv = append(fileEnv, "AWS_CA_BUNDLE")
+	}
+
+	return pemEnv, fileEnv
+}
+
+// withCA adds the two ways to trust an internal CA to a backend block's
+// attributes; note says which clients of the block use them.
+func withCA(prefix, note string, attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	pemEnv, fileEnv := caEnv(prefix)
+	attrs["ca_certificate"] = str("PEM-encoded CA certificates to trust, in addition to the system roots, when verifying "+
+		"the server's TLS certificate: for a service behind an institution's internal CA, e.g. `file(\"internal-ca.pem\")`. "+
+		"Combined with `ca_file` when both are set; text that holds no certificate, or a PEM block that is not one, "+
+		"is a configuration error."+note, pemEnv...)
+	attrs["ca_file"] = str("Path of a PEM file of CA certificates to trust in addition to the system roots, read when the "+
+		"provider is configured.", fileEnv...)
+
+	return attrs
+}
+
 func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	duration := []validator.String{validators.Duration()}
 	resp.Schema = schema.Schema{
@@ -136,7 +182,7 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"Every backend block is optional; a resource whose backend is not configured fails with a diagnostic " +
 			"naming the block and its environment variables.",
 		Blocks: map[string]schema.Block{
-			"s3": single("Object storage (MinIO or any S3-compatible service).", map[string]schema.Attribute{
+			"s3": single("Object storage (MinIO or any S3-compatible service).", withCA("LAKEHOUSE_S3", s3CANote, map[string]schema.Attribute{
 				"endpoint":             str("Host and optional port of the S3 endpoint, without scheme, e.g. `localhost:9000`. Defaults to `s3.amazonaws.com`.", "LAKEHOUSE_S3_ENDPOINT"),
 				"region":               str("Region. Defaults to `us-east-1`.", "LAKEHOUSE_S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
 				"access_key":           secret("Access key id.", "LAKEHOUSE_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
@@ -145,8 +191,8 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				"use_ssl":              flag("Use HTTPS. Defaults to `true`.", "LAKEHOUSE_S3_USE_SSL"),
 				"path_style":           flag("Use path-style addressing (`endpoint/bucket/key`), as MinIO usually needs. Defaults to `false`.", "LAKEHOUSE_S3_PATH_STYLE"),
 				"insecure_skip_verify": flag("Skip TLS certificate verification. Only for test servers with self-signed certificates. Defaults to `false`.", "LAKEHOUSE_S3_INSECURE_SKIP_VERIFY"),
-			}),
-			"catalog": single("Apache Iceberg catalog.", map[string]schema.Attribute{
+			})),
+			"catalog": single("Apache Iceberg catalog.", withCA("LAKEHOUSE_CATALOG", " Used by a `rest` catalog; a PostgreSQL catalog takes `sslrootcert` in its DSN.", map[string]schema.Attribute{
 				"type": schema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "Catalog type: `sql` (SQLite file or PostgreSQL DSN) or `rest`. Defaults to `sql`. Environment variable: `LAKEHOUSE_CATALOG_TYPE`.",
@@ -169,35 +215,35 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					MarkdownDescription: "Free properties passed to iceberg-go (for example `s3.endpoint` to override the `s3` block for file IO). " +
 						"Environment variable: `LAKEHOUSE_CATALOG_PROPERTIES`, a JSON object of strings.",
 				},
-			}),
-			"dremio": single("Dremio query engine (Software v25+ or Cloud).", map[string]schema.Attribute{
+			})),
+			"dremio": single("Dremio query engine (Software v25+ or Cloud).", withCA("LAKEHOUSE_DREMIO", "", map[string]schema.Attribute{
 				"endpoint":             str("Base URL, e.g. `http://localhost:9047`.", "LAKEHOUSE_DREMIO_ENDPOINT"),
 				"username":             str("User name for `/apiv2/login`.", "LAKEHOUSE_DREMIO_USERNAME"),
 				"password":             secret("Password for `/apiv2/login`.", "LAKEHOUSE_DREMIO_PASSWORD"),
 				"token":                secret("Personal access token (Software) or Cloud token, sent as a Bearer token. Wins over username and password.", "LAKEHOUSE_DREMIO_TOKEN"),
 				"project_id":           str("Dremio Cloud project id.", "LAKEHOUSE_DREMIO_PROJECT_ID"),
 				"insecure_skip_verify": flag("Skip TLS certificate verification.", "LAKEHOUSE_DREMIO_INSECURE_SKIP_VERIFY"),
-			}),
-			"superset": single("Apache Superset.", map[string]schema.Attribute{
+			})),
+			"superset": single("Apache Superset.", withCA("LAKEHOUSE_SUPERSET", "", map[string]schema.Attribute{
 				"endpoint":             str("Base URL, e.g. `http://localhost:8088`.", "LAKEHOUSE_SUPERSET_ENDPOINT"),
 				"username":             str("User name for `/api/v1/security/login`.", "LAKEHOUSE_SUPERSET_USERNAME"),
 				"password":             secret("Password for `/api/v1/security/login`.", "LAKEHOUSE_SUPERSET_PASSWORD"),
 				"access_token":         secret("A ready JWT access token; wins over username and password.", "LAKEHOUSE_SUPERSET_ACCESS_TOKEN"),
 				"auth_provider":        str("Login provider, `db` or `ldap`. Defaults to `db`.", "LAKEHOUSE_SUPERSET_AUTH_PROVIDER"),
 				"insecure_skip_verify": flag("Skip TLS certificate verification.", "LAKEHOUSE_SUPERSET_INSECURE_SKIP_VERIFY"),
-			}),
-			"labelstudio": single("Label Studio.", map[string]schema.Attribute{
+			})),
+			"labelstudio": single("Label Studio.", withCA("LAKEHOUSE_LABELSTUDIO", "", map[string]schema.Attribute{
 				"endpoint":              str("Base URL, e.g. `http://localhost:8080`.", "LAKEHOUSE_LABELSTUDIO_ENDPOINT"),
 				"api_key":               secret("Legacy API token, sent as `Authorization: Token <key>`.", "LAKEHOUSE_LABELSTUDIO_API_KEY"),
 				"personal_access_token": secret("Personal access token, exchanged for short-lived access tokens. Wins over `api_key`.", "LAKEHOUSE_LABELSTUDIO_PERSONAL_ACCESS_TOKEN"),
 				"insecure_skip_verify":  flag("Skip TLS certificate verification.", "LAKEHOUSE_LABELSTUDIO_INSECURE_SKIP_VERIFY"),
-			}),
-			"datacite": single("DataCite REST API, for DOIs of dataset records.", map[string]schema.Attribute{
+			})),
+			"datacite": single("DataCite REST API, for DOIs of dataset records.", withCA("LAKEHOUSE_DATACITE", "", map[string]schema.Attribute{
 				"endpoint":      str("Base URL. Defaults to `https://api.datacite.org`; use `https://api.test.datacite.org` for tests.", "LAKEHOUSE_DATACITE_ENDPOINT"),
 				"repository_id": str("Repository (client) id, e.g. `DEMO.UNIVERSITY`.", "LAKEHOUSE_DATACITE_REPOSITORY_ID"),
 				"password":      secret("Repository password.", "LAKEHOUSE_DATACITE_PASSWORD"),
 				"prefix":        str("DOI prefix, e.g. `10.5072`.", "LAKEHOUSE_DATACITE_PREFIX"),
-			}),
+			})),
 			"retry": single("Retry policy shared by every backend.", map[string]schema.Attribute{
 				"max_attempts": schema.Int64Attribute{
 					Optional: true, Validators: []validator.Int64{int64validator.Between(1, 50)},
@@ -387,6 +433,7 @@ func (r *resolver) s3(blocks []s3Model) providerdata.S3Settings {
 	s.UseSSL = r.boolOr(m.UseSSL, true, p.AtName("use_ssl"), "LAKEHOUSE_S3_USE_SSL")
 	s.PathStyle = r.boolOr(m.PathStyle, false, p.AtName("path_style"), "LAKEHOUSE_S3_PATH_STYLE")
 	s.InsecureSkipVerify = r.boolOr(m.InsecureSkipVerify, false, p.AtName("insecure_skip_verify"), "LAKEHOUSE_S3_INSECURE_SKIP_VERIFY")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, p, "LAKEHOUSE_S3")
 
 	return s
 }
@@ -436,6 +483,7 @@ func (r *resolver) catalog(ctx context.Context, blocks []catalogModel) providerd
 	s.Scope = strOr(m.Scope, "", "LAKEHOUSE_CATALOG_SCOPE")
 	s.Headers = r.mapOr(ctx, m.Headers, p.AtName("headers"), "LAKEHOUSE_CATALOG_HEADERS")
 	s.Properties = r.mapOr(ctx, m.Properties, p.AtName("properties"), "LAKEHOUSE_CATALOG_PROPERTIES")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, p, "LAKEHOUSE_CATALOG")
 
 	return s
 }
@@ -452,6 +500,7 @@ func (r *resolver) dremio(blocks []dremioModel) providerdata.DremioSettings {
 	s.Token = strOr(m.Token, "", "LAKEHOUSE_DREMIO_TOKEN")
 	s.ProjectID = strOr(m.ProjectID, "", "LAKEHOUSE_DREMIO_PROJECT_ID")
 	s.InsecureSkipVerify = r.boolOr(m.InsecureSkipVerify, false, path.Root("dremio").AtListIndex(0).AtName("insecure_skip_verify"), "LAKEHOUSE_DREMIO_INSECURE_SKIP_VERIFY")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, path.Root("dremio").AtListIndex(0), "LAKEHOUSE_DREMIO")
 
 	return s
 }
@@ -468,6 +517,7 @@ func (r *resolver) superset(blocks []supersetModel) providerdata.SupersetSetting
 	s.AccessToken = strOr(m.AccessToken, "", "LAKEHOUSE_SUPERSET_ACCESS_TOKEN")
 	s.AuthProvider = strOr(m.AuthProvider, "db", "LAKEHOUSE_SUPERSET_AUTH_PROVIDER")
 	s.InsecureSkipVerify = r.boolOr(m.InsecureSkipVerify, false, path.Root("superset").AtListIndex(0).AtName("insecure_skip_verify"), "LAKEHOUSE_SUPERSET_INSECURE_SKIP_VERIFY")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, path.Root("superset").AtListIndex(0), "LAKEHOUSE_SUPERSET")
 
 	return s
 }
@@ -482,6 +532,7 @@ func (r *resolver) labelStudio(blocks []labelStudioModel) providerdata.LabelStud
 	s.APIKey = strOr(m.APIKey, "", "LAKEHOUSE_LABELSTUDIO_API_KEY")
 	s.PersonalAccessToken = strOr(m.PersonalAccessToken, "", "LAKEHOUSE_LABELSTUDIO_PERSONAL_ACCESS_TOKEN")
 	s.InsecureSkipVerify = r.boolOr(m.InsecureSkipVerify, false, path.Root("labelstudio").AtListIndex(0).AtName("insecure_skip_verify"), "LAKEHOUSE_LABELSTUDIO_INSECURE_SKIP_VERIFY")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, path.Root("labelstudio").AtListIndex(0), "LAKEHOUSE_LABELSTUDIO")
 
 	return s
 }
@@ -496,6 +547,62 @@ func (r *resolver) dataCite(blocks []dataCiteModel) providerdata.DataCiteSetting
 	s.RepositoryID = strOr(m.RepositoryID, "", "LAKEHOUSE_DATACITE_REPOSITORY_ID")
 	s.Password = strOr(m.Password, "", "LAKEHOUSE_DATACITE_PASSWORD")
 	s.Prefix = strOr(m.Prefix, "", "LAKEHOUSE_DATACITE_PREFIX")
+	s.CAPEM = r.caPEM(m.CACertificate, m.CAFile, path.Root("datacite").AtListIndex(0), "LAKEHOUSE_DATACITE")
 
 	return s
+}
+
+// caPEM resolves a block's ca_certificate and ca_file into one PEM text,
+// checked now so that a bad certificate fails the plan at its attribute
+// rather than the first request. Errors never quote the text: a private
+// key pasted by mistake must not reach the logs.
+func (r *resolver) caPEM(inline, file types.String, block path.Path, prefix string) string {
+	pemEnv, fileEnv := caEnv(prefix)
+	text := strOr(inline, "", pemEnv...)
+	if text != "" {
+		if _, err := httpx.CertPool(text); err != nil {
+			r.fail(block.AtName("ca_certificate"), "Invalid CA certificate",
+				fmt.Sprintf("%s must hold PEM certificates: %v", origin(inline, "ca_certificate", pemEnv), err))
+
+			return ""
+		}
+	}
+	name := strOr(file, "", fileEnv...)
+	if name == "" {
+		return text
+	}
+	from := origin(file, "ca_file", fileEnv)
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		r.fail(block.AtName("ca_file"), "Cannot read CA file",
+			fmt.Sprintf("%s names %q, which cannot be read; give the path of a PEM file: %v", from, name, err))
+
+		return ""
+	}
+	if _, err := httpx.CertPool(string(raw)); err != nil {
+		r.fail(block.AtName("ca_file"), "Invalid CA file",
+			fmt.Sprintf("%s names %q, which must hold PEM certificates: %v", from, name, err))
+
+		return ""
+	}
+	if text == "" {
+		return string(raw)
+	}
+
+	return text + "\n" + string(raw)
+}
+
+// origin names where a setting's value came from, the attribute or the
+// first environment variable that is set, for diagnostics.
+func origin(v types.String, attr string, env []string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return attr
+	}
+	for _, n := range env {
+		if e, ok := os.LookupEnv(n); ok && e != "" {
+			return n
+		}
+	}
+
+	return attr
 }

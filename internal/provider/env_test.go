@@ -13,6 +13,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tlstest"
 )
 
 var envName = regexp.MustCompile("`((?:LAKEHOUSE|AWS)_[A-Z0-9_]+)`")
@@ -55,8 +56,13 @@ func resolved(t *testing.T) string {
 
 // probe is a value of the right shape for a variable, different from every
 // default.
-func probe(name string) []string {
+func probe(t *testing.T, name string) []string {
+	t.Helper()
 	switch {
+	case strings.HasSuffix(name, "_CA_CERTIFICATE"):
+		return []string{tlstest.New(t).PEM()}
+	case strings.HasSuffix(name, "_CA_FILE"), name == "AWS_CA_BUNDLE":
+		return []string{tlstest.New(t).WritePEM(t)}
 	case strings.HasSuffix(name, "_BACKOFF"), strings.HasSuffix(name, "_TIMEOUT"):
 		return []string{"1234ms"}
 	case strings.HasSuffix(name, "_ATTEMPTS"):
@@ -90,7 +96,7 @@ func TestEveryDocumentedEnvFallbackIsRead(t *testing.T) {
 			t.Run(attr+"/"+name, func(t *testing.T) {
 				clearEnv(t)
 				base := resolved(t)
-				for _, v := range probe(name) {
+				for _, v := range probe(t, name) {
 					t.Setenv(name, v)
 					if resolved(t) != base {
 						return

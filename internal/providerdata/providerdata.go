@@ -21,15 +21,16 @@ import (
 
 // S3Settings is the provider's s3 block after environment fallbacks.
 type S3Settings struct {
-	Configured         bool
-	Endpoint           string // host[:port], no scheme
-	Region             string
-	AccessKey          string
-	SecretKey          string
-	SessionToken       string
-	UseSSL             bool
-	PathStyle          bool
-	InsecureSkipVerify bool
+	Configured   bool
+	Endpoint     string // host[:port], no scheme
+	Region       string
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	UseSSL       bool
+	PathStyle    bool
+	// TLS holds insecure_skip_verify and the extra trusted CA certificates.
+	httpx.TLS
 }
 
 // CatalogSettings is the provider's catalog block after environment fallbacks.
@@ -45,28 +46,32 @@ type CatalogSettings struct {
 	Scope      string
 	Headers    map[string]string
 	Properties map[string]string
+	// TLS holds the extra trusted CA certificates of a REST catalog.
+	httpx.TLS
 }
 
 // DremioSettings is the provider's dremio block after environment fallbacks.
 type DremioSettings struct {
-	Configured         bool
-	Endpoint           string // base URL with scheme
-	Username           string
-	Password           string
-	Token              string // personal access token (Software) or Cloud token
-	ProjectID          string // Dremio Cloud only
-	InsecureSkipVerify bool
+	Configured bool
+	Endpoint   string // base URL with scheme
+	Username   string
+	Password   string
+	Token      string // personal access token (Software) or Cloud token
+	ProjectID  string // Dremio Cloud only
+	// TLS holds insecure_skip_verify and the extra trusted CA certificates.
+	httpx.TLS
 }
 
 // SupersetSettings is the provider's superset block after environment fallbacks.
 type SupersetSettings struct {
-	Configured         bool
-	Endpoint           string
-	Username           string
-	Password           string
-	AccessToken        string
-	AuthProvider       string // "db" or "ldap"
-	InsecureSkipVerify bool
+	Configured   bool
+	Endpoint     string
+	Username     string
+	Password     string
+	AccessToken  string
+	AuthProvider string // "db" or "ldap"
+	// TLS holds insecure_skip_verify and the extra trusted CA certificates.
+	httpx.TLS
 }
 
 // LabelStudioSettings is the provider's labelstudio block after environment fallbacks.
@@ -75,7 +80,8 @@ type LabelStudioSettings struct {
 	Endpoint            string
 	APIKey              string // legacy "Token <key>"
 	PersonalAccessToken string // refresh token exchanged for short-lived access tokens
-	InsecureSkipVerify  bool
+	// TLS holds insecure_skip_verify and the extra trusted CA certificates.
+	httpx.TLS
 }
 
 // DataCiteSettings is the provider's datacite block after environment fallbacks.
@@ -85,6 +91,8 @@ type DataCiteSettings struct {
 	RepositoryID string
 	Password     string
 	Prefix       string
+	// TLS holds the extra trusted CA certificates.
+	httpx.TLS
 }
 
 // Data is the value resources and data sources receive from Configure.
@@ -127,8 +135,8 @@ func Client[T any](d *Data, key string, build func(*Data) (T, error)) (T, error)
 // HTTPClient returns a client on the shared retrying transport. The
 // catalog block's extra headers are sensitive, so their values are kept
 // out of the logs whatever their names.
-func (d *Data) HTTPClient(backend string, insecure bool) *http.Client {
-	return httpx.NewClient(httpx.Options{Retry: d.Retry, InsecureSkipVerify: insecure, Backend: backend,
+func (d *Data) HTTPClient(backend string, t httpx.TLS) *http.Client {
+	return httpx.NewClient(httpx.Options{Retry: d.Retry, TLS: t, Backend: backend,
 		RedactHeaders: slices.Collect(maps.Keys(d.Catalog.Headers))})
 }
 

@@ -87,7 +87,7 @@ func FromData(d *providerdata.Data) (*Client, error) {
 	}
 
 	return providerdata.Client(d, "superset", func(d *providerdata.Data) (*Client, error) {
-		return New(d.Superset, d.HTTPClient("superset", d.Superset.InsecureSkipVerify))
+		return New(d.Superset, d.HTTPClient("superset", d.Superset.TLS))
 	})
 }
 

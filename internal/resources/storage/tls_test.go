@@ -1,0 +1,107 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tlstest"
+)
+
+// startTLSMinIO runs a MinIO of its own that serves HTTPS with a
+// certificate ca signed, stopped when the test ends.
+func startTLSMinIO(t *testing.T, ca *tlstest.CA) *acctest.MinIO {
+	t.Helper()
+	if server == nil {
+		t.Skip("needs MinIO; set TF_ACC=1")
+	}
+	m, err := acctest.StartMinIO(acctest.WithMinIOCerts(ca.WriteServerFiles(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Stop)
+
+	return m
+}
+
+func testAccTLSBucketConfig(m *acctest.MinIO, caSetting, name string) string {
+	return fmt.Sprintf(`
+provider "lakehouse" {
+  s3 {
+    endpoint   = %[1]q
+    access_key = %[2]q
+    secret_key = %[3]q
+    region     = "us-east-1"
+    use_ssl    = true
+    path_style = true
+    %[4]s
+  }
+  retry {
+    max_attempts = 2
+    min_backoff  = "5ms"
+    max_backoff  = "10ms"
+  }
+}
+
+resource "lakehouse_bucket" "test" {
+  bucket        = %[5]q
+  force_destroy = true
+}
+`, m.Endpoint, m.AccessKey, m.SecretKey, caSetting, name)
+}
+
+// MinIO over HTTPS with a certificate from an internal CA: the provider
+// fails with a certificate error without the CA and manages the bucket
+// with it, given inline or as a file.
+func TestAccStorageTLS_internalCA(t *testing.T) {
+	ca := tlstest.New(t)
+	m := startTLSMinIO(t, ca)
+	direct, err := objectstore.New(providerdata.S3Settings{
+		Configured: true, Endpoint: m.Endpoint, Region: "us-east-1", AccessKey: m.AccessKey, SecretKey: m.SecretKey,
+		UseSSL: true, PathStyle: true, TLS: httpx.TLS{CAPEM: ca.PEM()},
+	}, httpx.DefaultRetrySettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if ok, err := direct.BucketExists(context.Background(), name); err != nil || ok {
+				return fmt.Errorf("bucket %s: exists %v, error %v", name, ok, err)
+			}
+
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      testAccTLSBucketConfig(m, "", name),
+				ExpectError: regexp.MustCompile(`certificate signed by unknown authority`),
+			},
+			{
+				Config: testAccTLSBucketConfig(m, fmt.Sprintf("ca_certificate = %q", ca.PEM()), name),
+				Check: func(*terraform.State) error {
+					ok, err := direct.BucketExists(context.Background(), name)
+					if err != nil || !ok {
+						return fmt.Errorf("bucket %s not on the TLS server: %v", name, err)
+					}
+
+					return nil
+				},
+			},
+			{
+				Config:           testAccTLSBucketConfig(m, fmt.Sprintf("ca_file = %q", ca.WritePEM(t)), name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
