@@ -76,10 +76,14 @@ func (m *mapExp) flag(b *Batch, i int) {
 
 // validity returns the validity bitmap and offset of an Arrow column, or a
 // nil bitmap when no value is null (arrow's IsNull reads it the same way).
+// In a float column NaN is missing too (see arrowColumn.missing).
 func validity(c Column) ([]byte, int) {
 	ac, ok := c.(*arrowColumn)
-	if !ok || ac.arr.NullN() == 0 {
+	if !ok || ac.nullN() == 0 {
 		return nil, 0
+	}
+	if ac.missing != nil {
+		return ac.missing, 0
 	}
 
 	return ac.arr.NullBitmapBytes(), ac.arr.Data().Offset()

@@ -38,7 +38,7 @@ func (s *sliceSource) Next(context.Context) (*Batch, error) {
 // through Value and IsNull, as in the generic path.
 type opaqueColumn struct{ Column }
 
-// fastPathData builds rows with nulls, NaN (x only), values out of every range,
+// fastPathData builds rows with nulls, NaN (score and x), values out of every range,
 // duplicates and integers beyond 2^53, as Arrow batches whose arrays are
 // slices of larger ones (so validity bitmaps start mid-byte), and as the
 // same columns wrapped in opaqueColumn.
@@ -79,10 +79,11 @@ func fastPathData(t *testing.T, rows, batch int, sorted bool) (arrowSrc, anySrc 
 			}
 			switch r.IntN(12) {
 			case 0:
-				// Only in x: the row-wise fast paths count NaN as missing
-				// where the generic path does not (both did so before the
-				// aggregates had a fast path), so score holds none.
+				// NaN is missing on every path, row-wise and aggregate.
 				vals[6] = math.NaN()
+				if r.IntN(2) == 0 {
+					vals[1] = math.NaN()
+				}
 			case 1:
 				vals[3] = "s1é@uni.example"
 			case 2:
@@ -187,7 +188,22 @@ const fastPathSuite = `{"name":"fast","expectations":[
  {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["id","gdict"],"result_format":"COMPLETE"}},
  {"type":"expect_column_distinct_values_to_be_in_set","kwargs":{"column":"gdict","value_set":["A","B"]}},
  {"type":"expect_column_values_to_be_of_type","kwargs":{"column":"gdict","type_":"str"}},
- {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}}
+ {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}},
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"x","result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_be_null","kwargs":{"column":"x","result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_be_between","kwargs":{"column":"x","min_value":-1,"max_value":1,"result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"score","value_set":[0.5,1.5,10.0,50.0],"result_format":"COMPLETE"}},
+ {"type":"expect_column_values_to_be_unique","kwargs":{"column":"score","result_format":"COMPLETE"}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"score","column_B":"x","result_format":"COMPLETE"}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"score","column_B":"x","ignore_row_if":"either_value_is_missing","result_format":"COMPLETE"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["score","a"],"result_format":"COMPLETE"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["score","x"],"ignore_row_if":"any_value_is_missing"}},
+ {"type":"expect_multicolumn_sum_to_equal","kwargs":{"column_list":["score","x"],"sum_total":0}},
+ {"type":"expect_column_sum_to_be_between","kwargs":{"column":"x","max_value":1e9}},
+ {"type":"expect_column_stdev_to_be_between","kwargs":{"column":"x","min_value":0}},
+ {"type":"expect_column_quantile_values_to_be_between","kwargs":{"column":"score","quantile_ranges":{"quantiles":[0.1,0.5,0.9],"value_ranges":[[-10,110],[-10,110],[-10,110]]}}},
+ {"type":"expect_column_unique_value_count_to_be_between","kwargs":{"column":"score","min_value":1}},
+ {"type":"expect_column_distinct_values_to_be_in_set","kwargs":{"column":"score","value_set":[1.5]}}
 ]}`
 
 // TestFastPathsMatchGenericPath runs one suite over Arrow columns, which

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 )
 
 // Column is one column of a batch. Values come back as Go values of a small
@@ -61,6 +62,12 @@ type arrowColumn struct {
 	dictCol *arrowColumn
 	dict    *array.String
 	codes   []int32
+	// missing, set on a float column holding NaN, is its validity bitmap
+	// (from bit 0) with NaN cleared too: GX on pandas counts NaN as
+	// missing, and Parquet and Arrow keep it apart from null. missingN
+	// counts the cleared bits.
+	missing  []byte
+	missingN int
 }
 
 // NewArrowColumn wraps an Arrow array. text marks string columns that came
@@ -71,6 +78,12 @@ func newArrowColumn(arr arrow.Array, text bool) *arrowColumn {
 	t := logicalTypeOf(arr.DataType())
 	t.Text = text && t.Name == "string"
 	c := &arrowColumn{arr: arr, typ: t, text: text}
+	switch a := arr.(type) {
+	case *array.Float64:
+		c.missing, c.missingN = nanMissing(a, a.Float64Values())
+	case *array.Float32:
+		c.missing, c.missingN = nanMissing(a, a.Float32Values())
+	}
 	if d, ok := arr.(*array.Dictionary); ok {
 		c.dictArr, c.dictCol = d, newArrowColumn(d.Dictionary(), text)
 		codes, isInt32 := d.Indices().(*array.Int32)
@@ -81,6 +94,57 @@ func newArrowColumn(arr arrow.Array, text bool) *arrowColumn {
 	}
 
 	return c
+}
+
+// nanMissing returns the validity bitmap of a float array with NaN marked
+// missing, and the missing count, or nil when the array holds no NaN.
+func nanMissing[F float32 | float64](arr arrow.Array, vals []F) ([]byte, int) {
+	first := -1
+	for i, v := range vals {
+		if v != v && arr.IsValid(i) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return nil, 0
+	}
+	n := len(vals)
+	bm := make([]byte, bitutil.BytesForBits(int64(n)))
+	if arr.NullN() == 0 {
+		for i := range bm {
+			bm[i] = 0xff
+		}
+	} else {
+		bitutil.CopyBitmap(arr.NullBitmapBytes(), arr.Data().Offset(), n, bm, 0)
+	}
+	missing := arr.NullN()
+	for i := first; i < n; i++ {
+		if v := vals[i]; v != v && bitutil.BitIsSet(bm, i) {
+			bitutil.ClearBit(bm, i)
+			missing++
+		}
+	}
+
+	return bm, missing
+}
+
+// nullN counts the missing values: nulls, and NaN in a float column.
+func (c *arrowColumn) nullN() int {
+	if c.missing != nil {
+		return c.missingN
+	}
+
+	return c.arr.NullN()
+}
+
+// isNull reports a null (or NaN) in the array itself, before any dictionary.
+func (c *arrowColumn) isNull(i int) bool {
+	if c.missing != nil {
+		return !bitutil.BitIsSet(c.missing, i)
+	}
+
+	return c.arr.IsNull(i)
 }
 
 // index is the dictionary entry of row i of a dictionary-encoded column.
@@ -95,7 +159,7 @@ func (c *arrowColumn) index(i int) int {
 // bitmapNulls reports whether the validity bitmap alone tells the nulls:
 // not so for a dictionary whose entries include nulls.
 func (c *arrowColumn) bitmapNulls() bool {
-	return c.dictCol == nil || c.dictCol.arr.NullN() == 0
+	return c.dictCol == nil || c.dictCol.nullN() == 0
 }
 
 func logicalTypeOf(dt arrow.DataType) LogicalType {
@@ -139,7 +203,7 @@ func logicalTypeOf(dt arrow.DataType) LogicalType {
 
 func (c *arrowColumn) Len() int { return c.arr.Len() }
 func (c *arrowColumn) IsNull(i int) bool {
-	if c.arr.IsNull(i) {
+	if c.isNull(i) {
 		return true
 	}
 
@@ -148,7 +212,7 @@ func (c *arrowColumn) IsNull(i int) bool {
 func (c *arrowColumn) Type() LogicalType { return c.typ }
 
 func (c *arrowColumn) Value(i int) any {
-	if c.arr.IsNull(i) {
+	if c.isNull(i) {
 		return nil
 	}
 	if c.dictCol != nil {
