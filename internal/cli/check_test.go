@@ -228,6 +228,9 @@ func TestCheck_PrintSQL(t *testing.T) {
 	if !strings.Contains(errs, "expect_column_values_to_be_increasing is not compiled to SQL") {
 		t.Errorf("expectations left out must be named: %s", errs)
 	}
+	if !strings.Contains(errs, "maps NaN to NULL in float columns") {
+		t.Errorf("the printed SQL must say NaN handling needs the column types: %s", errs)
+	}
 	if code, _, _ := runCLI(t, "check", "--suite", suite, "--engine", "sql", "--dialect", "postgres", "lake.s.t"); code != ExitUsage {
 		t.Errorf("--engine sql without --dsn: exit %d, want 2", code)
 	}

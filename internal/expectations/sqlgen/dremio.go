@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	dremioapi "github.com/spanda-ai/terraform-provider-lakehouse/internal/dremio"
 )
@@ -36,13 +37,25 @@ func (d *Dremio) QueryRow(ctx context.Context, query string) ([]any, error) {
 
 // Columns implements SQLRunner with an empty query, which gives the schema.
 func (d *Dremio) Columns(ctx context.Context, table string) ([]string, error) {
+	return d.fields(ctx, table, func(string) bool { return true })
+}
+
+// FloatColumns implements SQLRunner: FLOAT and DOUBLE columns.
+func (d *Dremio) FloatColumns(ctx context.Context, table string) ([]string, error) {
+	return d.fields(ctx, table, func(t string) bool { return t == "FLOAT" || t == "DOUBLE" })
+}
+
+// fields lists the table's columns whose type keep accepts.
+func (d *Dremio) fields(ctx context.Context, table string, keep func(typ string) bool) ([]string, error) {
 	res, err := d.client.Query(ctx, dremioapi.SQLRequest{SQL: "SELECT * FROM " + table + " LIMIT 0"})
 	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
+		return nil, fmt.Errorf("reading the schema of %s: %w", table, err)
 	}
-	names := make([]string, len(res.Schema))
-	for i, c := range res.Schema {
-		names[i] = c.Name
+	names := []string{}
+	for _, c := range res.Schema {
+		if keep(strings.ToUpper(c.Type.Name)) {
+			names = append(names, c.Name)
+		}
 	}
 
 	return names, nil

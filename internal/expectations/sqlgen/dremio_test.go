@@ -42,10 +42,15 @@ func pgAsDremio(t *testing.T, dsn string) func(string, []string) (*dremiotest.Re
 		names := make([]string, len(rows.FieldDescriptions()))
 		for i, fd := range rows.FieldDescriptions() {
 			names[i] = fmt.Sprintf("EXPR$%d", i)
-			if strings.HasPrefix(sql, "SELECT * ") { // plain columns keep their names
+			typ := "DOUBLE"
+			if strings.HasPrefix(sql, "SELECT * ") { // plain columns keep their names and types
 				names[i] = fd.Name
+				typ = map[uint32]string{pgtype.Float8OID: "DOUBLE", pgtype.Float4OID: "FLOAT", pgtype.Int8OID: "BIGINT"}[fd.DataTypeOID]
+				if typ == "" {
+					typ = "VARCHAR"
+				}
 			}
-			res.Columns = append(res.Columns, dremiotest.Column{Name: names[i], Type: "DOUBLE"})
+			res.Columns = append(res.Columns, dremiotest.Column{Name: names[i], Type: typ})
 		}
 		for rows.Next() {
 			vals, err := rows.Values()
@@ -86,7 +91,7 @@ func TestPushdownThroughDremioJobAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := sqlgen.Compile(suite, "public.students", sqlgen.DialectDremio())
+	plan, err := sqlgen.CompileFor(ctx, sqlgen.NewDremio(client), suite, "public.students", sqlgen.DialectDremio(), expectations.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +104,7 @@ func TestPushdownThroughDremioJobAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = pg.Close() }() // the plan only reads
-	pgPlan, err := sqlgen.Compile(suite, "public.students", sqlgen.DialectPostgres())
+	pgPlan, err := sqlgen.CompileFor(ctx, pg, suite, "public.students", sqlgen.DialectPostgres(), expectations.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -60,6 +61,18 @@ func (p *Postgres) QueryRow(ctx context.Context, query string) ([]any, error) {
 
 // Columns implements SQLRunner.
 func (p *Postgres) Columns(ctx context.Context, table string) ([]string, error) {
+	return p.fields(ctx, table, func(pgconn.FieldDescription) bool { return true })
+}
+
+// FloatColumns implements SQLRunner: real and double precision columns.
+func (p *Postgres) FloatColumns(ctx context.Context, table string) ([]string, error) {
+	return p.fields(ctx, table, func(f pgconn.FieldDescription) bool {
+		return f.DataTypeOID == pgtype.Float4OID || f.DataTypeOID == pgtype.Float8OID
+	})
+}
+
+// fields lists the table's columns that keep says to.
+func (p *Postgres) fields(ctx context.Context, table string, keep func(pgconn.FieldDescription) bool) ([]string, error) {
 	parts := strings.Split(table, ".")
 	for i := range parts {
 		parts[i] = postgres{}.Quote(parts[i])
@@ -69,9 +82,11 @@ func (p *Postgres) Columns(ctx context.Context, table string) ([]string, error) 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	out := []string{}
 	for _, f := range rows.FieldDescriptions() {
-		out = append(out, f.Name)
+		if keep(f) {
+			out = append(out, f.Name)
+		}
 	}
 
 	return out, rows.Err()

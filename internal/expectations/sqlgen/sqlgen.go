@@ -24,6 +24,9 @@ type SQLRunner interface {
 	QueryRow(ctx context.Context, query string) ([]any, error)
 	// Columns returns a table's column names in order.
 	Columns(ctx context.Context, table string) ([]string, error)
+	// FloatColumns returns the table's floating-point columns, whose NaN
+	// the SQL maps to NULL.
+	FloatColumns(ctx context.Context, table string) ([]string, error)
 }
 
 // Dialect renders the parts of SQL that differ between engines.
@@ -35,6 +38,10 @@ type Dialect interface {
 	Search(expr, pattern string) string
 	Median(expr string) string
 	Double() string
+	// NaNToNull maps a float expression's NaN to NULL: GX on pandas counts
+	// NaN as missing, while PostgreSQL and Dremio treat it as a value
+	// (greater than every number in PostgreSQL).
+	NaNToNull(expr string) string
 }
 
 type postgres struct{}
@@ -46,6 +53,9 @@ func (postgres) Median(e string) string {
 	return fmt.Sprintf("PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %s)", e)
 }
 func (postgres) Double() string { return "DOUBLE PRECISION" }
+
+// NaNToNull relies on PostgreSQL's NaN = NaN.
+func (postgres) NaNToNull(e string) string { return fmt.Sprintf("NULLIF(%s, 'NaN'::float8)", e) }
 
 type dremio struct{}
 
@@ -60,6 +70,12 @@ func (dremio) Median(e string) string {
 	return fmt.Sprintf("PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %s)", e)
 }
 func (dremio) Double() string { return "DOUBLE" }
+
+// NaNToNull holds whether NaN equals itself (as in PostgreSQL) or not (as
+// IEEE 754 has it, which Dremio's Java and Gandiva code follows).
+func (dremio) NaNToNull(e string) string {
+	return fmt.Sprintf("CASE WHEN %s = CAST('NaN' AS DOUBLE) OR %s <> %s THEN NULL ELSE %s END", e, e, e, e)
+}
 
 // DialectPostgres is PostgreSQL.
 func DialectPostgres() Dialect { return postgres{} }
@@ -86,6 +102,7 @@ type Plan struct {
 	d       Dialect
 	queries []*query
 	items   []*item
+	floats  map[string]bool // columns whose NaN is mapped to NULL
 }
 
 type query struct {
@@ -110,9 +127,29 @@ func Compile(s *expectations.Suite, table string, d Dialect) (*Plan, error) {
 
 // CompileOptions is Compile with engine options: the mostly denominator
 // applies as in the local engine; treat-as-null values are not translated
-// to SQL, so expectations they would affect are reported, not run.
+// to SQL, so expectations they would affect are reported, not run. The
+// column types are unknown, so NaN is not mapped to NULL (see CompileFor).
 func CompileOptions(s *expectations.Suite, table string, d Dialect, opts expectations.Options) (*Plan, error) {
-	p := &Plan{suite: s, table: table, d: d}
+	return compileTyped(s, table, d, opts, nil)
+}
+
+// CompileFor reads the table's float columns through r, then compiles as
+// CompileOptions does, with NaN in those columns mapped to NULL: the local
+// engine counts NaN as missing, as GX does on pandas.
+func CompileFor(ctx context.Context, r SQLRunner, s *expectations.Suite, table string, d Dialect, opts expectations.Options) (*Plan, error) {
+	floats, err := r.FloatColumns(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("reading the column types of %s: %w", table, err)
+	}
+
+	return compileTyped(s, table, d, opts, floats)
+}
+
+func compileTyped(s *expectations.Suite, table string, d Dialect, opts expectations.Options, floats []string) (*Plan, error) {
+	p := &Plan{suite: s, table: table, d: d, floats: map[string]bool{}}
+	for _, c := range floats {
+		p.floats[c] = true
+	}
 	byWhere := map[string]*query{}
 	get := func(where string) *query {
 		q, ok := byWhere[where]
@@ -201,7 +238,15 @@ func (p *Plan) add(q *query, it *item, slot, expr string) {
 	q.exprs = append(q.exprs, expr)
 }
 
-func (p *Plan) col(c string) string { return p.d.Quote(c) }
+// val is column c's value as the local engine reads it: NaN in a float
+// column is NULL.
+func (p *Plan) val(c string) string {
+	if p.floats[c] {
+		return p.d.NaNToNull(p.d.Quote(c))
+	}
+
+	return p.d.Quote(c)
+}
 
 func literal(v any) string {
 	switch x := v.(type) {
@@ -228,7 +273,7 @@ func (p *Plan) condition(rc *expectations.RowCondition) string {
 	for _, g := range rc.Groups {
 		var ands []string
 		for _, t := range g {
-			c := p.col(t.Column)
+			c := p.val(t.Column)
 			switch {
 			case t.Literal == nil && t.Op == "==":
 				ands = append(ands, c+" IS NULL")
@@ -256,7 +301,7 @@ func (p *Plan) compile(it *item, q *query) error {
 	k := p.kw(it)
 	typ := it.pd.Config().Type
 	str := func(n string) string { s, _ := k[n].(string); return s }
-	c := p.col(str("column"))
+	c := p.val(str("column"))
 	missing := c + " IS NULL"
 	mapExp := func(unexpected string) {
 		p.add(q, it, "missing", sumWhen(missing))
@@ -324,7 +369,7 @@ func (p *Plan) compile(it *item, q *query) error {
 		p.add(q, it, "missing", sumWhen(p.ignore(cols, str("ignore_row_if"), "all_values_are_missing")))
 		p.add(q, it, "unexpected", p.dupes(cols, q.where))
 	case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal":
-		a, b := p.col(str("column_A")), p.col(str("column_B"))
+		a, b := p.val(str("column_A")), p.val(str("column_B"))
 		skip := p.ignore([]string{str("column_A"), str("column_B")}, str("ignore_row_if"), "both_values_are_missing")
 		var good string
 		if typ == "expect_column_pair_values_to_be_equal" {
@@ -341,7 +386,7 @@ func (p *Plan) compile(it *item, q *query) error {
 		skip := p.ignore(cols, str("ignore_row_if"), "all_values_are_missing")
 		var terms []string
 		for _, x := range cols {
-			terms = append(terms, "COALESCE("+p.col(x)+", 0)")
+			terms = append(terms, "COALESCE("+p.val(x)+", 0)")
 		}
 		p.add(q, it, "missing", sumWhen(skip))
 		p.add(q, it, "unexpected", sumWhen(fmt.Sprintf("NOT (%s) AND (%s) <> %s", skip, strings.Join(terms, " + "), literal(k["sum_total"]))))
@@ -394,7 +439,7 @@ func (p *Plan) ignore(cols []string, rule, def string) string {
 	}
 	var nulls []string
 	for _, c := range cols {
-		nulls = append(nulls, p.col(c)+" IS NULL")
+		nulls = append(nulls, p.val(c)+" IS NULL")
 	}
 	switch rule {
 	case "both_values_are_missing", "all_values_are_missing":
@@ -411,8 +456,8 @@ func (p *Plan) ignore(cols []string, rule, def string) string {
 func (p *Plan) dupes(cols []string, where string) string {
 	var qc, nn []string
 	for _, c := range cols {
-		qc = append(qc, p.col(c))
-		nn = append(nn, p.col(c)+" IS NOT NULL")
+		qc = append(qc, p.val(c))
+		nn = append(nn, p.val(c)+" IS NOT NULL")
 	}
 	if where != "" {
 		nn = append(nn, "("+where+")")

@@ -2,6 +2,7 @@ package sqlgen_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -54,6 +55,9 @@ func genRows() []row {
 		}
 		if i%9 != 0 {
 			s := float64((i*37)%1200)/10 - 5
+			if i%23 == 0 {
+				s = math.NaN() // missing, as a null is
+			}
 			r.score = &s
 		}
 		if i%5 != 0 {
@@ -187,7 +191,19 @@ const suiteJSON = `{"name":"pushdown","expectations":[
  {"type":"expect_column_unique_value_count_to_be_between","kwargs":{"column":"grp","min_value":6,"max_value":6}},
  {"type":"expect_column_proportion_of_unique_values_to_be_between","kwargs":{"column":"id","min_value":1}},
  {"type":"expect_column_values_to_be_between","kwargs":{"column":"score","min_value":0,"row_condition":"grp == \"a\"","condition_parser":"pandas"}},
- {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"code","row_condition":"registered > 50 & grp != \"x\"","condition_parser":"pandas"}}
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"code","row_condition":"registered > 50 & grp != \"x\"","condition_parser":"pandas"}},
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"score"}},
+ {"type":"expect_column_values_to_be_null","kwargs":{"column":"score"}},
+ {"type":"expect_column_values_to_be_unique","kwargs":{"column":"score"}},
+ {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["score","grp"]}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"score","column_B":"a"}},
+ {"type":"expect_column_pair_values_a_to_be_greater_than_b","kwargs":{"column_A":"score","column_B":"a","ignore_row_if":"either_value_is_missing"}},
+ {"type":"expect_multicolumn_sum_to_equal","kwargs":{"column_list":["score","a"],"sum_total":60}},
+ {"type":"expect_column_max_to_be_between","kwargs":{"column":"score","max_value":200}},
+ {"type":"expect_column_sum_to_be_between","kwargs":{"column":"score","min_value":0}},
+ {"type":"expect_column_unique_value_count_to_be_between","kwargs":{"column":"score","min_value":1}},
+ {"type":"expect_column_proportion_of_unique_values_to_be_between","kwargs":{"column":"score","min_value":0.5}},
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"code","row_condition":"score > 50","condition_parser":"pandas"}}
 ]}`
 
 // The same suite over the same data gives the same results from the local
@@ -216,18 +232,21 @@ func TestPushdownMatchesLocalEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := sqlgen.Compile(suite, "public.students", sqlgen.DialectPostgres())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(plan.Queries()); n != 3 {
-		t.Errorf("want one query per row filter (3), got %d:\n%s", n, plan.SQLText())
-	}
 	pg, err := sqlgen.OpenPostgres(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = pg.Close() }() // the plan only reads
+	plan, err := sqlgen.CompileFor(ctx, pg, suite, "public.students", sqlgen.DialectPostgres(), expectations.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(plan.Queries()); n != 4 {
+		t.Errorf("want one query per row filter (4), got %d:\n%s", n, plan.SQLText())
+	}
+	if !strings.Contains(plan.SQLText(), `NULLIF("score", 'NaN'::float8)`) {
+		t.Errorf("NaN in the float column is not mapped to NULL:\n%s", plan.SQLText())
+	}
 	remote, err := plan.Run(ctx, pg)
 	if err != nil {
 		t.Fatal(err)
@@ -326,8 +345,62 @@ func TestDremioDialectText(t *testing.T) {
 	if strings.Contains(sql, "~") || strings.Contains(sql, "DOUBLE PRECISION") {
 		t.Errorf("PostgreSQL syntax in Dremio SQL:\n%s", sql)
 	}
-	if n := strings.Count(sql, "SELECT\n"); n != 3 {
-		t.Errorf("want 3 top-level queries, got %d", n)
+	if n := strings.Count(sql, "SELECT\n"); n != 4 {
+		t.Errorf("want 4 top-level queries, got %d", n)
+	}
+	if strings.Contains(sql, "NaN") {
+		t.Errorf("NaN mapped without the column types:\n%s", sql)
+	}
+}
+
+// floatsOnly reports a table's float columns and runs nothing.
+type floatsOnly []string
+
+func (f floatsOnly) QueryRow(context.Context, string) ([]any, error) {
+	return nil, errors.New("not run")
+}
+func (f floatsOnly) Columns(context.Context, string) ([]string, error) {
+	return nil, errors.New("not run")
+}
+func (f floatsOnly) FloatColumns(context.Context, string) ([]string, error) { return f, nil }
+
+// With the column types known, every reading of a float column maps NaN
+// to NULL (PostgreSQL and Dremio treat NaN as a value); other columns are
+// read as they are.
+func TestNaNMappedToNullInFloatColumns(t *testing.T) {
+	suite, err := expectations.ParseSuite([]byte(suiteJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		d    sqlgen.Dialect
+		want []string
+	}{
+		{sqlgen.DialectPostgres(), []string{
+			`SUM(CASE WHEN NULLIF("score", 'NaN'::float8) IS NULL THEN 1 ELSE 0 END)`,
+			`CAST(AVG(NULLIF("score", 'NaN'::float8)) AS DOUBLE PRECISION)`,
+			`MAX(NULLIF("score", 'NaN'::float8))`,
+			`GROUP BY NULLIF("score", 'NaN'::float8), "grp"`,
+			`COALESCE(NULLIF("score", 'NaN'::float8), 0) + COALESCE("a", 0)`,
+			`WHERE (NULLIF("score", 'NaN'::float8) > 50)`,
+		}},
+		{sqlgen.DialectDremio(), []string{
+			`MAX(CASE WHEN "score" = CAST('NaN' AS DOUBLE) OR "score" <> "score" THEN NULL ELSE "score" END)`,
+		}},
+	} {
+		plan, err := sqlgen.CompileFor(context.Background(), floatsOnly{"score"}, suite, "t", tc.d, expectations.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sql := plan.SQLText()
+		for _, w := range tc.want {
+			if !strings.Contains(sql, w) {
+				t.Errorf("%s SQL lacks %s:\n%s", tc.d.Name(), w, sql)
+			}
+		}
+		if strings.Contains(sql, `NULLIF("grp"`) || strings.Contains(sql, `WHEN "a" = CAST('NaN'`) {
+			t.Errorf("%s: NaN mapped in a column that is not float:\n%s", tc.d.Name(), sql)
+		}
 	}
 }
 
