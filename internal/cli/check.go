@@ -511,8 +511,9 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	if err != nil {
 		return report.Table{}, Usage(err)
 	}
-	plan, err := sqlgen.CompileOptions(suite, table, d, opts)
-	if err != nil {
+	// Compiled before connecting, so a suite the SQL engine cannot take is
+	// a usage error whatever the database.
+	if _, err := sqlgen.CompileOptions(suite, table, d, opts); err != nil {
 		return report.Table{}, Usage(err)
 	}
 	dsn := f.dsn
@@ -545,7 +546,8 @@ func checkSQL(ctx context.Context, f checkFlags, suite *expectations.Suite, data
 	}
 	// Compiled again with the column types: NaN in a float column is
 	// missing, as in the local engine.
-	if plan, err = sqlgen.CompileFor(ctx, runner, suite, table, d, opts); err != nil {
+	plan, err := sqlgen.CompileFor(ctx, runner, suite, table, d, opts)
+	if err != nil {
 		return report.Table{}, Runtime(err)
 	}
 	res, err := plan.Run(ctx, runner)

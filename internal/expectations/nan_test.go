@@ -79,7 +79,7 @@ func nanBatch(t *testing.T, nanAsNull, opaque bool) *sliceSource {
 	b := &Batch{Names: src.names, Cols: map[string]Column{}, Len: n}
 	for j, f := range schema.Fields() {
 		src.types[f.Name] = logicalTypeOf(f.Type)
-		var c Column = NewArrowColumn(array.NewSlice(rec.Column(j), pad, int64(pad+n)), false)
+		c := NewArrowColumn(array.NewSlice(rec.Column(j), pad, int64(pad+n)), false)
 		if opaque {
 			c = opaqueColumn{c}
 		}
