@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -377,6 +378,18 @@ func (s *ParquetStream) Close() error {
 	return s.pf.Close()
 }
 
+// parseFloat reads a float field. Go reads "NaN" and "nan" as NaN; the
+// negative spellings pandas' read_csv also takes for NaN are added.
+func parseFloat(f string, bits int) (float64, error) {
+	f = strings.TrimSpace(f)
+	x, err := strconv.ParseFloat(f, bits)
+	if err != nil && len(f) == 4 && f[0] == '-' && strings.EqualFold(f[1:], "nan") {
+		return math.NaN(), nil
+	}
+
+	return x, err
+}
+
 // appendText parses one field into a builder of the column's type.
 func appendText(b array.Builder, f string) error {
 	switch bb := b.(type) {
@@ -396,13 +409,13 @@ func appendText(b array.Builder, f string) error {
 		}
 		bb.Append(n)
 	case *array.Float32Builder:
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 32)
+		x, err := parseFloat(f, 32)
 		if err != nil {
 			return err
 		}
 		bb.Append(float32(x))
 	case *array.Float64Builder:
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		x, err := parseFloat(f, 64)
 		if err != nil {
 			return err
 		}

@@ -168,3 +168,34 @@ func BenchmarkCSVStream(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// In a column typed float or double the NaN spellings pandas' read_csv
+// reads as NaN ("NaN", "nan", "-NaN", "-nan") are NaN, which the engine
+// counts missing; other text is still a value that does not parse.
+func TestCSVTypedFloatNaN(t *testing.T) {
+	in := "d,f\nNaN,nan\nnan,NaN\n-NaN,-nan\n-nan,-NaN\n1.5,2.5\n"
+	st, err := NewCSVStream(strings.NewReader(in), CSVStreamOptions{Types: map[string]arrow.DataType{
+		"d": arrow.PrimitiveTypes.Float64, "f": arrow.PrimitiveTypes.Float32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := st.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	d, f := rec.Column(0).(*array.Float64), rec.Column(1).(*array.Float32)
+	for i := 0; i < 4; i++ {
+		if d.IsNull(i) || d.Value(i) == d.Value(i) || f.IsNull(i) || f.Value(i) == f.Value(i) {
+			t.Errorf("row %d: want NaN, got %v and %v", i, d.Value(i), f.Value(i))
+		}
+	}
+	if d.Value(4) != 1.5 || f.Value(4) != 2.5 {
+		t.Errorf("row 4: %v %v", d.Value(4), f.Value(4))
+	}
+	st, _ = NewCSVStream(strings.NewReader("d\n-nanx\n"), CSVStreamOptions{Types: map[string]arrow.DataType{"d": arrow.PrimitiveTypes.Float64}})
+	var ve *ValueError
+	if _, err := st.Next(context.Background()); !errors.As(err, &ve) {
+		t.Errorf("-nanx must not parse: %v", err)
+	}
+}
