@@ -1,6 +1,7 @@
 package reliability_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -16,35 +17,146 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	toxiproxy "github.com/Shopify/toxiproxy/v2"
+	"github.com/rs/zerolog"
 )
 
-// faultConfig tunes a faultProxy. Faults are drawn from a seeded RNG so a
-// failing run can be replayed with the same seed.
-type faultConfig struct {
-	Seed uint64
-	// Rate is the chance that one request gets a fault.
-	Rate float64
-	// MaxConsecutive bounds the faults one request key (method and path)
-	// gets in a row, so a client retrying more often than that always gets
-	// through: the test proves recovery, not luck.
-	MaxConsecutive int
-	// Latency is the most delay added to a request (uniform from zero).
-	Latency time.Duration
-	// LoseResponses lets a fault forward the request and then reset the
-	// connection instead of answering, for idempotent methods only: the
-	// server did the work, the client never hears of it.
-	LoseResponses bool
+// A faultProxy stands between the provider and one backend in two layers:
+//
+//	provider -> toxiproxy (TCP faults) -> httpInjector (HTTP faults) -> backend
+//
+// Toxiproxy, run in-process, owns everything on the byte stream: latency and
+// jitter, resets, stalled connections, slow closes, sliced packets. The HTTP
+// injector behind it does only what a TCP proxy cannot: answer 5xx and 429
+// itself, and lose the answer of an idempotent request the backend carried
+// out. It also counts the requests and connections that reach it.
+type faultProxy struct {
+	// URL and HostPort are where the provider connects: toxiproxy.
+	URL string
+	tcp *toxiproxy.Proxy
+	in  *httpInjector
 }
 
-// faultProxy is an httputil.ReverseProxy that injects 5xx and 429 answers,
-// connection resets, lost responses and latency in front of one backend, and
-// counts every request it sees.
-type faultProxy struct {
+// faultConfig tunes both layers. HTTP faults are drawn from a seeded RNG;
+// toxiproxy draws its own (toxicity is a chance per connection).
+type faultConfig struct {
+	Seed uint64
+	// Rate is the chance that one request reaching the injector gets an
+	// HTTP fault.
+	Rate float64
+	// MaxConsecutive bounds the HTTP faults one request key (method and
+	// path) gets in a row.
+	MaxConsecutive int
+	// LoseResponses lets an HTTP fault forward an idempotent request and
+	// then drop the connection instead of answering: the server did the
+	// work, the client never hears of it.
+	LoseResponses bool
+	// Answers are the HTTP status answers to draw from; httpFaults when
+	// empty.
+	Answers []string
+	// Toxics are added to the toxiproxy proxy.
+	Toxics []toxic
+}
+
+// toxic is one toxiproxy toxic, as its API takes it.
+type toxic struct {
+	Name       string         `json:"name"`
+	Type       string         `json:"type"`
+	Stream     string         `json:"stream"` // "upstream" (to the backend) or "downstream"
+	Toxicity   float32        `json:"toxicity"`
+	Attributes map[string]any `json:"attributes"`
+}
+
+// toxiServer is the in-process toxiproxy server every faultProxy of a test
+// binary registers with; logging off, metrics off.
+var toxiServer = sync.OnceValue(func() *toxiproxy.ApiServer {
+	return toxiproxy.NewServer(toxiproxy.NewMetricsContainer(nil), zerolog.Nop())
+})
+
+// proxySeq names the proxies, which the server keeps by name.
+var proxySeq atomic.Int64
+
+func newFaultProxy(t testing.TB, target string, cfg faultConfig) *faultProxy {
+	t.Helper()
+	in := newHTTPInjector(t, target, cfg)
+	name := fmt.Sprintf("proxy-%d", proxySeq.Add(1))
+	tcp := toxiproxy.NewProxy(toxiServer(), name, "127.0.0.1:0", in.Listener.Addr().String())
+	if err := toxiServer().Collection.Add(tcp, true); err != nil {
+		t.Fatalf("starting toxiproxy %s: %v", name, err)
+	}
+	t.Cleanup(func() { _ = toxiServer().Collection.Remove(name) })
+	p := &faultProxy{URL: "http://" + tcp.Listen, tcp: tcp, in: in}
+	for _, tx := range cfg.Toxics {
+		p.addToxic(t, tx)
+	}
+
+	return p
+}
+
+func (p *faultProxy) addToxic(t testing.TB, tx toxic) {
+	t.Helper()
+	body, err := json.Marshal(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.tcp.Toxics.AddToxicJson(strings.NewReader(string(body))); err != nil {
+		t.Fatalf("toxic %s: %v", tx.Name, err)
+	}
+}
+
+// HostPort is the proxy's address without scheme, for the s3 endpoint.
+func (p *faultProxy) HostPort() string { return strings.TrimPrefix(p.URL, "http://") }
+
+// SetDown makes toxiproxy reset every connection at its next request, as a
+// dead server would, or lifts that.
+func (p *faultProxy) SetDown(t testing.TB, down bool) {
+	t.Helper()
+	if down {
+		p.addToxic(t, toxic{Name: "down", Type: "reset_peer", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"timeout": 0}})
+
+		return
+	}
+	if err := p.tcp.Toxics.RemoveToxic(t.Context(), "down"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Stats returns the requests that reached the injector and the HTTP faults
+// it answered, by kind.
+func (p *faultProxy) Stats() (int, map[string]int) { return p.in.stats() }
+
+// Cuts returns how many connections toxiproxy opened to the injector and
+// how many of those ended before a single request byte passed: connections
+// whose first request toxiproxy reset or stalled. An unused spare connection
+// the client closes counts too, so this is an upper bound on TCP faults that
+// a fault-free run shows to be near zero.
+func (p *faultProxy) Cuts() (conns, cut int) { return p.in.conns() }
+
+// Count returns how many requests with this method reached the injector.
+func (p *faultProxy) Count(method string) int { return p.in.count(method) }
+
+// Reset zeroes the counters (not the RNG), to count one phase alone.
+func (p *faultProxy) Reset() { p.in.reset() }
+
+func (p *faultProxy) String() string {
+	total, faults := p.Stats()
+	kinds := make([]string, 0, len(faults))
+	for k, v := range faults {
+		kinds = append(kinds, fmt.Sprintf("%s=%d", k, v))
+	}
+	sort.Strings(kinds)
+	conns, cut := p.Cuts()
+
+	return fmt.Sprintf("%d requests, HTTP faults %s; %d connections, %d cut by toxiproxy", total, strings.Join(kinds, " "), conns, cut)
+}
+
+// httpInjector is an httputil.ReverseProxy that answers some requests with
+// 5xx or 429 and loses the answer of some idempotent ones.
+type httpInjector struct {
 	*httptest.Server
 	cfg faultConfig
 	rp  *httputil.ReverseProxy
-
-	down atomic.Bool // every connection is reset, as by a dead server
 
 	mu       sync.Mutex
 	rng      *rand.Rand
@@ -52,13 +164,16 @@ type faultProxy struct {
 	requests map[string]int // "METHOD /path" -> count
 	faults   map[string]int // kind -> count
 	total    int
+	active   map[net.Conn]bool // open connections -> a request was read
+	nConns   int
+	nCut     int
 }
 
-// faultKinds are what a fault can be; lost responses only for idempotent
-// methods and only when the config allows them.
-var faultKinds = []string{"500", "502", "503", "429", "reset"}
+// httpFaults are the answers the injector gives in place of the backend's;
+// "lost" joins them for idempotent methods when the config allows.
+var httpFaults = []string{"500", "502", "503", "429"}
 
-func newFaultProxy(t testing.TB, target string, cfg faultConfig) *faultProxy {
+func newHTTPInjector(t testing.TB, target string, cfg faultConfig) *httpInjector {
 	t.Helper()
 	if !strings.Contains(target, "://") {
 		target = "http://" + target
@@ -67,47 +182,65 @@ func newFaultProxy(t testing.TB, target string, cfg faultConfig) *faultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &faultProxy{
+	in := &httpInjector{
 		cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
-		streak: map[string]int{}, requests: map[string]int{}, faults: map[string]int{},
+		streak: map[string]int{}, requests: map[string]int{}, faults: map[string]int{}, active: map[net.Conn]bool{},
 	}
 	// The Host header is passed through unchanged (SigV4 signs it).
-	p.rp = httputil.NewSingleHostReverseProxy(u)
-	p.rp.ErrorLog = log.New(io.Discard, "", 0)
-	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(p.Close)
+	in.rp = httputil.NewSingleHostReverseProxy(u)
+	in.rp.ErrorLog = log.New(io.Discard, "", 0)
+	in.Server = httptest.NewUnstartedServer(http.HandlerFunc(in.serve))
+	in.Config.ConnState = in.connState
+	in.Config.ErrorLog = log.New(io.Discard, "", 0)
+	in.Start()
+	t.Cleanup(in.Close)
 
-	return p
+	return in
 }
 
-// HostPort is the proxy's address without scheme, for the s3 endpoint.
-func (p *faultProxy) HostPort() string { return strings.TrimPrefix(p.URL, "http://") }
+// connState tells connections that carried a request from those toxiproxy
+// cut before their first one.
+func (in *httpInjector) connState(c net.Conn, s http.ConnState) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		in.active[c] = false
+		in.nConns++
+	case http.StateActive:
+		in.active[c] = true
+	case http.StateClosed, http.StateHijacked:
+		if used, ok := in.active[c]; ok && !used {
+			in.nCut++
+		}
+		delete(in.active, c)
+	}
+}
 
-// decide draws the fault (or "" for none) and the delay for one request.
-func (p *faultProxy) decide(r *http.Request) (string, time.Duration) {
+// decide draws the HTTP fault for one request, or "" for none.
+func (in *httpInjector) decide(r *http.Request) string {
 	key := r.Method + " " + r.URL.Path
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.total++
-	p.requests[key]++
-	var delay time.Duration
-	if p.cfg.Latency > 0 {
-		delay = time.Duration(p.rng.Int64N(int64(p.cfg.Latency)))
-	}
-	if p.cfg.Rate <= 0 || p.rng.Float64() >= p.cfg.Rate || p.streak[key] >= p.cfg.MaxConsecutive {
-		p.streak[key] = 0
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.total++
+	in.requests[key]++
+	if in.cfg.Rate <= 0 || in.rng.Float64() >= in.cfg.Rate || in.streak[key] >= in.cfg.MaxConsecutive {
+		in.streak[key] = 0
 
-		return "", delay
+		return ""
 	}
-	p.streak[key]++
-	kinds := faultKinds
-	if p.cfg.LoseResponses && idempotent(r.Method) {
+	in.streak[key]++
+	kinds := httpFaults
+	if len(in.cfg.Answers) > 0 {
+		kinds = in.cfg.Answers
+	}
+	if in.cfg.LoseResponses && idempotent(r.Method) {
 		kinds = append(append([]string{}, kinds...), "lost")
 	}
-	kind := kinds[p.rng.IntN(len(kinds))]
-	p.faults[kind]++
+	kind := kinds[in.rng.IntN(len(kinds))]
+	in.faults[kind]++
 
-	return kind, delay
+	return kind
 }
 
 func idempotent(method string) bool {
@@ -119,24 +252,13 @@ func idempotent(method string) bool {
 	return false
 }
 
-func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
-	if p.down.Load() {
-		resetConn(w)
-
-		return
-	}
-	kind, delay := p.decide(r)
-	if delay > 0 {
-		time.Sleep(delay)
-	}
-	switch kind {
+func (in *httpInjector) serve(w http.ResponseWriter, r *http.Request) {
+	switch kind := in.decide(r); kind {
 	case "":
-		p.rp.ServeHTTP(w, r)
-	case "reset":
-		resetConn(w)
+		in.rp.ServeHTTP(w, r)
 	case "lost":
-		p.rp.ServeHTTP(httptest.NewRecorder(), r)
-		resetConn(w)
+		in.rp.ServeHTTP(httptest.NewRecorder(), r)
+		dropConn(w)
 	case "429":
 		w.Header().Set("Retry-After", "0")
 		http.Error(w, "injected fault: slow down", http.StatusTooManyRequests)
@@ -146,15 +268,9 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// resetConn drops the client's connection with a TCP RST.
-func resetConn(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		http.Error(w, "injected fault", http.StatusBadGateway)
-
-		return
-	}
-	conn, _, err := hj.Hijack()
+// dropConn closes the connection without an answer, with a TCP RST.
+func dropConn(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		return
 	}
@@ -164,24 +280,29 @@ func resetConn(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// Stats returns the request total and the faults injected, by kind.
-func (p *faultProxy) Stats() (int, map[string]int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	f := make(map[string]int, len(p.faults))
-	for k, v := range p.faults {
+func (in *httpInjector) stats() (int, map[string]int) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	f := make(map[string]int, len(in.faults))
+	for k, v := range in.faults {
 		f[k] = v
 	}
 
-	return p.total, f
+	return in.total, f
 }
 
-// Count returns how many requests with this method reached the proxy.
-func (p *faultProxy) Count(method string) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+func (in *httpInjector) conns() (int, int) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+
+	return in.nConns, in.nCut
+}
+
+func (in *httpInjector) count(method string) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	n := 0
-	for k, v := range p.requests {
+	for k, v := range in.requests {
 		if strings.HasPrefix(k, method+" ") {
 			n += v
 		}
@@ -190,46 +311,27 @@ func (p *faultProxy) Count(method string) int {
 	return n
 }
 
-// Reset zeroes the counters (not the RNG), to count one phase alone.
-func (p *faultProxy) Reset() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.total = 0
-	p.requests = map[string]int{}
-	p.faults = map[string]int{}
+func (in *httpInjector) reset() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.total, in.nConns, in.nCut = 0, 0, 0
+	in.requests = map[string]int{}
+	in.faults = map[string]int{}
 }
 
-// SetRate changes the fault rate, e.g. to 0 for a clean verification plan.
-func (p *faultProxy) SetRate(rate float64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cfg.Rate = rate
-}
-
-func (p *faultProxy) String() string {
-	total, faults := p.Stats()
-	kinds := make([]string, 0, len(faults))
-	for k, v := range faults {
-		kinds = append(kinds, fmt.Sprintf("%s=%d", k, v))
-	}
-	sort.Strings(kinds)
-
-	return fmt.Sprintf("%d requests, faults %s", total, strings.Join(kinds, " "))
-}
-
-// The injector itself: the same seed gives the same faults, the rate is
-// near the configured one, and no key gets more faults in a row than
-// MaxConsecutive.
-func TestFaultProxy_seededAndBounded(t *testing.T) {
+// The HTTP layer: the same seed gives the same faults, the rate is near the
+// configured one, no key gets more faults in a row than MaxConsecutive, and
+// every kind reaches a real client through toxiproxy as the failure it
+// stands for.
+func TestFaultProxy_httpSeededAndBounded(t *testing.T) {
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
 	defer backend.Close()
 	draw := func() ([]string, int) {
-		p := newFaultProxy(t, backend.URL, faultConfig{Seed: 7, Rate: 0.3, MaxConsecutive: 2})
+		in := newHTTPInjector(t, backend.URL, faultConfig{Seed: 7, Rate: 0.3, MaxConsecutive: 2})
 		var seq []string
 		worst, run := 0, 0
 		for i := 0; i < 2000; i++ {
-			r := httptest.NewRequest(http.MethodGet, "/same", nil)
-			k, _ := p.decide(r)
+			k := in.decide(httptest.NewRequest(http.MethodGet, "/same", nil))
 			seq = append(seq, k)
 			if k != "" {
 				run++
@@ -260,10 +362,9 @@ func TestFaultProxy_seededAndBounded(t *testing.T) {
 		t.Fatalf("%d faults in 2000 requests at rate 0.3", n)
 	}
 
-	// Every kind reaches a real client as the failure it stands for.
-	p := newFaultProxy(t, backend.URL, faultConfig{Seed: 1, Rate: 1, MaxConsecutive: 1000})
+	p := newFaultProxy(t, backend.URL, faultConfig{Seed: 1, Rate: 1, MaxConsecutive: 1000, LoseResponses: true})
 	seen := map[string]bool{}
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 80; i++ {
 		resp, err := http.Get(p.URL + "/x")
 		switch {
 		case err != nil:
@@ -277,5 +378,99 @@ func TestFaultProxy_seededAndBounded(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("never saw %s; saw %v", want, seen)
 		}
+	}
+}
+
+// The TCP layer: each toxic the reliability tests use does to a real client
+// what it is for, and a request it cuts never reaches the backend (so a
+// retried POST cannot be carried out twice).
+func TestFaultProxy_tcpToxics(t *testing.T) {
+	var mu sync.Mutex
+	reached := 0
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		reached++
+		mu.Unlock()
+		_, _ = io.WriteString(w, strings.Repeat("x", 4096))
+	}))
+	defer backend.Close()
+	post := func(p *faultProxy) (time.Duration, error) {
+		c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+		start := time.Now()
+		resp, err := c.Post(p.URL+"/create", "application/json", strings.NewReader(`{"name":"x"}`))
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err == nil && resp.StatusCode != http.StatusOK {
+				err = fmt.Errorf("status %s", resp.Status)
+			}
+		}
+
+		return time.Since(start), err
+	}
+	reachedNow := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+
+		return reached
+	}
+
+	for _, tc := range []struct {
+		name  string
+		toxic toxic
+		want  string // error text; "" for a success
+	}{
+		{"reset_peer", toxic{Type: "reset_peer", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"timeout": 0}}, "reset by peer"},
+		{"timeout", toxic{Type: "timeout", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"timeout": 100}}, "EOF"},
+		{"slicer", toxic{Type: "slicer", Stream: "downstream", Toxicity: 1, Attributes: map[string]any{"average_size": 64, "size_variation": 32, "delay": 10}}, ""},
+		{"slow_close", toxic{Type: "slow_close", Stream: "downstream", Toxicity: 1, Attributes: map[string]any{"delay": 20}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.toxic.Name = tc.name
+			p := newFaultProxy(t, backend.URL, faultConfig{Toxics: []toxic{tc.toxic}})
+			before := reachedNow()
+			_, err := post(p)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("through %s: %v", tc.name, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("through %s: want an error with %q, got %v", tc.name, tc.want, err)
+			case tc.want != "" && reachedNow() != before:
+				t.Fatalf("the request %s cut reached the backend", tc.name)
+			}
+			if tc.want == "" {
+				return
+			}
+			// The injector hears of the close after the client does.
+			conns, cut := p.Cuts()
+			for deadline := time.Now().Add(5 * time.Second); cut == 0 && time.Now().Before(deadline); conns, cut = p.Cuts() {
+				time.Sleep(time.Millisecond)
+			}
+			if conns != 1 || cut != 1 {
+				t.Errorf("injector saw %d connections, %d cut; want 1, 1", conns, cut)
+			}
+		})
+	}
+
+	// Latency with jitter: each direction adds latency-jitter at least.
+	p := newFaultProxy(t, backend.URL, faultConfig{Toxics: []toxic{
+		{Name: "latency_up", Type: "latency", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"latency": 60, "jitter": 20}},
+		{Name: "latency_down", Type: "latency", Stream: "downstream", Toxicity: 1, Attributes: map[string]any{"latency": 60, "jitter": 20}},
+	}})
+	took, err := post(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took < 80*time.Millisecond {
+		t.Fatalf("a request took %s through 2 x (60 +/- 20) ms of latency", took)
+	}
+	// Down resets every request until lifted; then they pass again.
+	p.SetDown(t, true)
+	if _, err := post(p); err == nil || !strings.Contains(err.Error(), "reset by peer") {
+		t.Fatalf("while down: want a reset, got %v", err)
+	}
+	p.SetDown(t, false)
+	if _, err := post(p); err != nil {
+		t.Fatalf("after down: %v", err)
 	}
 }

@@ -19,8 +19,12 @@ import (
 func TestReliability_minioRestartMidApply(t *testing.T) {
 	requireAcc(t)
 	prefix := acctest.RandomName()
-	// Added latency stretches the apply so the kill lands in its middle.
-	p := newFaultProxy(t, minioServer.Endpoint, faultConfig{Seed: 3, Latency: 40 * time.Millisecond})
+	// Latency on the way to MinIO stretches the apply so the kill lands in
+	// its middle, and holds requests in toxiproxy when it goes down, so some
+	// creates are cut with their outcome unknown.
+	p := newFaultProxy(t, minioServer.Endpoint, faultConfig{Seed: 3, Toxics: []toxic{
+		{Name: "latency", Type: "latency", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"latency": 20, "jitter": 20}},
+	}})
 	cfg := fmt.Sprintf(`
 provider "lakehouse" {
   s3 {
@@ -73,12 +77,12 @@ resource "lakehouse_object" "o" {
 	for p.Count("PUT") < 20 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	p.down.Store(true)
+	p.SetDown(t, true)
 	if err := minioServer.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second)
-	p.down.Store(false)
+	p.SetDown(t, false)
 	first := <-done
 	if first.err == nil {
 		t.Fatalf("the first apply did not notice the restart:\n%s", tail(first.out, 2000))

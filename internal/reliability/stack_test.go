@@ -53,7 +53,12 @@ func newStack(t *testing.T, cfg faultConfig) *stack {
 
 		return newFaultProxy(t, target, c)
 	}
-	s.s3P = proxy(minioServer.Endpoint, 1)
+	// S3 servers signal throttling with 503 SlowDown, never 429, and the
+	// AWS SDK under iceberg-go's FileIO does not retry a 429.
+	s3 := cfg
+	s3.Seed = cfg.Seed + 1
+	s3.Answers = []string{"500", "502", "503"}
+	s.s3P = newFaultProxy(t, minioServer.Endpoint, s3)
 	s.dremioP = proxy(s.dremio.URL, 2)
 	s.supersetP = proxy(s.superset.URL, 3)
 	s.lsP = proxy(s.ls.URL, 4)
