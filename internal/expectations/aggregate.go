@@ -29,6 +29,9 @@ type colAgg struct {
 	vcount     map[any]*valCount
 	buf        []byte
 	numErr     error
+	// null holds the text values counted as missing (Options.TreatAsNull
+	// and the treat_as_null kwarg), as the row-wise checks count them.
+	null map[string]bool
 }
 
 type valCount struct {
@@ -36,7 +39,28 @@ type valCount struct {
 	count int64
 }
 
-func newAgg(col string) *colAgg { return &colAgg{col: col, allInt: true} }
+func newAgg(col string, env *buildEnv) *colAgg {
+	a := &colAgg{col: col, allInt: true}
+	if env != nil && len(env.null) > 0 {
+		a.null = env.null
+	}
+
+	return a
+}
+
+// missing is true for null and for a text value listed as missing.
+func (a *colAgg) missing(v any) bool {
+	if v == nil {
+		return true
+	}
+	if a.null != nil {
+		if s, ok := v.(string); ok {
+			return a.null[s]
+		}
+	}
+
+	return false
+}
 
 func (a *colAgg) columns() []string { return []string{a.col} }
 
@@ -51,7 +75,7 @@ func (a *colAgg) observe(b *Batch) error {
 	for i := 0; i < b.Len; i++ {
 		a.n++
 		v := c.Value(i)
-		if v == nil {
+		if a.missing(v) {
 			continue
 		}
 		a.nonnull++
@@ -267,7 +291,7 @@ type aggExp struct {
 
 func registerAgg(name string, prep func(a *colAgg), metric func(a *colAgg) (any, error)) {
 	register(name, func(k *kw, env *buildEnv) (evaluator, error) {
-		a := newAgg(k.str("column", true))
+		a := newAgg(k.str("column", true), env)
 		prep(a)
 		b, err := readBounds(k, true)
 		if err != nil {
@@ -359,7 +383,7 @@ func init() {
 		return float64(len(a.seen)) / float64(a.nonnull), nil
 	})
 	register("expect_column_quantile_values_to_be_between", func(k *kw, env *buildEnv) (evaluator, error) {
-		a := newAgg(k.str("column", true))
+		a := newAgg(k.str("column", true), env)
 		a.keepValues = true
 		qr, ok := k.raw("quantile_ranges").(map[string]any)
 		if !ok {
@@ -388,13 +412,13 @@ func init() {
 		}
 		return e, nil
 	})
-	register("expect_column_distinct_values_to_be_in_set", func(k *kw, env *buildEnv) (evaluator, error) { return distinctSet(k, "in") })
+	register("expect_column_distinct_values_to_be_in_set", func(k *kw, env *buildEnv) (evaluator, error) { return distinctSet(k, env, "in") })
 	register("expect_column_distinct_values_to_contain_set", func(k *kw, env *buildEnv) (evaluator, error) {
-		return distinctSet(k, "contain")
+		return distinctSet(k, env, "contain")
 	})
-	register("expect_column_distinct_values_to_equal_set", func(k *kw, env *buildEnv) (evaluator, error) { return distinctSet(k, "equal") })
+	register("expect_column_distinct_values_to_equal_set", func(k *kw, env *buildEnv) (evaluator, error) { return distinctSet(k, env, "equal") })
 	register("expect_column_most_common_value_to_be_in_set", func(k *kw, env *buildEnv) (evaluator, error) {
-		a := newAgg(k.str("column", true))
+		a := newAgg(k.str("column", true), env)
 		a.counts = true
 		vals, _ := k.list("value_set", true)
 		return &mostCommon{colAgg: a, set: vals, ties: k.boolean("ties_okay", false)}, nil
@@ -439,8 +463,8 @@ type distinctExp struct {
 	set  []any
 }
 
-func distinctSet(k *kw, mode string) (evaluator, error) {
-	a := newAgg(k.str("column", true))
+func distinctSet(k *kw, env *buildEnv, mode string) (evaluator, error) {
+	a := newAgg(k.str("column", true), env)
 	a.counts = true
 	vals, ok := k.list("value_set", mode != "in")
 	if mode == "in" && !ok && k.err == nil {

@@ -215,7 +215,14 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 				for _, c := range cu.columns() {
 					if have[c] && !seen[c] && !contains(b.rf.IndexColumns, c) {
 						seen[c] = true
-						profiles = append(profiles, newProfile(c))
+						p := newProfile(c)
+						for _, tok := range opts.TreatAsNull {
+							if p.st.null == nil {
+								p.st.null = map[string]bool{}
+							}
+							p.st.null[tok] = true
+						}
+						profiles = append(profiles, p)
 					}
 				}
 			}

@@ -15,7 +15,7 @@ import (
 // keeps the column's numbers (8 bytes a row).
 func init() {
 	register("expect_column_kl_divergence_to_be_less_than", func(k *kw, env *buildEnv) (evaluator, error) {
-		e := &klExp{colAgg: newAgg(k.str("column", true))}
+		e := &klExp{colAgg: newAgg(k.str("column", true), env)}
 		if t, ok := k.num("threshold"); ok {
 			if t < 0 {
 				return nil, errors.New("threshold must be greater than or equal to zero")
@@ -157,7 +157,7 @@ func (e *klExp) observe(b *Batch) error {
 	c := b.Cols[e.col]
 	for i := 0; i < b.Len; i++ {
 		v := c.Value(i)
-		if v == nil {
+		if e.missing(v) {
 			continue
 		}
 		f, ok := toFloatLoose(v)

@@ -51,6 +51,7 @@ type profileState struct {
 	nums       int64   // finite numbers
 	lo, hi     float64 // their range
 	buf        []byte
+	null       map[string]bool // text counted as missing (Options.TreatAsNull)
 
 	// Exactly one of these is set, in this order of succession; all nil
 	// means text arrived after the histogram took over (no chart).
@@ -70,7 +71,7 @@ func (p *ColumnProfile) observe(b *Batch) {
 	for i := 0; i < b.Len; i++ {
 		p.Rows++
 		v := c.Value(i)
-		if v == nil {
+		if str, ok := v.(string); v == nil || ok && s.null[str] {
 			p.Nulls++
 			continue
 		}

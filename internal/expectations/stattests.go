@@ -18,7 +18,7 @@ import (
 // two digits.
 func init() {
 	register("expect_column_chisquare_test_p_value_to_be_greater_than", func(k *kw, env *buildEnv) (evaluator, error) {
-		e := &chiExp{klExp: &klExp{colAgg: newAgg(k.str("column", true))}}
+		e := &chiExp{klExp: &klExp{colAgg: newAgg(k.str("column", true), env)}}
 		e.counts = true
 		e.p = 0.05
 		if p, ok := k.num("p"); ok {
@@ -38,7 +38,7 @@ func init() {
 		return e, nil
 	})
 	register("expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than", func(k *kw, env *buildEnv) (evaluator, error) {
-		a := newAgg(k.str("column", true))
+		a := newAgg(k.str("column", true), env)
 		a.keepValues = true
 		e := &ksExp{colAgg: a, p: 0.05}
 		if p, ok := k.num("p_value"); ok {
@@ -52,7 +52,7 @@ func init() {
 		return e, nil
 	})
 	register("expect_column_bootstrapped_ks_test_p_value_to_be_greater_than", func(k *kw, env *buildEnv) (evaluator, error) {
-		a := newAgg(k.str("column", true))
+		a := newAgg(k.str("column", true), env)
 		a.keepValues = true
 		e := &bootKS{colAgg: a, p: 0.05, samples: 1000}
 		if p, ok := k.num("p"); ok {
