@@ -45,6 +45,11 @@ func (d *Dremio) FloatColumns(ctx context.Context, table string) ([]string, erro
 	return d.fields(ctx, table, func(t string) bool { return t == "FLOAT" || t == "DOUBLE" })
 }
 
+// TextColumns implements SQLRunner: VARCHAR and CHAR columns.
+func (d *Dremio) TextColumns(ctx context.Context, table string) ([]string, error) {
+	return d.fields(ctx, table, func(t string) bool { return t == "VARCHAR" || t == "CHAR" })
+}
+
 // fields lists the table's columns whose type keep accepts.
 func (d *Dremio) fields(ctx context.Context, table string, keep func(typ string) bool) ([]string, error) {
 	res, err := d.client.Query(ctx, dremioapi.SQLRequest{SQL: "SELECT * FROM " + table + " LIMIT 0"})

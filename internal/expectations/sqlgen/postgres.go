@@ -71,6 +71,17 @@ func (p *Postgres) FloatColumns(ctx context.Context, table string) ([]string, er
 	})
 }
 
+// TextColumns implements SQLRunner: text, varchar and char columns.
+func (p *Postgres) TextColumns(ctx context.Context, table string) ([]string, error) {
+	return p.fields(ctx, table, func(f pgconn.FieldDescription) bool {
+		switch f.DataTypeOID {
+		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
+			return true
+		}
+		return false
+	})
+}
+
 // fields lists the table's columns that keep says to.
 func (p *Postgres) fields(ctx context.Context, table string, keep func(pgconn.FieldDescription) bool) ([]string, error) {
 	parts := strings.Split(table, ".")

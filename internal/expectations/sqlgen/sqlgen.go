@@ -27,6 +27,9 @@ type SQLRunner interface {
 	// FloatColumns returns the table's floating-point columns, whose NaN
 	// the SQL maps to NULL.
 	FloatColumns(ctx context.Context, table string) ([]string, error)
+	// TextColumns returns the table's text columns, the only ones whose
+	// values treat-as-null tokens match (as in the local engine).
+	TextColumns(ctx context.Context, table string) ([]string, error)
 }
 
 // Dialect renders the parts of SQL that differ between engines.
@@ -103,6 +106,8 @@ type Plan struct {
 	queries []*query
 	items   []*item
 	floats  map[string]bool // columns whose NaN is mapped to NULL
+	texts   map[string]bool // text columns, nil when unknown
+	null    []string        // the compiled expectation's treat-as-null tokens
 }
 
 type query struct {
@@ -126,29 +131,45 @@ func Compile(s *expectations.Suite, table string, d Dialect) (*Plan, error) {
 }
 
 // CompileOptions is Compile with engine options: the mostly denominator
-// applies as in the local engine; treat-as-null values are not translated
-// to SQL, so expectations they would affect are reported, not run. The
-// column types are unknown, so NaN is not mapped to NULL (see CompileFor).
+// and the treat-as-null values apply as in the local engine (a listed value
+// is NULL in the SQL). The column types are unknown, so NaN is not mapped
+// to NULL (see CompileFor).
 func CompileOptions(s *expectations.Suite, table string, d Dialect, opts expectations.Options) (*Plan, error) {
-	return compileTyped(s, table, d, opts, nil)
+	return compileTyped(s, table, d, opts, nil, nil)
 }
 
-// CompileFor reads the table's float columns through r, then compiles as
-// CompileOptions does, with NaN in those columns mapped to NULL: the local
-// engine counts NaN as missing, as GX does on pandas.
+// CompileFor reads the table's float and text columns through r, then
+// compiles as CompileOptions does, with NaN in the float columns mapped to
+// NULL (the local engine counts NaN as missing, as GX does on pandas) and
+// treat-as-null tokens matched in the text columns only.
 func CompileFor(ctx context.Context, r SQLRunner, s *expectations.Suite, table string, d Dialect, opts expectations.Options) (*Plan, error) {
 	floats, err := r.FloatColumns(ctx, table)
 	if err != nil {
 		return nil, fmt.Errorf("reading the column types of %s: %w", table, err)
 	}
+	texts, err := r.TextColumns(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("reading the column types of %s: %w", table, err)
+	}
+	if texts == nil {
+		texts = []string{}
+	}
 
-	return compileTyped(s, table, d, opts, floats)
+	return compileTyped(s, table, d, opts, floats, texts)
 }
 
-func compileTyped(s *expectations.Suite, table string, d Dialect, opts expectations.Options, floats []string) (*Plan, error) {
+// compileTyped compiles with the float and text columns known; texts nil
+// means unknown, and then tokens are matched in every non-float column.
+func compileTyped(s *expectations.Suite, table string, d Dialect, opts expectations.Options, floats, texts []string) (*Plan, error) {
 	p := &Plan{suite: s, table: table, d: d, floats: map[string]bool{}}
 	for _, c := range floats {
 		p.floats[c] = true
+	}
+	if texts != nil {
+		p.texts = map[string]bool{}
+		for _, c := range texts {
+			p.texts[c] = true
+		}
 	}
 	byWhere := map[string]*query{}
 	get := func(where string) *query {
@@ -167,14 +188,14 @@ func compileTyped(s *expectations.Suite, table string, d Dialect, opts expectati
 		}
 		it := &item{pd: pd, slots: map[string]int{}}
 		p.items = append(p.items, it)
-		if _, ok := pd.Config().Kwargs["treat_as_null"]; (ok || len(opts.TreatAsNull) > 0) && pd.Kind != "table" {
-			it.err = errors.New("treat_as_null is not supported by the SQL engine; use --engine local")
-			continue
-		}
+		// The row condition reads the stored values, as the local
+		// engine's does; the checks read them with the tokens as NULL.
+		p.null = nil
 		where := ""
 		if pd.RowCondition != nil {
 			where = p.condition(pd.RowCondition)
 		}
+		p.null = nullTokens(opts.TreatAsNull, pd.Config().Kwargs["treat_as_null"])
 		q := get(where)
 		it.q = q
 		it.slots["element"] = 0
@@ -244,8 +265,42 @@ func (p *Plan) val(c string) string {
 	if p.floats[c] {
 		return p.d.NaNToNull(p.d.Quote(c))
 	}
+	if len(p.null) > 0 && (p.texts == nil || p.texts[c]) {
+		// Compared as text so the SQL holds when the type is unknown.
+		lits := make([]string, len(p.null))
+		for i, s := range p.null {
+			lits[i] = literal(s)
+		}
+		q := p.d.Quote(c)
+		return fmt.Sprintf("CASE WHEN CAST(%s AS VARCHAR) IN (%s) THEN NULL ELSE %s END", q, strings.Join(lits, ", "), q)
+	}
 
 	return p.d.Quote(c)
+}
+
+// nullTokens merges Options.TreatAsNull with an expectation's
+// treat_as_null kwarg (a list of strings), in order, without repeats.
+func nullTokens(opt []string, kwarg any) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range opt {
+		add(s)
+	}
+	if l, ok := kwarg.([]any); ok {
+		for _, v := range l {
+			if s, ok := v.(string); ok {
+				add(s)
+			}
+		}
+	}
+
+	return out
 }
 
 func literal(v any) string {

@@ -217,6 +217,22 @@ func TestPushdownMatchesLocalEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pg, err := sqlgen.OpenPostgres(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = pg.Close() }() // the plan only reads
+	// Treat-as-null tokens of a text column ("x" in grp, "S-005" in code)
+	// and one no value holds; "5" never matches the numbers of a, b or id.
+	for name, opts := range map[string]expectations.Options{
+		"plain":         {},
+		"treat-as-null": {TreatAsNull: []string{"x", "S-005", "5", "absent"}},
+	} {
+		t.Run(name, func(t *testing.T) { pushdownMatches(ctx, t, pg, suite, path, opts) })
+	}
+}
+
+func pushdownMatches(ctx context.Context, t *testing.T, pg *sqlgen.Postgres, suite *expectations.Suite, path string, opts expectations.Options) {
 	src, err := expectations.NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
 		f, err := os.Open(path)
 		if err != nil {
@@ -228,16 +244,11 @@ func TestPushdownMatchesLocalEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local, err := expectations.Run(ctx, suite, src, expectations.Options{})
+	local, err := expectations.Run(ctx, suite, src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := sqlgen.OpenPostgres(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = pg.Close() }() // the plan only reads
-	plan, err := sqlgen.CompileFor(ctx, pg, suite, "public.students", sqlgen.DialectPostgres(), expectations.Options{})
+	plan, err := sqlgen.CompileFor(ctx, pg, suite, "public.students", sqlgen.DialectPostgres(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +257,12 @@ func TestPushdownMatchesLocalEngine(t *testing.T) {
 	}
 	if !strings.Contains(plan.SQLText(), `NULLIF("score", 'NaN'::float8)`) {
 		t.Errorf("NaN in the float column is not mapped to NULL:\n%s", plan.SQLText())
+	}
+	if len(opts.TreatAsNull) > 0 && !strings.Contains(plan.SQLText(), `CASE WHEN CAST("grp" AS VARCHAR) IN ('x', 'S-005', '5', 'absent') THEN NULL ELSE "grp" END`) {
+		t.Errorf("treat-as-null tokens are not mapped to NULL:\n%s", plan.SQLText())
+	}
+	if nc := plan.NotCompiled(); len(nc) > 0 {
+		t.Errorf("not compiled: %v", nc)
 	}
 	remote, err := plan.Run(ctx, pg)
 	if err != nil {
@@ -363,6 +380,7 @@ func (f floatsOnly) Columns(context.Context, string) ([]string, error) {
 	return nil, errors.New("not run")
 }
 func (f floatsOnly) FloatColumns(context.Context, string) ([]string, error) { return f, nil }
+func (f floatsOnly) TextColumns(context.Context, string) ([]string, error)  { return nil, nil }
 
 // With the column types known, every reading of a float column maps NaN
 // to NULL (PostgreSQL and Dremio treat NaN as a value); other columns are
