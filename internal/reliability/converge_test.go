@@ -132,9 +132,9 @@ var tcpFaults = []toxic{
 // before their first request, latency and jitter both ways, responses sliced
 // into small packets, slow closes) and an HTTP injector behind it (~15% of
 // requests answered 500/502/503, 429 on the REST backends, or for idempotent
-// methods carried out with the answer lost), converges without an error; the plan after it is
-// empty, every object exists once on its backend, and a destroy under the
-// same faults leaves nothing behind.
+// methods carried out with the answer lost), converges without an error; the
+// plan after it is empty, every object exists once on its backend, and a
+// destroy under the same faults leaves nothing behind.
 func TestReliability_applyConvergesThroughFaults(t *testing.T) {
 	requireAcc(t)
 	const nb = 10
