@@ -165,8 +165,11 @@ type httpInjector struct {
 	faults   map[string]int // kind -> count
 	total    int
 	active   map[net.Conn]bool // open connections -> a request was read
-	nConns   int
-	nCut     int
+	// cut, when set, is asked first about each request; true drops the
+	// connection without forwarding it.
+	cut    func(*http.Request) bool
+	nConns int
+	nCut   int
 }
 
 // httpFaults are the answers the injector gives in place of the backend's;
@@ -252,7 +255,22 @@ func idempotent(method string) bool {
 	return false
 }
 
+// CutWhen sets the test's own rule for dropping a request unforwarded.
+func (p *faultProxy) CutWhen(f func(*http.Request) bool) {
+	p.in.mu.Lock()
+	defer p.in.mu.Unlock()
+	p.in.cut = f
+}
+
 func (in *httpInjector) serve(w http.ResponseWriter, r *http.Request) {
+	in.mu.Lock()
+	cut := in.cut
+	in.mu.Unlock()
+	if cut != nil && cut(r) {
+		dropConn(w)
+
+		return
+	}
 	switch kind := in.decide(r); kind {
 	case "":
 		in.rp.ServeHTTP(w, r)

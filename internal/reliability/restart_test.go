@@ -2,8 +2,10 @@ package reliability_test
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,8 +22,7 @@ func TestReliability_minioRestartMidApply(t *testing.T) {
 	requireAcc(t)
 	prefix := acctest.RandomName()
 	// Latency on the way to MinIO stretches the apply so the kill lands in
-	// its middle, and holds requests in toxiproxy when it goes down, so some
-	// creates are cut with their outcome unknown.
+	// its middle.
 	p := newFaultProxy(t, minioServer.Endpoint, faultConfig{Seed: 3, Toxics: []toxic{
 		{Name: "latency", Type: "latency", Stream: "upstream", Toxicity: 1, Attributes: map[string]any{"latency": 20, "jitter": 20}},
 	}})
@@ -67,23 +68,41 @@ resource "lakehouse_object" "o" {
 		out, errb string
 		err       error
 	}
+	// MinIO goes down as the 21st PUT, a create, arrives: that request is
+	// dropped, and its retries find the server down, so the first apply
+	// fails part-way whatever else was in flight.
+	killed := make(chan struct{})
+	var once sync.Once
+	p.CutWhen(func(r *http.Request) bool {
+		if r.Method != http.MethodPut || p.Count(http.MethodPut) < 20 {
+			return false
+		}
+		hit := false
+		once.Do(func() {
+			hit = true
+			p.SetDown(t, true)
+			close(killed)
+		})
+
+		return hit
+	})
 	done := make(chan result, 1)
 	go func() {
 		out, errb, err := w.tf(3*time.Minute, nil, "apply", "-auto-approve", "-no-color", "-parallelism=4")
 		done <- result{out, errb, err}
 	}()
-	// Kill once a third of the 60 creates went out.
-	deadline := time.Now().Add(2 * time.Minute)
-	for p.Count("PUT") < 20 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	var first result
+	select {
+	case <-killed:
+		if err := minioServer.Restart(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		p.SetDown(t, false)
+		first = <-done
+	case first = <-done:
+		t.Fatal("the apply ended before 20 PUTs reached MinIO")
 	}
-	p.SetDown(t, true)
-	if err := minioServer.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Second)
-	p.SetDown(t, false)
-	first := <-done
 	if first.err == nil {
 		t.Fatalf("the first apply did not notice the restart:\n%s", tail(first.out, 2000))
 	}
