@@ -13,6 +13,7 @@ targets=(
   "./internal/tabular FuzzCSVReader"
   "./internal/tabular FuzzParquetStream"
   "./internal/expectations FuzzParseSuite"
+  "./internal/expectations FuzzMatcher"
   "./internal/deid FuzzParsePolicy"
   "./internal/deid FuzzScrub"
   "./internal/submission FuzzParseSchema"
