@@ -19,8 +19,9 @@ import (
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	iceio "github.com/apache/iceberg-go/io"
 	_ "github.com/apache/iceberg-go/io/gocloud/s3" // registers the s3:// FileIO
-	_ "github.com/jackc/pgx/v5/stdlib"             // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"                         // registers the "sqlite" database/sql driver
+	"github.com/apache/iceberg-go/utils"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 )
@@ -48,21 +49,34 @@ func FromData(d *providerdata.Data) (Catalog, error) {
 }
 
 // Open builds a new catalog from d.Catalog, with S3 FileIO properties taken
-// from d.S3; explicit catalog properties override the derived ones.
+// from d.S3; explicit catalog properties override the derived ones. Every
+// call on the catalog reaches table files with the AWS configuration
+// AWSConfig builds from d (see IOContext for calls on a loaded table).
 func Open(ctx context.Context, d *providerdata.Data) (Catalog, error) {
 	if d == nil || !d.Catalog.Configured {
 		return nil, &providerdata.NotConfiguredError{Block: "catalog", Env: providerdata.CatalogEnv}
 	}
 	s := d.Catalog
 	props := Properties(d)
+	awsCfg, err := AWSConfig(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	ctx = utils.WithAwsConfig(ctx, awsCfg)
+	var cat Catalog
 	switch strings.ToLower(s.Type) {
 	case "", TypeSQL:
-		return openSQL(ctx, s, props)
+		cat, err = openSQL(ctx, s, props)
 	case TypeREST:
-		return openREST(ctx, d, props)
+		cat, err = openREST(ctx, d, props)
 	default:
 		return nil, fmt.Errorf("catalog type %q is not supported; use %q or %q", s.Type, TypeSQL, TypeREST)
 	}
+	if err != nil {
+		return nil, err
+	}
+
+	return wrap(cat, awsCfg), nil
 }
 
 // Properties returns the iceberg-go properties for d: the S3 FileIO settings

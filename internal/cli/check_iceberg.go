@@ -93,7 +93,7 @@ func openIcebergSource(ctx context.Context, d *providerdata.Data, uri string, ba
 	if snap != 0 {
 		opts = append(opts, table.WithSnapshotID(snap))
 	}
-	schema, seq, err := tbl.Scan(opts...).ToArrowRecords(ctx)
+	schema, seq, err := tbl.Scan(opts...).ToArrowRecords(catalog.IOContext(ctx, cat))
 	if err != nil {
 		return nil, Runtime(fmt.Errorf("scanning %s: %w", catalog.FormatIdentifier(ident), err))
 	}

@@ -149,7 +149,7 @@ func (j *icebergDeid) deidentify(ctx context.Context, cmd *cobra.Command, cat ca
 	if j.snap != 0 {
 		scanOpts = append(scanOpts, table.WithSnapshotID(j.snap))
 	}
-	schema, seq, err := tbl.Scan(scanOpts...).ToArrowRecords(ctx)
+	schema, seq, err := tbl.Scan(scanOpts...).ToArrowRecords(catalog.IOContext(ctx, cat))
 	if err != nil {
 		return nil, Runtime(fmt.Errorf("scanning %s: %w", catalog.FormatIdentifier(j.in), err))
 	}

@@ -86,6 +86,9 @@ func (e *DataError) Unwrap() error { return e.Err }
 // Load appends src to the table in one commit.
 func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (*Result, error) {
 	start := time.Now()
+	// The append writes data files through the table's own file IO, which
+	// takes the S3 settings from the context.
+	ctx = catalog.IOContext(ctx, cat)
 	res := &Result{Table: catalog.FormatIdentifier(opts.Table)}
 	tbl, err := cat.LoadTable(ctx, opts.Table)
 	if errors.Is(err, icecatalog.ErrNoSuchTable) && opts.Create {

@@ -107,7 +107,7 @@ func commitProps(ctx context.Context, cat catalog.Catalog, ident string,
 		if err != nil || !changed {
 			return err
 		}
-		if _, err = txn.Commit(ctx); err == nil {
+		if _, err = txn.Commit(catalog.IOContext(ctx, cat)); err == nil {
 			return nil
 		}
 		if !errors.Is(err, table.ErrCommitFailed) {
