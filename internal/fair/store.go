@@ -69,9 +69,9 @@ func Load(ctx context.Context, c *minio.Client, bucket, prefix, datasetID string
 func List(ctx context.Context, c *minio.Client, bucket, prefix string) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
-	for obj := range c.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-		if obj.Err != nil {
-			return nil, obj.Err
+	for obj, err := range objectstore.ListObjects(ctx, c, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if err != nil {
+			return nil, err
 		}
 		rest := strings.TrimPrefix(obj.Key, prefix)
 		id, file, ok := strings.Cut(rest, "/")

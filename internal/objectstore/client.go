@@ -18,6 +18,8 @@ import (
 
 // New returns a minio-go client whose retry count follows the shared retry
 // policy and whose requests are logged at debug with credentials redacted.
+// The listing helpers of this package repeat cut replies within the same
+// policy.
 func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, error) {
 	tr := cleanhttp.DefaultPooledTransport()
 	tlsCfg, err := s.TLS.Config()
@@ -39,7 +41,7 @@ func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, e
 		creds = credentials.NewChainCredentials([]credentials.Provider{&credentials.EnvAWS{}, &credentials.IAM{}})
 	}
 
-	return minio.New(s.Endpoint, &minio.Options{
+	c, err := minio.New(s.Endpoint, &minio.Options{
 		Creds:        creds,
 		Secure:       s.UseSSL,
 		Region:       s.Region,
@@ -47,6 +49,12 @@ func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, e
 		Transport:    httpx.LoggingTransport(tr, "s3"),
 		MaxRetries:   max(retry.MaxAttempts, 1),
 	})
+	if err != nil {
+		return nil, err
+	}
+	remember(c, retry)
+
+	return c, nil
 }
 
 // FromData returns the cached client for the provider's s3 block, or a

@@ -3,6 +3,7 @@ package objectstore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -25,43 +26,37 @@ func (e *LockedObjectsError) Error() string {
 
 func (e *LockedObjectsError) Unwrap() error { return e.Cause }
 
+// deleteBatch is the most keys one DeleteObjects request may carry.
+const deleteBatch = 1000
+
 // EmptyBucket deletes everything that makes a bucket non-empty: every
 // object version, every delete marker and every incomplete multipart
-// upload. Listing is paginated by minio-go and deletions go out in batches
-// of at most 1,000 keys, never an empty batch. It is safe to run again
-// after a partial failure: it starts from what is left.
+// upload. Deletions go out in batches of at most 1,000 keys, never an empty
+// batch, as the listing goes. Listings, deletions and aborts are all
+// idempotent: one cut in transport is sent again within the client's retry
+// settings. It is safe to run again after a failure: it starts from what is
+// left.
 func EmptyBucket(ctx context.Context, c *minio.Client, bucket string) error {
 	if err := abortUploads(ctx, c, bucket); err != nil {
 		return err
 	}
 	failed := map[string]error{}
-	objects := make(chan minio.ObjectInfo)
-	listErr := make(chan error, 1)
-	go func() {
-		defer close(objects)
-		for o := range c.ListObjects(ctx, bucket, minio.ListObjectsOptions{WithVersions: true, Recursive: true}) {
-			if o.Err != nil {
-				listErr <- fmt.Errorf("listing object versions: %w", o.Err)
-
-				return
-			}
-			select {
-			case objects <- o:
-			case <-ctx.Done():
-				return
-			}
+	batch := make([]minio.ObjectInfo, 0, deleteBatch)
+	for o, err := range ListObjects(ctx, c, bucket, minio.ListObjectsOptions{WithVersions: true, Recursive: true}) {
+		if err != nil {
+			return fmt.Errorf("listing object versions: %w", err)
 		}
-	}()
-	for e := range c.RemoveObjects(ctx, bucket, objects, minio.RemoveObjectsOptions{}) {
-		if IsNotFound(e.Err) {
-			continue
+		if batch = append(batch, o); len(batch) == deleteBatch {
+			if err := removeBatch(ctx, c, bucket, batch, failed); err != nil {
+				return err
+			}
+			batch = batch[:0]
 		}
-		failed[fmt.Sprintf("%s (%s)", e.ObjectName, versionLabel(e.VersionID))] = e.Err
 	}
-	select {
-	case err := <-listErr:
-		return err
-	default:
+	if len(batch) > 0 {
+		if err := removeBatch(ctx, c, bucket, batch, failed); err != nil {
+			return err
+		}
 	}
 	if len(failed) > 0 {
 		return lockedError(bucket, failed)
@@ -71,19 +66,57 @@ func EmptyBucket(ctx context.Context, c *minio.Client, bucket string) error {
 	return abortUploads(ctx, c, bucket)
 }
 
+// removeBatch deletes one batch in one DeleteObjects request and records
+// the versions the server refused in failed. A request or an answer cut in
+// transport sends the whole batch again: a version already gone is fine.
+func removeBatch(ctx context.Context, c *minio.Client, bucket string, batch []minio.ObjectInfo, failed map[string]error) error {
+	what := fmt.Sprintf("deleting %d object version(s) from bucket %q", len(batch), bucket)
+	t := newRetrier(c)
+	for {
+		objects := make(chan minio.ObjectInfo, len(batch))
+		for _, o := range batch {
+			objects <- o
+		}
+		close(objects)
+		refused := map[string]error{}
+		var cut error
+		for e := range c.RemoveObjects(ctx, bucket, objects, minio.RemoveObjectsOptions{}) {
+			switch {
+			case IsNotFound(e.Err):
+			case Transient(e.Err):
+				cut = e.Err
+			default:
+				refused[fmt.Sprintf("%s (%s)", e.ObjectName, versionLabel(e.VersionID))] = e.Err
+			}
+		}
+		if cut == nil {
+			maps.Copy(failed, refused)
+
+			return nil
+		}
+		if !t.again(ctx, what, cut) {
+			return t.exhausted(what, cut)
+		}
+	}
+}
+
 func abortUploads(ctx context.Context, c *minio.Client, bucket string) error {
-	seen := map[string]bool{}
-	for u := range c.ListIncompleteUploads(ctx, bucket, "", true) {
-		if u.Err != nil {
-			return fmt.Errorf("listing incomplete uploads: %w", u.Err)
+	core := &minio.Core{Client: c}
+	for u, err := range ListIncompleteUploads(ctx, c, bucket, "") {
+		if err != nil {
+			return fmt.Errorf("listing incomplete uploads: %w", err)
 		}
-		if seen[u.Key] {
-			continue
-		}
-		seen[u.Key] = true
-		// RemoveIncompleteUpload aborts every upload of this key.
-		if err := c.RemoveIncompleteUpload(ctx, bucket, u.Key); err != nil && !IsNotFound(err) {
-			return fmt.Errorf("aborting incomplete uploads of %q: %w", u.Key, err)
+		what := fmt.Sprintf("aborting the incomplete upload of %q", u.Key)
+		err := Idempotent(ctx, c, what, func(ctx context.Context) error {
+			err := core.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID)
+			if Code(err) == "NoSuchUpload" || IsNotFound(err) {
+				return nil // aborted already, maybe by a try whose answer was lost
+			}
+
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
 

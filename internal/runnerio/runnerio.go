@@ -133,9 +133,9 @@ func (s *Store) List(ctx context.Context, l Location) ([]Entry, error) {
 	}
 	prefix := l.Key
 	var out []Entry
-	for obj := range c.ListObjects(ctx, l.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-		if obj.Err != nil {
-			return nil, fmt.Errorf("listing %s: %w", l, obj.Err)
+	for obj, err := range objectstore.ListObjects(ctx, c, l.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %w", l, err)
 		}
 		if strings.HasSuffix(obj.Key, "/") {
 			continue

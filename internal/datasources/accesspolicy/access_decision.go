@@ -289,9 +289,9 @@ func (d *accessDecisionDataSource) stored(ctx context.Context, bucket, prefix st
 		return nil, err
 	}
 	var out []ap.Policy
-	for obj := range c.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-		if obj.Err != nil {
-			return nil, fmt.Errorf("listing s3://%s/%s: %w", bucket, prefix, obj.Err)
+	for obj, err := range objectstore.ListObjects(ctx, c, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if err != nil {
+			return nil, fmt.Errorf("listing s3://%s/%s: %w", bucket, prefix, err)
 		}
 		if !strings.HasSuffix(obj.Key, ".json") {
 			continue

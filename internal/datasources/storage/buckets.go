@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 )
 
 var (
@@ -59,7 +60,7 @@ func (d *bucketsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	all, err := c.ListBuckets(ctx)
+	all, err := objectstore.ListBuckets(ctx, c)
 	if err != nil {
 		diags.AddError(&resp.Diagnostics, "reading", bucketsType, prefix, "Listing buckets failed.", "Check the credentials' permissions (s3:ListAllMyBuckets).", err)
 

@@ -1,10 +1,12 @@
 // Package objectstoretest puts a recording reverse proxy in front of a real
 // S3 server (MinIO in tests). It counts requests per operation, so tests can
 // assert how many calls a refresh costs, and can hide a freshly created
-// bucket for a few requests, as some S3-compatible stores do.
+// bucket for a few requests, as some S3-compatible stores do, lose replies
+// or cut them short mid-body, as a failing network does.
 package objectstoretest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -27,13 +29,17 @@ type Proxy struct {
 	faked  int
 	drop   int                  // replies still to cut off after forwarding
 	dropOp func(op string) bool // which requests lose their reply
+	cut    int                  // replies still to cut short
+	cutAt  int                  // body bytes a cut reply keeps
+	cutOp  func(op string) bool // which requests get a cut reply
+	cuts   int
 }
 
 // NewProxy starts a proxy in front of endpoint (host:port, plain HTTP). The
 // Host header is passed through unchanged, so SigV4 signatures stay valid.
 func NewProxy(endpoint string) *Proxy {
 	never := func(string) bool { return false }
-	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: never, dropOp: never}
+	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: never, dropOp: never, cutOp: never}
 	target := &url.URL{Scheme: "http", Host: endpoint}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,7 +56,13 @@ func NewProxy(endpoint string) *Proxy {
 		if drop {
 			p.drop--
 		}
+		cut := !drop && p.cut > 0 && p.cutOp(op)
 		p.mu.Unlock()
+		if cut {
+			p.cutReply(w, r, rp)
+
+			return
+		}
 		if drop {
 			// The server does the work; the client sees the connection close.
 			rp.ServeHTTP(httptest.NewRecorder(), r)
@@ -106,6 +118,56 @@ func (p *Proxy) DropReplies(n int, match func(op string) bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.drop, p.dropOp = n, match
+}
+
+// CutReplies cuts the next n replies, to requests whose operation match
+// accepts, that have more than after body bytes: the client gets the status,
+// the headers (with the full Content-Length) and the first after bytes of
+// the body, then the connection closes, as when a network cuts a stream
+// mid-response. The server has done the work.
+func (p *Proxy) CutReplies(n, after int, match func(op string) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut, p.cutAt, p.cutOp = n, after, match
+}
+
+// Cuts is the number of replies cut short so far.
+func (p *Proxy) Cuts() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	return p.cuts
+}
+
+// cutReply forwards r and sends its reply, cut short when it is long
+// enough and cuts are still due.
+func (p *Proxy) cutReply(w http.ResponseWriter, r *http.Request, rp http.Handler) {
+	rec := httptest.NewRecorder()
+	rp.ServeHTTP(rec, r)
+	body := rec.Body.Bytes()
+	p.mu.Lock()
+	cut := p.cut > 0 && len(body) > p.cutAt
+	after := p.cutAt
+	if cut {
+		p.cut--
+		p.cuts++
+	}
+	p.mu.Unlock()
+	maps.Copy(w.Header(), rec.Header())
+	if !cut {
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body[:after])
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	if conn, _, err := rc.Hijack(); err == nil {
+		_ = conn.Close()
+	}
 }
 
 // Faked is the number of NoSuchBucket answers the proxy made up.
