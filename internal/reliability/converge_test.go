@@ -127,6 +127,13 @@ var tcpFaults = []toxic{
 	{Name: "slow_close", Type: "slow_close", Stream: "downstream", Toxicity: 0.5, Attributes: map[string]any{"delay": 20}},
 }
 
+// s3Faults are added to the S3 proxy only: on 30% of the connections the
+// answers stop after 3,000 bytes and the connection closes, which cuts
+// listings, DeleteObjects answers and object bodies mid-stream.
+var s3Faults = []toxic{
+	{Name: "limit_data", Type: "limit_data", Stream: "downstream", Toxicity: 0.3, Attributes: map[string]any{"bytes": 3000}},
+}
+
 // An apply of 52 resources over MinIO, the SQLite Iceberg catalog and the
 // three fakes, each backend behind toxiproxy (connections reset or stalled
 // before their first request, latency and jitter both ways, responses sliced
@@ -148,11 +155,10 @@ func TestReliability_applyConvergesThroughFaults(t *testing.T) {
 	}
 	t.Logf("HTTP fault seed %d (replay with LAKEHOUSE_FAULT_SEED=%d; toxiproxy draws its own)", seed, seed)
 	s := newStack(t, faultConfig{Seed: seed, Rate: 0.15, MaxConsecutive: 2, LoseResponses: true, Toxics: tcpFaults})
+	for _, tx := range s3Faults {
+		s.s3P.addToxic(t, tx)
+	}
 	w := newWorkspace(t, s.provider(fastRetry)+s.lakeConfig(nb))
-	// iceberg-go's S3 FileIO builds its AWS SDK client from the SDK's own
-	// settings, not the retry block: its default of 3 attempts is less than
-	// the HTTP layer's 2 faults in a row plus a TCP cut.
-	w.env = append(w.env, "AWS_MAX_ATTEMPTS=8")
 
 	start := time.Now()
 	out := w.must(4*time.Minute, "apply", "-auto-approve", "-no-color", "-parallelism=10")
