@@ -650,9 +650,13 @@ func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if state.ForceDestroy.ValueBool() {
 		err := objectstore.EmptyBucket(ctx, c, name)
 		if err != nil && !objectstore.IsNoSuchBucket(err) {
-			diags.AddError(&resp.Diagnostics, "deleting", bucketType, name, "Emptying the bucket before deleting it failed.",
-				"Objects under retention or legal hold are never bypassed; remove the hold or wait for retention to end, then destroy again "+
-					"(the next run continues with what is left).", err)
+			what := "Objects under retention or legal hold are never bypassed; remove the hold or wait for retention to end, then destroy again " +
+				"(the next run continues with what is left)."
+			if objectstore.Transient(err) {
+				what = "The connection to the S3 endpoint kept failing although every request was repeated up to the retry block's max_attempts; " +
+					"check the network to the endpoint, or raise max_attempts, then destroy again (the next run continues with what is left)."
+			}
+			diags.AddError(&resp.Diagnostics, "deleting", bucketType, name, "Emptying the bucket before deleting it failed.", what, err)
 
 			return
 		}
