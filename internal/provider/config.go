@@ -139,13 +139,10 @@ func single(desc string, attrs map[string]schema.Attribute) schema.ListNestedBlo
 	}
 }
 
-// s3CANote tells where the s3 CA reaches: minio-go and the MinIO admin
-// client take it, but iceberg-go's S3 FileIO builds its own AWS SDK client,
-// which reads only AWS_CA_BUNDLE.
-const s3CANote = " Used by the object-store resources, the MinIO admin API and the runner. Iceberg table data, which " +
-	"the catalog reads and writes through the AWS SDK, takes no provider setting: the SDK trusts the file named by " +
-	"`AWS_CA_BUNDLE` (in place of the system roots), so when the warehouse is behind the internal CA set that " +
-	"variable, which this block also reads as `ca_file`."
+// s3CANote tells where the s3 CA reaches: minio-go, the MinIO admin client
+// and the AWS SDK configuration the catalog hands iceberg-go's S3 FileIO.
+const s3CANote = " Used by the object-store resources, the MinIO admin API, the runner and the Iceberg catalog's " +
+	"table metadata and data files."
 
 // caEnv returns the environment variables of a block's ca_certificate and
 // ca_file; for s3, ca_file also falls back to the AWS SDK's AWS_CA_BUNDLE.
