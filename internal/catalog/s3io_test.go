@@ -23,8 +23,10 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/loader"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tlstest"
 )
 
@@ -122,8 +124,8 @@ func writeAndRead(ctx context.Context, cat catalog.Catalog, ident []string) (int
 
 // Table metadata and data files written and read through an S3 endpoint
 // that answers every request 429 then 503 before serving it: with
-// max_attempts = 3 the create, append and scan succeed; with
-// max_attempts = 1 the create fails on the first 429.
+// max_attempts = 3 the create, append and scan succeed, and so does the
+// runner's load; with max_attempts = 1 the create fails on the first 429.
 func TestOpen_s3RetriesFollowRetryBlock(t *testing.T) {
 	ctx := context.Background()
 	bucket := newBucket(t)
@@ -158,6 +160,18 @@ func TestOpen_s3RetriesFollowRetryBlock(t *testing.T) {
 	}
 	if rows != 3 {
 		t.Errorf("scanned %d rows, want 3", rows)
+	}
+	// The runner's load appends through loader.Load with its own context.
+	src, err := loader.NewCSVSource(strings.NewReader("id,school\n1,north\n2,south\n"), tabular.CSVOptions{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := loader.Load(ctx, cat, src, loader.Options{Table: []string{"lake", "loaded"}, Create: true})
+	if err != nil {
+		t.Fatalf("max_attempts = 3, runner load: %v", err)
+	}
+	if res.Rows != 2 || res.DataFiles != 1 {
+		t.Errorf("runner load: %d rows in %d data files, want 2 in 1", res.Rows, res.DataFiles)
 	}
 	tooMany, unavailable := proxy.counts()
 	if tooMany < 3 || unavailable < 3 {
