@@ -22,8 +22,8 @@ import (
 
 // AWSConfig builds the AWS SDK configuration iceberg-go's S3 FileIO uses
 // for table data and metadata files: the s3 block's credentials and region,
-// an HTTP client that trusts the s3 block's CA and gives up on a request
-// after the retry block's request timeout, and a retryer that follows the
+// an HTTP client that trusts the s3 block's CA and gives up on an answer
+// not begun within the retry block's request timeout, and a retryer that follows the
 // retry block. iceberg-go still applies the s3.* properties (endpoint, path
 // style, region, keys) on top of it.
 func AWSConfig(ctx context.Context, d *providerdata.Data) (*aws.Config, error) {
@@ -59,7 +59,8 @@ func AWSConfig(ctx context.Context, d *providerdata.Data) (*aws.Config, error) {
 }
 
 // s3HTTPClient returns the SDK's buildable client (its proxy, dial and
-// HTTP/2 defaults) with the CA and the request timeout applied.
+// HTTP/2 defaults) with the CA and the request timeout as the wait for
+// response headers (as the minio-go client has it).
 func s3HTTPClient(t httpx.TLS, timeout time.Duration) (*awshttp.BuildableClient, error) {
 	tlsCfg, err := t.Config()
 	if err != nil {
@@ -68,6 +69,11 @@ func s3HTTPClient(t httpx.TLS, timeout time.Duration) (*awshttp.BuildableClient,
 	client := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 		// Table writes and scans open many connections to one host.
 		tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+		// The timeout bounds the wait for an answer, not the transfer: a
+		// large data file may take longer than that to stream.
+		if timeout > 0 {
+			tr.ResponseHeaderTimeout = timeout
+		}
 		if tlsCfg != nil {
 			if tr.TLSClientConfig == nil {
 				tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -76,10 +82,6 @@ func s3HTTPClient(t httpx.TLS, timeout time.Duration) (*awshttp.BuildableClient,
 			tr.TLSClientConfig.RootCAs = tlsCfg.RootCAs
 		}
 	})
-	if timeout > 0 {
-		client = client.WithTimeout(timeout)
-	}
-
 	return client, nil
 }
 

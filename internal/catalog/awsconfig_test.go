@@ -84,8 +84,9 @@ func TestAWSConfig_retryAndCA(t *testing.T) {
 		t.Errorf("Retry-After 120 s: delay %v, want max_backoff %v", d, retry.MaxBackoff)
 	}
 	bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
-	if !ok || bc.GetTimeout() != retry.RequestTimeout {
-		t.Fatalf("HTTP client %T: want a BuildableClient with the %v request timeout", cfg.HTTPClient, retry.RequestTimeout)
+	if !ok || bc.GetTimeout() != 0 || bc.GetTransport().ResponseHeaderTimeout != retry.RequestTimeout {
+		t.Fatalf("HTTP client %T: want a BuildableClient that waits %v for response headers and never cuts a transfer",
+			cfg.HTTPClient, retry.RequestTimeout)
 	}
 	if err := get(cfg.HTTPClient, srv.URL); err != nil {
 		t.Errorf("with the CA: %v", err)

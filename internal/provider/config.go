@@ -256,7 +256,7 @@ func (p *lakehouseProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				},
 				"request_timeout": schema.StringAttribute{
 					Optional: true, Validators: duration,
-					MarkdownDescription: "Timeout of one attempt. Defaults to `60s`. Environment variable: `LAKEHOUSE_RETRY_REQUEST_TIMEOUT`.",
+					MarkdownDescription: "Timeout of one attempt of a REST call; for object storage (minio-go and Iceberg table files), how long to wait for the answer to begin, so a large transfer is never cut off. Defaults to `60s`. Environment variable: `LAKEHOUSE_RETRY_REQUEST_TIMEOUT`.",
 				},
 			}),
 		},
