@@ -1,11 +1,13 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -49,7 +51,7 @@ func AWSConfig(ctx context.Context, d *providerdata.Data) (*aws.Config, error) {
 	}
 	// Set after loading so that AWS_CA_BUNDLE, which the provider already
 	// folds into the s3 block's CA, cannot replace the trusted roots.
-	cfg.HTTPClient = client
+	cfg.HTTPClient = wholeSmallGets{next: client, retry: d.Retry}
 	cfg.Retryer = func() aws.Retryer { return newRetryer(d.Retry) }
 	// The retry block wins over AWS_MAX_ATTEMPTS and AWS_RETRY_MODE.
 	cfg.RetryMaxAttempts = 0
@@ -148,4 +150,45 @@ func noRetryCertificate(err error) aws.Ternary {
 	}
 
 	return aws.UnknownTernary
+}
+
+// smallGet is the largest answer wholeSmallGets reads in one piece: table
+// metadata, manifest lists and manifests, not data files.
+const smallGet = 16 << 20
+
+// wholeSmallGets reads the body of a small GET answer before handing it on
+// and sends the request again when the body is cut in transport. The SDK
+// retries a request until its headers arrive, never a body cut while it is
+// read, and iceberg-go reads a metadata file in one piece, so a reset there
+// would fail a whole table operation. Larger answers stream as they come.
+type wholeSmallGets struct {
+	next  aws.HTTPClient
+	retry httpx.RetrySettings
+}
+
+func (c wholeSmallGets) Do(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet {
+		return c.next.Do(req)
+	}
+	for attempt := 0; ; attempt++ {
+		resp, err := c.next.Do(req)
+		if err != nil || resp.ContentLength < 0 || resp.ContentLength > smallGet {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close() // read to the end or failed: nothing is left to lose
+		if err == nil {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+
+			return resp, nil
+		}
+		if attempt+1 >= max(c.retry.MaxAttempts, 1) {
+			return nil, fmt.Errorf("reading the answer to GET %s (%d attempts): %w", req.URL.Redacted(), attempt+1, err)
+		}
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(httpx.Backoff(c.retry.MinBackoff, c.retry.MaxBackoff, attempt, nil)):
+		}
+	}
 }

@@ -5,9 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,7 +87,7 @@ func TestAWSConfig_retryAndCA(t *testing.T) {
 	if d, _ := r.RetryDelay(1, statusError(429, http.Header{"Retry-After": {"120"}})); d != retry.MaxBackoff {
 		t.Errorf("Retry-After 120 s: delay %v, want max_backoff %v", d, retry.MaxBackoff)
 	}
-	bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	bc, ok := catalog.S3HTTPClient(cfg).(*awshttp.BuildableClient)
 	if !ok || bc.GetTimeout() != 0 || bc.GetTransport().ResponseHeaderTimeout != retry.RequestTimeout {
 		t.Fatalf("HTTP client %T: want a BuildableClient that waits %v for response headers and never cuts a transfer",
 			cfg.HTTPClient, retry.RequestTimeout)
@@ -118,4 +122,55 @@ func get(c interface {
 	}
 
 	return resp.Body.Close()
+}
+
+// A small GET whose body is cut mid-way is sent again, within max_attempts;
+// the SDK alone would retry only until the headers arrive.
+func TestAWSConfig_cutBodiesAreReadAgain(t *testing.T) {
+	const doc = `{"format-version":2,"table-uuid":"9c12d441-03fe-4693-9a96-a0705ddf69c1"}`
+	var gets atomic.Int32
+	cuts := int32(2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && gets.Add(1) <= cuts {
+			w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(doc[:10]))
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+
+			return
+		}
+		_, _ = w.Write([]byte(doc))
+	}))
+	t.Cleanup(srv.Close)
+	data := func(attempts int) *providerdata.Data {
+		return &providerdata.Data{S3: providerdata.S3Settings{Configured: true, AccessKey: "k", SecretKey: "s"},
+			Retry: httpx.RetrySettings{MaxAttempts: attempts, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}}
+	}
+	read := func(attempts int) (string, error) {
+		cfg, err := catalog.AWSConfig(context.Background(), data(attempts))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/wh/t/metadata/00000.metadata.json", nil)
+		resp, err := cfg.HTTPClient.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, err := io.ReadAll(resp.Body)
+
+		return string(b), err
+	}
+	if got, err := read(3); err != nil || got != doc {
+		t.Fatalf("max_attempts 3 through 2 cuts: %q, %v", got, err)
+	}
+	if n := gets.Load(); n != 3 {
+		t.Errorf("the server saw %d GETs, want 3", n)
+	}
+	gets.Store(0)
+	if _, err := read(2); err == nil || !strings.Contains(err.Error(), "2 attempts") {
+		t.Fatalf("max_attempts 2 through 2 cuts: want the cut reported after 2 attempts, got %v", err)
+	}
 }
