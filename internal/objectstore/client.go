@@ -22,7 +22,7 @@ import (
 // policy.
 func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, error) {
 	tr := cleanhttp.DefaultPooledTransport()
-	tlsCfg, err := s.TLS.Config()
+	tlsCfg, err := s.Config()
 	if err != nil {
 		return nil, fmt.Errorf("the s3 block's TLS settings: %w", err)
 	}

@@ -76,8 +76,12 @@ func TestAccStorageTLS_internalCA(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			if ok, err := direct.BucketExists(context.Background(), name); err != nil || ok {
-				return fmt.Errorf("bucket %s: exists %v, error %v", name, ok, err)
+			ok, err := direct.BucketExists(context.Background(), name)
+			if err != nil {
+				return fmt.Errorf("checking bucket %s: %w", name, err)
+			}
+			if ok {
+				return fmt.Errorf("bucket %s still exists", name)
 			}
 
 			return nil
@@ -91,8 +95,11 @@ func TestAccStorageTLS_internalCA(t *testing.T) {
 				Config: testAccTLSBucketConfig(m, fmt.Sprintf("ca_certificate = %q", ca.PEM()), name),
 				Check: func(*terraform.State) error {
 					ok, err := direct.BucketExists(context.Background(), name)
-					if err != nil || !ok {
-						return fmt.Errorf("bucket %s not on the TLS server: %v", name, err)
+					if err != nil {
+						return fmt.Errorf("checking bucket %s: %w", name, err)
+					}
+					if !ok {
+						return fmt.Errorf("bucket %s not on the TLS server", name)
 					}
 
 					return nil
