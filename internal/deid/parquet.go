@@ -21,19 +21,12 @@ import (
 // their type; every transformed column is written as a nullable UTF-8
 // string, since years, buckets, pseudonyms and labels are text.
 func ProcessParquet(ctx context.Context, p *Policy, in parquet.ReaderAtSeeker, out io.Writer, opts Options, progress func(rows int64)) (*Audit, error) {
-	pf, err := tabular.OpenParquet(in)
+	st, err := tabular.NewParquetStream(ctx, in, 8192)
 	if err != nil {
 		return nil, fmt.Errorf("opening Parquet: %w", err)
 	}
-	defer func() { _ = pf.Close() }() // read-only
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 8192}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("opening Parquet: %w", err)
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("reading Parquet: %w", err)
-	}
+	defer func() { _ = st.Close() }() // read-only
+	rr := tabular.NewStreamIterator(ctx, st)
 	defer rr.Release()
 
 	return ProcessRecords(ctx, p, rr, out, opts, progress)

@@ -4,15 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 
@@ -22,8 +18,7 @@ import (
 // ParquetSource streams a Parquet file's row groups as record batches and
 // casts each column to the table's type.
 type ParquetSource struct {
-	pf      *file.Reader
-	rr      pqarrow.RecordReader
+	st      *tabular.ParquetStream
 	schema  *arrow.Schema
 	target  *arrow.Schema
 	mapping []int
@@ -32,23 +27,15 @@ type ParquetSource struct {
 
 // NewParquetSource opens a Parquet file for reading in batches.
 func NewParquetSource(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (*ParquetSource, error) {
-	pf, err := tabular.OpenParquet(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading parquet: %w", err)
-	}
 	if batchRows <= 0 {
 		batchRows = DefaultBatchRows
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batchRows), Parallel: false}, memory.DefaultAllocator)
+	st, err := tabular.NewParquetStream(ctx, r, batchRows)
 	if err != nil {
-		return nil, fmt.Errorf("reading parquet: %w", err)
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("reading parquet: %w", err)
+		return nil, err
 	}
 
-	return &ParquetSource{pf: pf, rr: rr, schema: rr.Schema()}, nil
+	return &ParquetSource{st: st, schema: st.Schema()}, nil
 }
 
 // Columns returns the top-level Parquet column names.
@@ -102,14 +89,11 @@ func checkZones(src, dst arrow.DataType) error {
 
 // Next reads and converts one batch.
 func (s *ParquetSource) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if !s.rr.Next() {
-		if err := s.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading parquet: %w", err)
-		}
-
-		return nil, io.EOF
+	rec, err := s.st.Next(ctx)
+	if err != nil {
+		return nil, err
 	}
-	rec := s.rr.RecordBatch()
+	defer rec.Release()
 	n := int(rec.NumRows())
 	cols := make([]arrow.Array, len(s.target.Fields()))
 	defer func() {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -219,11 +220,17 @@ func (s *CSVStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	return array.NewRecordBatch(s.schema, cols, int64(rows)), nil
 }
 
-// ParquetStream reads a Parquet file through pqarrow, column chunks in
-// parallel, one batch at a time.
+// ParquetStream reads a Parquet file through pqarrow, one batch at a time,
+// each column decoded on its own goroutine.
+//
+// The columns are read here rather than by pqarrow's parallel record reader
+// because a corrupt page can make arrow-go panic, and a panic on a goroutine
+// the library starts cannot be recovered: it would end the whole process.
 type ParquetStream struct {
-	pf *file.Reader
-	rr pqarrow.RecordReader
+	pf     *file.Reader
+	schema *arrow.Schema
+	cols   []*pqarrow.ColumnReader
+	batch  int64
 }
 
 // corruptParquet is the error for a panic inside arrow-go, which some
@@ -278,7 +285,7 @@ func NewParquetStreamWith(ctx context.Context, r parquet.ReaderAtSeeker, opts Pa
 	if batchRows <= 0 {
 		batchRows = DefaultBatchRows
 	}
-	props := pqarrow.ArrowReadProperties{BatchSize: int64(batchRows), Parallel: true}
+	props := pqarrow.ArrowReadProperties{BatchSize: int64(batchRows)}
 	if opts.DictStrings {
 		for _, c := range dictStringColumns(pf) {
 			props.SetReadDict(c, true)
@@ -289,13 +296,16 @@ func NewParquetStreamWith(ctx context.Context, r parquet.ReaderAtSeeker, opts Pa
 		_ = pf.Close() // read-only; err is the one to report
 		return nil, fmt.Errorf("reading Parquet schema: %w", err)
 	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	cols, sc, err := fr.GetFieldReaders(ctx, seq(pf.MetaData().Schema.NumColumns()), seq(pf.NumRowGroups()))
+	if err == nil && len(cols) == 0 {
+		err = errors.New("the file has no columns")
+	}
 	if err != nil {
 		_ = pf.Close() // read-only; err is the one to report
 		return nil, fmt.Errorf("reading Parquet: %w", err)
 	}
 	// Closing pf closes r when r is an io.Closer.
-	return &ParquetStream{pf: pf, rr: rr}, nil
+	return &ParquetStream{pf: pf, schema: sc, cols: cols, batch: int64(batchRows)}, nil
 }
 
 // dictStringColumns lists the top-level string columns whose data pages,
@@ -344,36 +354,94 @@ func allDictPages(pf *file.Reader, col int) bool {
 	return true
 }
 
-func (s *ParquetStream) Schema() *arrow.Schema { return s.rr.Schema() }
+func (s *ParquetStream) Schema() *arrow.Schema { return s.schema }
 func (s *ParquetStream) Lines() []int          { return nil }
 func (s *ParquetStream) Text() bool            { return false }
 
 // NumRows is the file's row count from its footer.
 func (s *ParquetStream) NumRows() int64 { return s.pf.NumRows() }
 
-func (s *ParquetStream) Next(ctx context.Context) (rec arrow.RecordBatch, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			rec, err = nil, corruptParquet(p)
-		}
-	}()
+func (s *ParquetStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !s.rr.Next() {
-		if err := s.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading Parquet: %w", err)
+	arrs := make([]arrow.Array, len(s.cols))
+	errs := make([]error, len(s.cols))
+	var wg sync.WaitGroup
+	for i := range s.cols {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			arrs[i], errs[i] = s.nextColumn(i)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		for _, a := range arrs {
+			if a != nil {
+				a.Release()
+			}
 		}
+	}()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	rows := arrs[0].Len()
+	for i, a := range arrs {
+		if a.Len() != rows {
+			return nil, fmt.Errorf("reading Parquet: the file is corrupt (column %q has %d rows in a batch where %q has %d)",
+				s.schema.Field(i).Name, a.Len(), s.schema.Field(0).Name, rows)
+		}
+	}
+	if rows == 0 {
 		return nil, io.EOF
 	}
-	rec = s.rr.RecordBatch()
-	rec.Retain()
 
-	return rec, nil
+	return array.NewRecordBatch(s.schema, arrs, int64(rows)), nil
+}
+
+// seq is 0, 1, …, n-1.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+
+	return out
+}
+
+// nextColumn reads column i's next batch as one array (empty at the end).
+func (s *ParquetStream) nextColumn(i int) (arr arrow.Array, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			arr, err = nil, corruptParquet(p)
+		}
+	}()
+	ch, err := s.cols[i].NextBatch(s.batch)
+	if err != nil {
+		return nil, fmt.Errorf("reading Parquet column %q: %w", s.schema.Field(i).Name, err)
+	}
+	defer ch.Release()
+	switch len(ch.Chunks()) {
+	case 0:
+		return array.MakeArrayOfNull(memory.DefaultAllocator, s.schema.Field(i).Type, 0), nil
+	case 1:
+		a := ch.Chunk(0)
+		a.Retain()
+		return a, nil
+	default:
+		a, err := array.Concatenate(ch.Chunks(), memory.DefaultAllocator)
+		if err != nil {
+			return nil, fmt.Errorf("reading Parquet column %q: %w", s.schema.Field(i).Name, err)
+		}
+		return a, nil
+	}
 }
 
 func (s *ParquetStream) Close() error {
-	s.rr.Release()
+	for _, c := range s.cols {
+		c.Release()
+	}
 
 	return s.pf.Close()
 }
@@ -467,4 +535,47 @@ func parseTimestamp(s string, tz bool) (time.Time, error) {
 	}
 
 	return time.Time{}, errors.New("not an ISO 8601 timestamp without offset")
+}
+
+// StreamIterator walks a RecordStream in the Next/RecordBatch/Err style of
+// arrow-go's record readers, for code written against that style.
+type StreamIterator struct {
+	ctx context.Context
+	s   RecordStream
+	cur arrow.RecordBatch
+	err error
+}
+
+// NewStreamIterator iterates s; Release frees the last batch, not s.
+func NewStreamIterator(ctx context.Context, s RecordStream) *StreamIterator {
+	return &StreamIterator{ctx: ctx, s: s}
+}
+
+func (it *StreamIterator) Schema() *arrow.Schema { return it.s.Schema() }
+
+// Next moves to the next batch; false at the end or on an error (see Err).
+func (it *StreamIterator) Next() bool {
+	it.Release()
+	rec, err := it.s.Next(it.ctx)
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			it.err = err
+		}
+		return false
+	}
+	it.cur = rec
+
+	return true
+}
+
+// RecordBatch is the current batch, valid until the next call to Next.
+func (it *StreamIterator) RecordBatch() arrow.RecordBatch { return it.cur }
+
+func (it *StreamIterator) Err() error { return it.err }
+
+func (it *StreamIterator) Release() {
+	if it.cur != nil {
+		it.cur.Release()
+		it.cur = nil
+	}
 }
