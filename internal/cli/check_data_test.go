@@ -15,9 +15,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // studentRow is one row of the check fixtures: grp and code hold the
@@ -123,17 +123,7 @@ func writeStudentsParquet(t *testing.T, dir, name string, rows []studentRow) str
 	}
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(schema, &buf, nil, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := bytes.NewBuffer(parquettest.Bytes(t, rec))
 	st, err := tabular.NewParquetStreamWith(context.Background(), bytes.NewReader(buf.Bytes()), tabular.ParquetOptions{DictStrings: true})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/deid"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 const deidTestPolicy = `{"format_version":1,"subject_column":"Id","columns":{
@@ -129,12 +130,7 @@ func TestDeidCommandParquet(t *testing.T) {
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	in := filepath.Join(dir, "in.parquet")
-	f, err := os.Create(in)
-	deidMust(t, err)
-	w, err := pqarrow.NewFileWriter(schema, f, nil, pqarrow.DefaultWriterProps())
-	deidMust(t, err)
-	deidMust(t, w.Write(rec))
-	deidMust(t, w.Close())
+	parquettest.File(t, in, nil, pqarrow.DefaultWriterProps(), rec)
 	pol := filepath.Join(dir, "policy.json")
 	deidMust(t, os.WriteFile(pol, []byte(`{"format_version":1,"columns":{"Id":{"action":"pseudonymise","length":16},"Full Name":{"action":"drop"},"score":{"action":"keep"}}}`), 0o600))
 	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -20,6 +19,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // genSource generates rows batch by batch, so the data itself takes no
@@ -249,7 +250,7 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 		}
 		recs = append(recs, array.NewRecordBatch(g.schema, cols, int64(bt.Len)))
 	}
-	writeParquetBatches(b, path, g.schema, recs)
+	writeParquetBatches(b, path, recs)
 	var peak uint64
 	cpu0 := cpuTime()
 	b.ResetTimer()
@@ -270,23 +271,10 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
 }
 
-func writeParquetBatches(t testing.TB, path string, schema *arrow.Schema, recs []arrow.RecordBatch) {
+func writeParquetBatches(t testing.TB, path string, recs []arrow.RecordBatch) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy)), pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
+	parquettest.File(t, path, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy)), pqarrow.DefaultWriterProps(), recs...)
 	for _, r := range recs {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
 		r.Release()
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

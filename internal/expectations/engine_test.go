@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // csvSource reads CSV text through the shared CSV reader into the engine.
@@ -148,20 +149,7 @@ func sameInts(v any, want ...int64) bool {
 // writeParquet writes one record batch to a Parquet file.
 func writeParquet(t testing.TB, path string, rec arrow.RecordBatch) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := pqarrow.NewFileWriter(rec.Schema(), f, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	parquettest.File(t, path, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()), rec)
 }
 
 func parquetSource(t testing.TB, path string) Source {

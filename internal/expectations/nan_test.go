@@ -11,9 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 var nan = math.NaN()
@@ -230,17 +230,7 @@ func TestNaNInParquet(t *testing.T) {
 	bld.AppendNull()
 	arr := bld.NewArray()
 	rec := array.NewRecordBatch(schema, []arrow.Array{arr}, 4)
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(schema, &buf, nil, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := bytes.NewBuffer(parquettest.Bytes(t, rec))
 	src, err := NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
 		st, err := tabular.NewParquetStream(context.Background(), bytes.NewReader(buf.Bytes()), 0)
 		return st, "t.parquet", err

@@ -14,13 +14,13 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/iceberg-go"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/loader"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // newCatalog is a SQLite catalog with a local warehouse: the loader needs
@@ -193,17 +193,7 @@ func writeParquet(t *testing.T, sc *arrow.Schema, rowsJSON string) *bytes.Reader
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(sc, &buf, nil, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := bytes.NewBuffer(parquettest.Bytes(t, rec))
 
 	return bytes.NewReader(buf.Bytes())
 }

@@ -14,12 +14,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // Corrupt Parquet files that made arrow-go panic are a clear error with
@@ -71,7 +71,9 @@ func runCorruptParquet(t *testing.T, data []byte) {
 	}
 }
 
-func createNamespace(t *testing.T, name string) {
+// createNamespace opens the catalog the LAKEHOUSE_CATALOG_* variables name
+// and creates a namespace in it.
+func createNamespace(t *testing.T, name string) catalog.Catalog {
 	t.Helper()
 	d, err := provider.Settings()
 	if err != nil {
@@ -84,6 +86,8 @@ func createNamespace(t *testing.T, name string) {
 	if err := cat.CreateNamespace(context.Background(), table.Identifier{name}, nil); err != nil {
 		t.Fatal(err)
 	}
+
+	return cat
 }
 
 // fuzzCorpusBytes reads one []byte entry of FuzzParquetStream's corpus.
@@ -124,17 +128,7 @@ func corruptPageHeader(t *testing.T) []byte {
 	b.Field(4).(*array.Int64Builder).AppendValues([]int64{50, 60}, nil)
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(sc, &buf, nil, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := bytes.NewBuffer(parquettest.Bytes(t, rec))
 	d := buf.Bytes()
 	pos := 4 // after "PAR1"
 	for range 3 {

@@ -14,7 +14,6 @@ import (
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 )
 
 // loadedRows returns the snapshots of an Iceberg table and the record count
@@ -91,17 +90,7 @@ func TestReliability_runnerLoadKilledMidway(t *testing.T) {
 	t.Setenv("LAKEHOUSE_CATALOG_TYPE", "sql")
 	t.Setenv("LAKEHOUSE_CATALOG_URI", "file:"+filepath.Join(dir, "catalog.db"))
 	t.Setenv("LAKEHOUSE_CATALOG_WAREHOUSE", "file://"+filepath.Join(dir, "warehouse"))
-	d, err := provider.Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.Open(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.CreateNamespace(context.Background(), table.Identifier{"kill"}, nil); err != nil {
-		t.Fatal(err)
-	}
+	cat := createNamespace(t, "kill")
 	env := os.Environ()
 	args := func(name string) []string { return []string{"load", in, "--table", "kill." + name, "--create"} }
 

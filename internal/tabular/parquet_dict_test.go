@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 // With DictStrings, a string column whose pages are all dictionary-encoded
@@ -42,16 +44,7 @@ func TestParquetStreamDictStrings(t *testing.T) {
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(2000), parquet.WithDictionaryPageSizeLimit(4096),
 		parquet.WithDictionaryFor("plain", false))
-	w, err := pqarrow.NewFileWriter(schema, &buf, props, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	parquettest.Write(t, &buf, props, pqarrow.DefaultWriterProps(), rec)
 	read := func(dict bool) (map[string][]string, map[string]arrow.Type) {
 		st, err := NewParquetStreamWith(context.Background(), bytes.NewReader(buf.Bytes()), ParquetOptions{BatchRows: 1500, DictStrings: dict})
 		if err != nil {

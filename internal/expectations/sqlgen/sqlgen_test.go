@@ -21,6 +21,7 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/sqlgen"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
 var testPostgres *acctest.Postgres
@@ -131,20 +132,7 @@ func writeParquet(t *testing.T, rows []row) string {
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
 	path := filepath.Join(t.TempDir(), "students.parquet")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1500)), pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	parquettest.File(t, path, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1500)), pqarrow.DefaultWriterProps(), rec)
 
 	return path
 }
