@@ -243,6 +243,44 @@ func (r *bucketResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
+// lostAnswerRetries bounds how often a write whose every attempt lost its
+// answer is settled again: a bucket create by asking whether the bucket
+// exists, an object by writing it again (each request is retried by the
+// client as any request is).
+const lostAnswerRetries = 3
+
+// makeBucket creates a bucket the caller has just found absent. When the
+// create gets no answer (each attempt's connection cut), whether the server
+// made the bucket is unknown; asking settles it: the bucket that did not
+// exist a moment ago and exists now is this create's, and one still absent
+// is created again. Only when the asks get no answer either does the
+// transport error come back (see objectstore.OutcomeUnknown).
+func makeBucket(ctx context.Context, c *minio.Client, name string, opts minio.MakeBucketOptions) error {
+	err := c.MakeBucket(ctx, name, opts)
+	for range lostAnswerRetries {
+		if minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
+			return nil // a retried create whose first answer was lost
+		}
+		if !objectstore.OutcomeUnknown(err) {
+			return err
+		}
+		tflog.Debug(ctx, "bucket create got no answer; checking whether it was made", map[string]any{"lakehouse.s3.bucket": name, "error": err.Error()})
+		exists, checkErr := c.BucketExists(ctx, name)
+		switch {
+		case checkErr != nil:
+			if !objectstore.OutcomeUnknown(checkErr) {
+				return checkErr
+			}
+		case exists:
+			return nil
+		default:
+			err = c.MakeBucket(ctx, name, opts)
+		}
+	}
+
+	return err
+}
+
 func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan bucketResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -275,16 +313,14 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	tflog.Debug(ctx, "creating bucket", map[string]any{"lakehouse.s3.bucket": name})
-	err = c.MakeBucket(ctx, name, minio.MakeBucketOptions{
+	err = makeBucket(ctx, c, name, minio.MakeBucketOptions{
 		Region: r.data.S3.Region, ObjectLocking: plan.ObjectLockEnabled.ValueBool(),
 	})
-	if minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
-		err = nil
-	}
 	if objectstore.OutcomeUnknown(err) {
-		// The request may have created the bucket and lost only the reply:
-		// record it (Terraform taints it) so it is never orphaned; the next
-		// apply drops it from the state if absent, else replaces it.
+		// Neither the create nor the checks after it got an answer: the
+		// request may have created the bucket. Record it (Terraform taints
+		// it) so it is never orphaned; the next apply drops it from the
+		// state if absent, else replaces it.
 		diags.AddError(&resp.Diagnostics, "creating", bucketType, name, "The server did not answer the create request; the bucket may exist.",
 			"It is recorded in the state as tainted: run apply again once the server is reachable, and it is checked and created afresh.", err)
 		plan.ID = types.StringValue(name)

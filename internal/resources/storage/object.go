@@ -217,9 +217,25 @@ func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// put uploads the object in one request and records what the server
-// returned; tags go with the object when they are managed.
+// put writes the object as putOnce does. A write whose answer was lost is
+// written again: the same body and tags give the same object (in a
+// versioned bucket, one more version of it).
 func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
+	var err error
+	for range lostAnswerRetries {
+		if err = r.putOnce(ctx, c, m); !objectstore.OutcomeUnknown(err) {
+			return err
+		}
+		tflog.Debug(ctx, "object write got no answer; writing it again", map[string]any{
+			"lakehouse.s3.bucket": m.Bucket.ValueString(), "lakehouse.s3.key": m.Key.ValueString(), "error": err.Error()})
+	}
+
+	return err
+}
+
+// putOnce uploads the object in one request and records what the server
+// returned; tags go with the object when they are managed.
+func (r *objectResource) putOnce(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
 	b, err := m.body()
 	if err != nil {
 		return err

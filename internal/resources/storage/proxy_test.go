@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -173,11 +174,24 @@ resource "lakehouse_object" "readme" {
 }
 
 // The server creates the bucket and the object but every reply is lost.
-// Each is kept in the state as tainted, never orphaned; once replies come
-// through again, the next apply replaces them and the plan is empty.
+// A bucket create that gets no answer is settled by asking whether the
+// bucket exists; when those asks get no answer either, the bucket is kept in
+// the state as tainted, never orphaned, as is an object whose every write
+// lost its reply; once replies come through again, the next apply replaces
+// them and the plan is empty.
 func TestAccStorageBucket_lostReply(t *testing.T) {
 	p := startProxy(t)
 	name := acctest.RandomName()
+	// Drops the creates' replies, and those of every HeadBucket once a
+	// create was seen (the check before the create still gets its answer).
+	var created atomic.Bool
+	createAndChecks := func(op string) bool {
+		if op == "CreateBucket" {
+			created.Store(true)
+			return true
+		}
+		return op == "HeadBucket" && created.Load()
+	}
 	cfg := fmt.Sprintf(`
 provider "lakehouse" {
   s3 {
@@ -200,6 +214,19 @@ resource "lakehouse_bucket" "test" {
   force_destroy = true
 }
 `, p.Endpoint(), server.AccessKey, server.SecretKey, name)
+	second := fmt.Sprintf(`
+resource "lakehouse_bucket" "second" {
+  bucket        = "%s-2"
+  force_destroy = true
+}
+`, name)
+	again := `
+resource "lakehouse_object" "again" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "LICENSE.txt"
+  content = "CC-BY-4.0"
+}
+`
 	object := `
 resource "lakehouse_object" "test" {
   bucket  = lakehouse_bucket.test.bucket
@@ -212,7 +239,7 @@ resource "lakehouse_object" "test" {
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { p.DropReplies(100, func(op string) bool { return op == "CreateBucket" }) },
+				PreConfig:   func() { p.DropReplies(100, createAndChecks) },
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`did not answer the create request`),
 			},
@@ -225,19 +252,49 @@ resource "lakehouse_object" "test" {
 				},
 			},
 			{
+				// Every create reply is lost but the check answers: the
+				// apply succeeds with the bucket made by the first create.
+				PreConfig: func() { p.DropReplies(100, func(op string) bool { return op == "CreateBucket" }) },
+				Config:    cfg + second,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if ok, err := s3(t).BucketExists(context.Background(), name+"-2"); err != nil || !ok {
+						return fmt.Errorf("second bucket: exists %v, %v", ok, err)
+					}
+
+					return nil
+				},
+			},
+			{
 				PreConfig:   func() { p.DropReplies(100, func(op string) bool { return op == "PutObject" }) },
-				Config:      cfg + object,
+				Config:      cfg + second + object,
 				ExpectError: regexp.MustCompile(`the object may have been written`),
 			},
 			{
 				PreConfig: func() { p.DropReplies(0, nil) },
-				Config:    cfg + object,
+				Config:    cfg + second + object,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_object.test", plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
 					_, err := s3(t).StatObject(context.Background(), name, "README.txt", minio.StatObjectOptions{})
+
+					return err
+				},
+			},
+			{
+				// Three lost replies outlast one write's two attempts, not
+				// the write again that follows: the apply succeeds.
+				PreConfig: func() { p.DropReplies(3, func(op string) bool { return op == "PutObject" }) },
+				Config:    cfg + second + object + again,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					_, err := s3(t).StatObject(context.Background(), name, "LICENSE.txt", minio.StatObjectOptions{})
 
 					return err
 				},
