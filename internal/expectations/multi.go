@@ -182,6 +182,9 @@ type uniq struct {
 	seen *rowIndex        // first row (and CSV line) of the key, or flagged once it repeats
 	idx  map[uint64][]any // index-column values of first rows, only when asked for
 	buf  []byte
+	hs   []uint64 // a batch's key hashes
+	oks  []bool
+	sink uint64 // keeps the loads of touch
 
 	// While the first key column strictly increases (sorted ids), no key
 	// can repeat, so keys are appended in row order (sequential memory)
@@ -339,7 +342,11 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	if !ok {
 		return false
 	}
+	hs, oks := u.hashes(kh, b.Len)
 	for i := 0; i < b.Len; i++ {
+		if !u.ordered && i+probeAhead < b.Len && oks[i+probeAhead] {
+			u.sink += u.seen.touch(hs[i+probeAhead])
+		}
 		m.element++
 		nmiss := 0
 		for j := range kh.cols {
@@ -351,7 +358,7 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 			m.missing++
 			continue
 		}
-		h, ok := kh.hash(i)
+		h, ok := hs[i], oks[i]
 		if !ok {
 			continue
 		}
@@ -369,6 +376,25 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	}
 
 	return true
+}
+
+// probeAhead is how many rows ahead of the one being judged the table slot
+// of a key is loaded: the loads of several keys' slots, each a cache miss
+// in a table of millions, then overlap instead of following one another.
+const probeAhead = 16
+
+// hashes is the key hash of each of a batch's n rows (ok false where a
+// part is null), in buffers reused from batch to batch.
+func (u *uniq) hashes(kh *keyHasher, n int) ([]uint64, []bool) {
+	if cap(u.hs) < n {
+		u.hs, u.oks = make([]uint64, n), make([]bool, n)
+	}
+	hs, oks := u.hs[:n], u.oks[:n]
+	for i := range n {
+		hs[i], oks[i] = kh.hash(i)
+	}
+
+	return hs, oks
 }
 
 // lineOf is row i's CSV line, 0 when unknown.

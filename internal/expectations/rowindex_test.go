@@ -287,3 +287,29 @@ func TestUniqueCSVStatePerKey(t *testing.T) {
 		}
 	}
 }
+
+// Huge-page advice leaves a table's contents and use unchanged, whatever
+// its size and alignment.
+func TestAdviseHugePagesKeepsContents(t *testing.T) {
+	for _, n := range []int{0, 1, 1000, 300_000, 1 << 20} {
+		s := make([]slot, n)
+		for i := range s {
+			s[i] = slot{key: uint64(i), val: int64(-i)}
+		}
+		adviseHugePages(s)
+		adviseHugePages(s[min(n, 3):])
+		for i := range s {
+			if s[i].key != uint64(i) || s[i].val != int64(-i) {
+				t.Fatalf("n=%d: slot %d changed to %+v", n, i, s[i])
+			}
+		}
+	}
+	r := newRowIndex()
+	r.reserve(5_000_000)
+	if _, ok := r.getOrPut(42, 7); ok {
+		t.Fatal("a new key was found")
+	}
+	if v, ok := r.getOrPut(42, 9); !ok || v != 7 {
+		t.Fatalf("got %d, %v; want 7, true", v, ok)
+	}
+}
