@@ -60,7 +60,7 @@ The table name is namespace levels and table joined with ".", a dot inside a lev
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.table, "table", "", "target table: namespace.table (required)")
-	fl.BoolVar(&f.create, "create", false, "create the table when it does not exist (CSV column types are inferred from the first 1000 records)")
+	fl.BoolVar(&f.create, "create", false, "create the table when it does not exist (CSV column types are inferred from the first 1000 records; numbers written with leading zeros, such as ZIP codes, stay text; a failed load drops the table again)")
 	fl.StringVar(&f.format, "format", "", "input format: csv, tsv or parquet (default: from the file extension)")
 	fl.StringVar(&f.encoding, "encoding", tabular.EncodingAuto, "CSV encoding: auto, utf-8, latin1, utf-16le, utf-16be")
 	fl.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter (default: tab for tsv, comma otherwise)")

@@ -340,12 +340,27 @@ func (s *CSVSource) InferSchema() (*iceberg.Schema, error) {
 	return iceberg.NewSchema(0, fields...), nil
 }
 
+// leadingZero reports a number written with a leading zero ("02451",
+// "-007", "00.5"): a ZIP code, an id or a code, whose zeros are part of the
+// value, so the column is inferred as text and they survive.
+func leadingZero(v string) bool {
+	v = strings.TrimLeft(strings.TrimSpace(v), "+-")
+
+	return len(v) > 1 && v[0] == '0' && v[1] >= '0' && v[1] <= '9'
+}
+
 var candidates = []struct {
 	t  iceberg.Type
 	ok func(string) bool
 }{
-	{iceberg.PrimitiveTypes.Int64, func(v string) bool { _, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); return err == nil }},
-	{iceberg.PrimitiveTypes.Float64, func(v string) bool { _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); return err == nil }},
+	{iceberg.PrimitiveTypes.Int64, func(v string) bool {
+		_, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		return err == nil && !leadingZero(v) //nolint:nlreturn // one-liner
+	}},
+	{iceberg.PrimitiveTypes.Float64, func(v string) bool {
+		_, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		return err == nil && !leadingZero(v) //nolint:nlreturn // one-liner
+	}},
 	{iceberg.PrimitiveTypes.Bool, func(v string) bool {
 		_, err := strconv.ParseBool(strings.TrimSpace(v))
 		return err == nil //nolint:nlreturn // one-liner

@@ -83,8 +83,25 @@ func (e *DataError) Error() string {
 
 func (e *DataError) Unwrap() error { return e.Err }
 
-// Load appends src to the table in one commit.
-func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (*Result, error) {
+// Load appends src to the table in one commit. A table it created for
+// Create is dropped again when the load fails, so a failed load leaves the
+// catalog as it was.
+func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (res *Result, err error) {
+	res, err = load(ctx, cat, src, opts)
+	if err != nil && res != nil && res.Created {
+		if derr := cat.DropTable(context.WithoutCancel(ctx), opts.Table); derr != nil {
+			err = fmt.Errorf("%w (the table created for this load could not be dropped again: %v)", err, derr)
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	return res, nil
+}
+
+func load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (*Result, error) {
 	start := time.Now()
 	// The append writes data files through the table's own file IO, which
 	// takes the S3 settings from the context.
@@ -108,25 +125,25 @@ func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (*
 	}
 	target, err := table.SchemaToArrowSchema(tbl.Schema(), nil, true, false)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	mapping, missing, err := matchColumns(src.Columns(), tbl.Schema())
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	res.Columns, res.MissingColumns = slices.Clone(src.Columns()), missing
 	if err := src.Bind(target, mapping); err != nil {
-		return nil, err
+		return res, err
 	}
 	rr := &reader{ctx: ctx, src: src, schema: target, progress: opts.Progress}
 	rr.refs.Store(1)
 	before := tbl.CurrentSnapshot()
 	updated, err := tbl.Append(ctx, rr, nil)
 	if rr.err != nil {
-		return nil, rr.err // the data error, not iceberg-go's wrapping of it
+		return res, rr.err // the data error, not iceberg-go's wrapping of it
 	}
 	if err != nil {
-		return nil, fmt.Errorf("appending to %s: %w", res.Table, err)
+		return res, fmt.Errorf("appending to %s: %w", res.Table, err)
 	}
 	res.Rows = rr.rows
 	if s := updated.CurrentSnapshot(); s != nil && (before == nil || s.SnapshotID != before.SnapshotID) {

@@ -186,6 +186,50 @@ func TestLoadCSV_create(t *testing.T) {
 	}
 }
 
+// A number written with a leading zero is a code (ZIP, id), so --create
+// infers its column as text and the zeros survive; plain numbers beside
+// it are still numbers.
+func TestLoadCSV_createKeepsLeadingZeros(t *testing.T) {
+	cat := newCatalog(t)
+	ident := []string{"sales", "zips"}
+	if _, err := loadCSV(t, cat, ident, "id,zip,code,score\n1,02451,007,0.5\n2,10001,12,0\n", true); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := cat.LoadTable(context.Background(), ident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, f := range tbl.Schema().Fields() {
+		types = append(types, f.Type.String())
+	}
+	if got := strings.Join(types, ","); got != "long,string,string,double" {
+		t.Fatalf("inferred types %s, want long,string,string,double", got)
+	}
+	if got := rows(t, cat, ident); got[0]["zip"] != "02451" || got[0]["code"] != "007" {
+		t.Fatalf("rows %v", got)
+	}
+}
+
+// A load that fails after --create made its table drops the table again:
+// a failed load leaves the catalog as it was.
+func TestLoadCSV_createDroppedOnFailure(t *testing.T) {
+	cat := newCatalog(t)
+	ident := []string{"sales", "broken"}
+	var b strings.Builder
+	b.WriteString("id,score\n")
+	for i := range 1500 {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%100)
+	}
+	b.WriteString("1500,not-a-number\n") // past the rows types are inferred from
+	if _, err := loadCSV(t, cat, ident, b.String(), true); err == nil {
+		t.Fatal("the load succeeded")
+	}
+	if ok, err := cat.CheckTableExists(context.Background(), ident); err != nil || ok {
+		t.Fatalf("table left behind: exists %v, %v", ok, err)
+	}
+}
+
 // writeParquet writes one batch given as JSON rows in schema sc.
 func writeParquet(t *testing.T, sc *arrow.Schema, rowsJSON string) *bytes.Reader {
 	t.Helper()
