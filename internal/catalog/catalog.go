@@ -142,6 +142,25 @@ func SQLDriver(uri string) (driver string, dialect sqlcat.SupportedDialect, dsn 
 	}
 }
 
+// SQLiteFile is the database file a SQL catalog URI names, or "" when the
+// URI is PostgreSQL or an in-memory SQLite database.
+func SQLiteFile(uri string) string {
+	driver, _, _, err := SQLDriver(uri)
+	if err != nil || driver != "sqlite" {
+		return ""
+	}
+	path := strings.TrimSpace(uri)
+	for _, p := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
+		path = strings.TrimPrefix(path, p)
+	}
+	path, query, _ := strings.Cut(path, "?")
+	if path == "" || path == ":memory:" || strings.Contains(query, "mode=memory") {
+		return ""
+	}
+
+	return path
+}
+
 // sqliteDSN adds a busy timeout and WAL journal so that Terraform's parallel
 // operations wait for each other instead of failing with "database is locked".
 func sqliteDSN(uri string) string {

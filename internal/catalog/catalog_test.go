@@ -174,3 +174,21 @@ func TestIdentifierRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestSQLiteFile(t *testing.T) {
+	for uri, want := range map[string]string{
+		"file:catalog.db":               "catalog.db",
+		"/var/lib/lake/catalog.db":      "/var/lib/lake/catalog.db",
+		"sqlite:///tmp/c.db?_pragma=x":  "/tmp/c.db",
+		"file:/tmp/c.db?cache=shared":   "/tmp/c.db",
+		"file::memory:":                 "",
+		"file:x?mode=memory":            "",
+		"postgres://u@db/iceberg":       "",
+		"host=db dbname=iceberg user=u": "",
+		"":                              "",
+	} {
+		if got := catalog.SQLiteFile(uri); got != want {
+			t.Errorf("SQLiteFile(%q) = %q, want %q", uri, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -77,13 +76,9 @@ func openIcebergSource(ctx context.Context, d *providerdata.Data, uri string, ba
 			return nil, Usage(fmt.Errorf("catalog settings: %w", err))
 		}
 	}
-	cat, err := catalog.Open(ctx, d)
+	cat, err := openCatalog(ctx, d)
 	if err != nil {
-		var nc *providerdata.NotConfiguredError
-		if errors.As(err, &nc) {
-			return nil, Usage(err)
-		}
-		return nil, Runtime(fmt.Errorf("opening the catalog: %w", err))
+		return nil, err
 	}
 	tbl, err := cat.LoadTable(ctx, ident)
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/deid"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/loader"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 )
 
@@ -110,14 +109,9 @@ func runDeidIceberg(ctx context.Context, cmd *cobra.Command, f deidFlags, input 
 	if err != nil {
 		return Usage(fmt.Errorf("catalog settings: %w", err))
 	}
-	cat, err := catalog.Open(ctx, d)
+	cat, err := openCatalog(ctx, d)
 	if err != nil {
-		var nc *providerdata.NotConfiguredError
-		if errors.As(err, &nc) {
-			return Usage(err)
-		}
-
-		return Runtime(fmt.Errorf("opening the catalog: %w", err))
+		return err
 	}
 	tmpDir, err := os.MkdirTemp("", "lakehouse-deid-")
 	if err != nil {

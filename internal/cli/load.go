@@ -114,9 +114,9 @@ func runLoad(cmd *cobra.Command, f loadFlags, input string) error {
 		return Usage(fmt.Errorf("settings: %w", err))
 	}
 	ctx := cmd.Context()
-	cat, err := catalog.Open(ctx, d)
+	cat, err := openCatalog(ctx, d)
 	if err != nil {
-		return Runtime(fmt.Errorf("opening the catalog: %w", err))
+		return err
 	}
 	rc, err := runnerio.NewStore(d).Open(ctx, loc)
 	if err != nil {

@@ -438,9 +438,9 @@ func submitDeid(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, 
 }
 
 func submitLoad(ctx context.Context, settings *providerdata.Data, f submitFlags, p *submitPlan, s *StageReport) error {
-	cat, err := catalog.Open(ctx, settings)
+	cat, err := openCatalog(ctx, settings)
 	if err != nil {
-		return Usage(fmt.Errorf("catalog: %w", err))
+		return err
 	}
 	var rows int64
 	for _, t := range p.tables {

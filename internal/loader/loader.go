@@ -90,7 +90,7 @@ func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (r
 	res, err = load(ctx, cat, src, opts)
 	if err != nil && res != nil && res.Created {
 		if derr := cat.DropTable(context.WithoutCancel(ctx), opts.Table); derr != nil {
-			err = fmt.Errorf("%w (the table created for this load could not be dropped again: %v)", err, derr)
+			err = fmt.Errorf("%w (the table created for this load could not be dropped again: %w)", err, derr)
 		}
 		return nil, err
 	}
