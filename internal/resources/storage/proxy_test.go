@@ -260,8 +260,12 @@ resource "lakehouse_object" "test" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if ok, err := s3(t).BucketExists(context.Background(), name+"-2"); err != nil || !ok {
-						return fmt.Errorf("second bucket: exists %v, %v", ok, err)
+					ok, err := s3(t).BucketExists(context.Background(), name+"-2")
+					if err != nil {
+						return fmt.Errorf("second bucket: %w", err)
+					}
+					if !ok {
+						return fmt.Errorf("second bucket %s-2 does not exist", name)
 					}
 
 					return nil
