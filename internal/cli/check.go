@@ -70,7 +70,7 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
   lakehouse-runner check --suite suites/enrolment.json data/studentInfo.csv
 
   # 2. A folder of Parquet files in MinIO, suite written by Terraform; JSON, JUnit and HTML
-  lakehouse-runner check --suite s3://governance/suites/vle.json s3://curated/vle/ \
+  lakehouse-runner check --suite s3://governance/governance/expectation-suites/vle.json s3://curated/vle/ \
       --result result.json --junit junit.xml --html report.html
 
   # 3. Count nulls against "mostly" and treat "NA" as missing, for a latin-1 export
@@ -156,9 +156,9 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	raw, err := store.ReadAll(ctx, suiteLoc)
+	raw, err := readDocument(ctx, store, suiteLoc, "suite")
 	if err != nil {
-		return Runtime(fmt.Errorf("reading suite %s: %w", suiteLoc, err))
+		return err
 	}
 	suite, err := expectations.ParseSuite(raw)
 	if err != nil {

@@ -56,7 +56,7 @@ The policy is JSON; every field, with a complete example, is in the provider's
   {"format_version": 1, "profile": "safe-harbor", "default_action": "drop"}`,
 		Example: `  # 1. De-identify Synthea patients with a policy written by Terraform
   export LAKEHOUSE_DEID_KEY="$(cat /run/secrets/deid.key)"
-  lakehouse-runner deid --policy s3://governance/deid/patients.json patients.csv --out patients.deid.csv
+  lakehouse-runner deid --policy s3://governance/governance/deid-policies/patients.json patients.csv --out patients.deid.csv
 
   # 2. The same from a local policy, key from a file, JSON report for a pipeline
   lakehouse-runner deid --policy policy.json --key-file deid.key --output json \
@@ -67,7 +67,7 @@ The policy is JSON; every field, with a complete example, is in the provider's
     export.tsv --out export.deid.tsv --audit export.deid.audit.json
 
   # 4. An Iceberg table into a curated table, created on first use
-  lakehouse-runner deid --policy s3://governance/deid/students.json \
+  lakehouse-runner deid --policy s3://governance/governance/deid-policies/students.json \
     iceberg://raw.student_info --out iceberg://curated.student_info`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeid(cmd, f, args[0]) },
@@ -144,9 +144,9 @@ func loadDeidPolicy(ctx context.Context, f deidFlags) (*deid.Policy, []byte, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	raw, err := store.ReadAll(ctx, polLoc)
+	raw, err := readDocument(ctx, store, polLoc, "policy")
 	if err != nil {
-		return nil, nil, nil, Runtime(fmt.Errorf("reading the policy: %w", err))
+		return nil, nil, nil, err
 	}
 	policy, err := deid.ParsePolicy(raw)
 	if err != nil {

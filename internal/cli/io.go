@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
@@ -38,4 +42,20 @@ func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// readDocument reads a governance document (a suite, a policy, a schema)
+// named on the command line. One that does not exist is a configuration
+// error (exit 2), as one that does not parse is; a failed read of one that
+// exists is a runtime error (exit 3).
+func readDocument(ctx context.Context, store *runnerio.Store, loc runnerio.Location, what string) ([]byte, error) {
+	raw, err := store.ReadAll(ctx, loc)
+	switch {
+	case err == nil:
+		return raw, nil
+	case errors.Is(err, fs.ErrNotExist) || objectstore.IsNotFound(err):
+		return nil, Usage(fmt.Errorf("the %s %s does not exist: %w", what, loc, err))
+	default:
+		return nil, Runtime(fmt.Errorf("reading the %s %s: %w", what, loc, err))
+	}
 }

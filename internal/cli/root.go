@@ -67,9 +67,9 @@ Exit codes:
   2  usage or configuration error (bad flags, bad suite, policy or schema)
   3  data or runtime error (unreadable input, backend unreachable, I/O)`,
 		Example: `  # The quickstart's OULAD submission, end to end (validate, check, de-identify, load)
-  lakehouse-runner submit --schema s3://governance/schemas/oulad.json \
-    --suite studentInfo.csv=s3://governance/suites/student_info.json \
-    --policy studentInfo.csv=s3://governance/deid-policies/oulad.json \
+  lakehouse-runner submit --schema s3://governance/governance/submission-schemas/oulad.json \
+    --suite studentInfo.csv=s3://governance/governance/expectation-suites/student_info.json \
+    --policy studentInfo.csv=s3://governance/governance/deid-policies/oulad.json \
     --table studentInfo.csv=oulad.student_info --out curated/ --report report.html data/oulad
 
   # One stage at a time

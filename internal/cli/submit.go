@@ -337,9 +337,9 @@ func submitValidate(ctx context.Context, store *runnerio.Store, f submitFlags, p
 	if err != nil {
 		return Usage(fmt.Errorf("--schema: %w", err))
 	}
-	raw, err := store.ReadAll(ctx, schemaLoc)
+	raw, err := readDocument(ctx, store, schemaLoc, "schema")
 	if err != nil {
-		return Runtime(fmt.Errorf("reading schema: %w", err))
+		return err
 	}
 	schema, err := submission.ParseSchema(raw)
 	if err != nil {
@@ -369,9 +369,9 @@ func submitCheck(ctx context.Context, cmd *cobra.Command, store *runnerio.Store,
 		if err != nil {
 			return Usage(fmt.Errorf("--suite %s: %w", a.file, err))
 		}
-		raw, err := store.ReadAll(ctx, loc)
+		raw, err := readDocument(ctx, store, loc, "suite")
 		if err != nil {
-			return Runtime(fmt.Errorf("reading suite %s: %w", loc, err))
+			return err
 		}
 		suite, err := expectations.ParseSuite(raw)
 		if err != nil {
@@ -405,9 +405,9 @@ func submitDeid(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, 
 		if err != nil {
 			return Usage(fmt.Errorf("--policy %s: %w", file, err))
 		}
-		raw, err := store.ReadAll(ctx, polLoc)
+		raw, err := readDocument(ctx, store, polLoc, "policy")
 		if err != nil {
-			return Runtime(fmt.Errorf("reading the policy %s: %w", polLoc, err))
+			return err
 		}
 		policy, err := deid.ParsePolicy(raw)
 		if err != nil {

@@ -44,7 +44,7 @@ Exit codes: 0 valid (warnings allowed), 1 errors remain, 2 bad flags, schema or 
   lakehouse-runner validate --schema examples/schemas/oulad.json examples/quickstart/data/oulad
 
   # 2. Use the schema Terraform wrote, on a submission in MinIO; JSON for machines
-  lakehouse-runner validate -o json --schema s3://governance/submission-schemas/oulad.json s3://landing/oulad/
+  lakehouse-runner validate -o json --schema s3://governance/governance/submission-schemas/oulad.json s3://landing/oulad/
 
   # 3. Quick look: check values of the first 1000 rows only; a latin-1 export
   lakehouse-runner validate --schema oulad.json --max-rows 1000 --encoding latin1 ./export
@@ -90,9 +90,9 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	raw, err := store.ReadAll(ctx, schemaLoc)
+	raw, err := readDocument(ctx, store, schemaLoc, "schema")
 	if err != nil {
-		return Runtime(fmt.Errorf("reading schema: %w", err))
+		return err
 	}
 	schema, err := submission.ParseSchema(raw)
 	if err != nil {

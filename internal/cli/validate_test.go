@@ -77,7 +77,7 @@ func TestValidate_ExitCodes(t *testing.T) {
 		{"config error", []string{"--schema", validateSchema, "--config", badConfig, validateDataset}, ExitUsage, `unknown issue code "NOPE"`},
 		{"no schema flag", []string{validateDataset}, ExitUsage, `required flag(s) "schema" not set`},
 		{"bad encoding", []string{"--schema", validateSchema, "--encoding", "ebcdic", validateDataset}, ExitUsage, "--encoding must be one of"},
-		{"missing schema file", []string{"--schema", filepath.Join(dir, "nope.json"), validateDataset}, ExitRuntime, "reading schema"},
+		{"missing schema file", []string{"--schema", filepath.Join(dir, "nope.json"), validateDataset}, ExitUsage, "the schema " + filepath.Join(dir, "nope.json") + " does not exist"},
 		{"missing dataset", []string{"--schema", validateSchema, filepath.Join(dir, "nope")}, ExitRuntime, "listing"},
 		{"s3 without settings", []string{"--schema", "s3://b/schema.json", validateDataset}, ExitUsage, `the s3 backend is not configured: set LAKEHOUSE_S3_ENDPOINT`},
 	}
