@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/apache/iceberg-go"
 	icecatalog "github.com/apache/iceberg-go/catalog"
@@ -63,7 +64,7 @@ func (r *namespaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"spaces, dots, `%`, `_` or any Unicode text.\n\n" +
 			"Only the property keys declared here are managed: keys the catalog or other tools add are left alone " +
 			"and never show as a change. Destroying a namespace that still holds tables or child namespaces fails " +
-			"and says how many there are; tables are never dropped on your behalf, and child namespaces only when " +
+			"and names them; tables are never dropped on your behalf, and child namespaces only when " +
 			"`drop_empty_child_namespaces` is set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -249,7 +250,9 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 			return
 		}
 		diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, err.Error(),
-			"Drop or move the tables and child namespaces first (with Terraform, destroy their resources), then retry.", nil)
+			"Drop or move the tables and child namespaces first (with Terraform, destroy their resources), then retry. "+
+				"A table made outside Terraform (lakehouse-runner load --create, deid --out iceberg://) can be adopted with an "+
+				"import block for lakehouse_iceberg_table and destroyed with the namespace, or dropped in the catalog.", nil)
 
 		return
 	}
@@ -334,18 +337,34 @@ func checkNamespaceEmpty(ctx context.Context, cat catalog.Catalog, levels []stri
 			children = append(children, catalog.FormatIdentifier(ns))
 		}
 	}
-	tables := 0
-	for _, err := range cat.ListTables(ctx, levels) {
+	var tables []string
+	for ident, err := range cat.ListTables(ctx, levels) {
 		if err != nil {
 			return fmt.Errorf("listing tables: %w", err)
 		}
-		tables++
+		tables = append(tables, catalog.FormatIdentifier(ident))
 	}
-	if len(children) == 0 && tables == 0 {
+	if len(children) == 0 && len(tables) == 0 {
 		return nil
 	}
+	slices.Sort(tables)
 
-	return fmt.Errorf("namespace not empty (%s, %s)", plural(len(children), "child namespace"), plural(tables, "table"))
+	return fmt.Errorf("namespace not empty (%s, %s)%s", plural(len(children), "child namespace"), plural(len(tables), "table"),
+		listSome(": ", append(children, tables...)))
+}
+
+// listSome joins the first names after prefix, so a message names what is
+// in the way without growing without bound.
+func listSome(prefix string, names []string) string {
+	const most = 10
+	if len(names) == 0 {
+		return ""
+	}
+	if len(names) > most {
+		return prefix + strings.Join(names[:most], ", ") + fmt.Sprintf(" and %d more", len(names)-most)
+	}
+
+	return prefix + strings.Join(names, ", ")
 }
 
 func plural(n int, what string) string {

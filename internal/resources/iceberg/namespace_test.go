@@ -326,7 +326,7 @@ resource "lakehouse_iceberg_namespace" "test" {
 			},
 			{
 				Config:      b.providerConfig(),
-				ExpectError: errRe(`namespace not empty \(0 child namespaces, 1 table\)`),
+				ExpectError: errRe(`namespace not empty \(0 child namespaces, 1 table\): ` + name + `\.by_hand`),
 			},
 			{
 				PreConfig: func() {
