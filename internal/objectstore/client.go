@@ -4,7 +4,9 @@
 package objectstore
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 
@@ -46,7 +48,7 @@ func New(s providerdata.S3Settings, retry httpx.RetrySettings) (*minio.Client, e
 		Secure:       s.UseSSL,
 		Region:       s.Region,
 		BucketLookup: lookup,
-		Transport:    httpx.LoggingTransport(tr, "s3"),
+		Transport:    httpx.LoggingTransport(wholeSmallAnswers{next: tr}, "s3"),
 		MaxRetries:   max(retry.MaxAttempts, 1),
 	})
 	if err != nil {
@@ -70,6 +72,34 @@ func FromData(d *providerdata.Data) (*minio.Client, error) {
 }
 
 var _ http.RoundTripper = httpx.LoggingTransport(nil, "")
+
+// smallAnswer is the largest GET answer wholeSmallAnswers reads in one
+// piece: every bucket configuration (versioning, tags, lifecycle, policy,
+// object lock) and small objects such as governance documents, never data
+// files.
+const smallAnswer = 1 << 20
+
+// wholeSmallAnswers reads the body of a small GET answer inside the round
+// trip, so that a body cut in transport fails the round trip itself, which
+// minio-go then sends again within the retry block. minio-go retries only
+// until the headers arrive: a bucket configuration whose body was cut came
+// back as an error of its own.
+type wholeSmallAnswers struct{ next http.RoundTripper }
+
+func (t wholeSmallAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || req.Method != http.MethodGet || resp.ContentLength < 0 || resp.ContentLength > smallAnswer {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close() // read to the end or failed: nothing is left to lose
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer to GET %s: %w", req.URL.Redacted(), err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+
+	return resp, nil
+}
 
 var policyLocks sync.Map // endpoint/bucket -> *sync.Mutex
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/tags"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
@@ -327,5 +328,52 @@ func TestTransient(t *testing.T) {
 		if got := objectstore.Transient(c.err); got != c.want {
 			t.Errorf("%s: Transient = %v, want %v", name, got, c.want)
 		}
+	}
+}
+
+// Small answers (bucket configurations, small objects) cut mid-body are
+// sent again by minio-go within the retry block: the client reads them whole
+// inside the round trip, where a cut is a transport error it retries.
+func TestSmallAnswersThroughCutReplies(t *testing.T) {
+	p, c := cutProxy(t)
+	ctx := t.Context()
+	bucket := newBucket(t, c, true)
+	tags, err := tags.NewTags(map[string]string{"zone": "raw", "owner": "research-data"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetBucketTagging(ctx, bucket, tags); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("student,score\n", 40)
+	if _, err := c.PutObject(ctx, bucket, "suite.json", strings.NewReader(body), int64(len(body)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p.Reset()
+	cut := map[string]int{} // the proxy asks under its lock
+	p.CutReplies(6, 20, func(op string) bool {
+		if !only("GetVersioning", "GetTagging", "GetObject")(op) || cut[op] == 2 {
+			return false
+		}
+		cut[op]++
+
+		return true
+	})
+	if v, err := c.GetBucketVersioning(ctx, bucket); err != nil || !v.Enabled() {
+		t.Fatalf("versioning through cut replies: %+v, %v (%s)", v, err, p)
+	}
+	if got, err := c.GetBucketTagging(ctx, bucket); err != nil || got.ToMap()["owner"] != "research-data" {
+		t.Fatalf("tags through cut replies: %v, %v (%s)", got, err, p)
+	}
+	obj, err := c.GetObject(ctx, bucket, "suite.json", minio.GetObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = obj.Close() }() // read-only
+	if got, err := io.ReadAll(obj); err != nil || string(got) != body {
+		t.Fatalf("object through cut replies: %d bytes, %v (%s)", len(got), err, p)
+	}
+	if p.Cuts() != 6 {
+		t.Errorf("%d replies cut, want 6: %v (%s)", p.Cuts(), cut, p)
 	}
 }

@@ -78,10 +78,10 @@ func TestAccCheck_S3(t *testing.T) {
 		t.Errorf("junit.xml not written: %v", err)
 	}
 
-	// A missing suite object is a runtime error, not a crash.
+	// A missing suite object is a configuration error naming it, not a crash.
 	out.Reset()
 	errb.Reset()
-	if code := cli.Execute(ctx, []string{"check", "--suite", "s3://" + bucket + "/suites/absent.json", "s3://" + bucket + "/landing/"}, &out, &errb); code != cli.ExitRuntime {
+	if code := cli.Execute(ctx, []string{"check", "--suite", "s3://" + bucket + "/suites/absent.json", "s3://" + bucket + "/landing/"}, &out, &errb); code != cli.ExitUsage || !strings.Contains(errb.String(), "does not exist") {
 		t.Errorf("absent suite: exit %d, %s", code, errb.String())
 	}
 }
