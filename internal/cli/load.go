@@ -160,7 +160,7 @@ func runLoad(cmd *cobra.Command, f loadFlags, input string) error {
 			return Failed
 		}
 
-		return Runtime(err)
+		return Runtime(fmt.Errorf("%s: %w", input, err))
 	}
 	if out == "json" {
 		enc := json.NewEncoder(cmd.OutOrStdout())

@@ -121,3 +121,17 @@ func TestLoadCommand_quotedNamespace(t *testing.T) {
 		t.Fatal("nothing loaded")
 	}
 }
+
+// An input that cannot be read (a quote left open) is a runtime error that
+// names the input file.
+func TestLoadCommand_unreadableInputNamed(t *testing.T) {
+	loadTestCatalog(t)
+	in := filepath.Join(t.TempDir(), "orders.csv")
+	if err := os.WriteFile(in, []byte("id,amount\n1,4.56\n2,\"7.00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runLoadCmd(t, in, "--table", "sales.orders")
+	if code != ExitRuntime || !strings.Contains(errOut, in+": ") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
