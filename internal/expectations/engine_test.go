@@ -301,6 +301,11 @@ func TestParseSuite_Errors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `did you mean "expect_column_values_to_be_null"`) {
 		t.Errorf("unknown type should suggest the near name: %v", err)
 	}
+	// A misspelt required kwarg is named with the one it stands for.
+	_, err = ParseSuite([]byte(`{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"colum":"x"}}]}`))
+	if err == nil || !strings.Contains(err.Error(), `kwarg "column" is required; unknown kwarg "colum" (did you mean "column"?)`) {
+		t.Errorf("a misspelt kwarg should be named: %v", err)
+	}
 }
 
 func asConfigError(err error, ce **ConfigError) bool {

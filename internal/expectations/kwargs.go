@@ -11,9 +11,10 @@ import (
 // kw reads an expectation's kwargs, remembering which were used so unknown
 // ones can be reported instead of silently ignored.
 type kw struct {
-	m    map[string]any
-	used map[string]bool
-	err  error
+	m       map[string]any
+	used    map[string]bool
+	err     error
+	missing string // the first required kwarg absent
 }
 
 // Kwargs every expectation accepts.
@@ -35,6 +36,14 @@ func (k *kw) fail(format string, a ...any) {
 	}
 }
 
+// require records that the required kwarg name is absent.
+func (k *kw) require(name string) {
+	if k.err == nil {
+		k.missing = name
+	}
+	k.fail("kwarg %q is required", name)
+}
+
 func (k *kw) has(name string) bool {
 	k.used[name] = true
 	v, ok := k.m[name]
@@ -50,7 +59,7 @@ func (k *kw) str(name string, required bool) string {
 	v := k.raw(name)
 	if v == nil {
 		if required {
-			k.fail("kwarg %q is required", name)
+			k.require(name)
 		}
 		return ""
 	}
@@ -66,7 +75,7 @@ func (k *kw) strList(name string, required bool) []string {
 	v := k.raw(name)
 	if v == nil {
 		if required {
-			k.fail("kwarg %q is required", name)
+			k.require(name)
 		}
 		return nil
 	}
@@ -91,7 +100,7 @@ func (k *kw) list(name string, required bool) ([]any, bool) {
 	v := k.raw(name)
 	if v == nil {
 		if required {
-			k.fail("kwarg %q is required", name)
+			k.require(name)
 		}
 		return nil, false
 	}
@@ -153,19 +162,30 @@ func (k *kw) mostly() float64 {
 	return f
 }
 
-// done reports the first error, or the kwargs nobody read.
+// done reports the first error, or the kwargs nobody read. A required
+// kwarg that is absent beside unknown ones is most often misspelt, so the
+// error names those too.
 func (k *kw) done() error {
-	if k.err != nil {
-		return k.err
-	}
 	var unknown []string
 	for name := range k.m {
 		if !k.used[name] {
 			unknown = append(unknown, name)
 		}
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
+	sort.Strings(unknown)
+	switch {
+	case k.err != nil && k.missing != "" && len(unknown) > 0:
+		msg := fmt.Sprintf("unknown kwarg %s", strings.Join(quoteAll(unknown), ", "))
+		for _, u := range unknown {
+			if commonPrefix(u, k.missing) >= 3 {
+				msg = fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, k.missing)
+				break
+			}
+		}
+		return fmt.Errorf("%w; %s", k.err, msg)
+	case k.err != nil:
+		return k.err
+	case len(unknown) > 0:
 		return fmt.Errorf("unknown kwarg %s", strings.Join(quoteAll(unknown), ", "))
 	}
 
