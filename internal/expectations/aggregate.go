@@ -34,6 +34,22 @@ type colAgg struct {
 	null map[string]bool
 }
 
+// addMoment adds a non-null value, already counted in nonnull, to the sum
+// (Kahan-compensated), the running mean and variance (Welford), and the
+// kept values.
+func (a *colAgg) addMoment(f float64) {
+	y := f - a.c
+	t := a.sum + y
+	a.c = (t - a.sum) - y
+	a.sum = t
+	d := f - a.mean
+	a.mean += d / float64(a.nonnull)
+	a.m2 += d * (f - a.mean)
+	if a.keepValues {
+		a.values = append(a.values, f)
+	}
+}
+
 type valCount struct {
 	v     any
 	count int64
@@ -135,17 +151,7 @@ func (a *colAgg) observe(b *Batch) error {
 		} else {
 			a.allInt = false
 		}
-		y := f - a.c
-		t := a.sum + y
-		a.c = (t - a.sum) - y
-		a.sum = t
-		cnt := float64(a.nonnull)
-		d := f - a.mean
-		a.mean += d / cnt
-		a.m2 += d * (f - a.mean)
-		if a.keepValues {
-			a.values = append(a.values, f)
-		}
+		a.addMoment(f)
 	}
 
 	return nil
@@ -233,17 +239,7 @@ func (a *colAgg) fastNumbers(b *Batch, c Column) bool {
 				hi, hiAt = f, i
 			}
 		}
-		y := f - a.c
-		t := a.sum + y
-		a.c = (t - a.sum) - y
-		a.sum = t
-		cnt := float64(a.nonnull)
-		d := f - a.mean
-		a.mean += d / cnt
-		a.m2 += d * (f - a.mean)
-		if a.keepValues {
-			a.values = append(a.values, f)
-		}
+		a.addMoment(f)
 	}
 	if ints != nil {
 		if loAt >= 0 {
