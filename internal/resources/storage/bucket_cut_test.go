@@ -15,23 +15,7 @@ import (
 
 // cutProvider is explicitProvider with a retry block of short waits.
 func cutProvider(p *objectstoretest.Proxy, attempts int) string {
-	return fmt.Sprintf(`
-provider "lakehouse" {
-  s3 {
-    endpoint   = %[1]q
-    access_key = %[2]q
-    secret_key = %[3]q
-    region     = "us-east-1"
-    use_ssl    = false
-    path_style = true
-  }
-  retry {
-    max_attempts = %[4]d
-    min_backoff  = "5ms"
-    max_backoff  = "20ms"
-  }
-}
-`, p.Endpoint(), server.AccessKey, server.SecretKey, attempts)
+	return proxied(p).provider("", attempts)
 }
 
 // C03 under a failing network: destroy with force_destroy empties and

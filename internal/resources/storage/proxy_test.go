@@ -18,22 +18,48 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore/objectstoretest"
 )
 
-// explicitProvider points the provider at the proxy with an explicit s3
+// s3Target is a MinIO the provider is pointed at with an explicit s3
 // block, which wins over the environment the other tests use.
-func explicitProvider(p *objectstoretest.Proxy) string {
+type s3Target struct {
+	endpoint, accessKey, secretKey string
+	tls                            bool
+}
+
+// proxied is the shared test MinIO behind the proxy p.
+func proxied(p *objectstoretest.Proxy) s3Target {
+	return s3Target{endpoint: p.Endpoint(), accessKey: server.AccessKey, secretKey: server.SecretKey}
+}
+
+// provider is the provider block for s: extra goes into the s3 block, and
+// attempts > 0 adds a retry block of that many attempts with short waits.
+func (s s3Target) provider(extra string, attempts int) string {
+	retry := ""
+	if attempts > 0 {
+		retry = fmt.Sprintf(`
+  retry {
+    max_attempts = %d
+    min_backoff  = "5ms"
+    max_backoff  = "20ms"
+  }`, attempts)
+	}
+
 	return fmt.Sprintf(`
 provider "lakehouse" {
   s3 {
-    endpoint   = %[1]q
-    access_key = %[2]q
-    secret_key = %[3]q
+    endpoint   = %q
+    access_key = %q
+    secret_key = %q
     region     = "us-east-1"
-    use_ssl    = false
+    use_ssl    = %t
     path_style = true
-  }
+    %s
+  }%s
 }
-`, p.Endpoint(), server.AccessKey, server.SecretKey)
+`, s.endpoint, s.accessKey, s.secretKey, s.tls, extra, retry)
 }
+
+// explicitProvider points the provider at the proxy.
+func explicitProvider(p *objectstoretest.Proxy) string { return proxied(p).provider("", 0) }
 
 func startProxy(t *testing.T) *objectstoretest.Proxy {
 	t.Helper()
@@ -192,28 +218,12 @@ func TestAccStorageBucket_lostReply(t *testing.T) {
 		}
 		return op == "HeadBucket" && created.Load()
 	}
-	cfg := fmt.Sprintf(`
-provider "lakehouse" {
-  s3 {
-    endpoint   = %[1]q
-    access_key = %[2]q
-    secret_key = %[3]q
-    region     = "us-east-1"
-    use_ssl    = false
-    path_style = true
-  }
-  retry {
-    max_attempts = 2
-    min_backoff  = "10ms"
-    max_backoff  = "20ms"
-  }
-}
-
+	cfg := proxied(p).provider("", 2) + fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
-  bucket        = %[4]q
+  bucket        = %q
   force_destroy = true
 }
-`, p.Endpoint(), server.AccessKey, server.SecretKey, name)
+`, name)
 	second := fmt.Sprintf(`
 resource "lakehouse_bucket" "second" {
   bucket        = "%s-2"

@@ -34,29 +34,14 @@ func startTLSMinIO(t *testing.T, ca *tlstest.CA) *acctest.MinIO {
 }
 
 func testAccTLSBucketConfig(m *acctest.MinIO, caSetting, name string) string {
-	return fmt.Sprintf(`
-provider "lakehouse" {
-  s3 {
-    endpoint   = %[1]q
-    access_key = %[2]q
-    secret_key = %[3]q
-    region     = "us-east-1"
-    use_ssl    = true
-    path_style = true
-    %[4]s
-  }
-  retry {
-    max_attempts = 2
-    min_backoff  = "5ms"
-    max_backoff  = "10ms"
-  }
-}
+	target := s3Target{endpoint: m.Endpoint, accessKey: m.AccessKey, secretKey: m.SecretKey, tls: true}
 
+	return target.provider(caSetting, 2) + fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
-  bucket        = %[5]q
+  bucket        = %q
   force_destroy = true
 }
-`, m.Endpoint, m.AccessKey, m.SecretKey, caSetting, name)
+`, name)
 }
 
 // MinIO over HTTPS with a certificate from an internal CA: the provider
