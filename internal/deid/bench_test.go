@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/benchmem"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
@@ -59,31 +58,6 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// peakHeap samples the live heap while fn runs; with streaming it stays
-// flat whatever the row count.
-func peakHeap(fn func()) float64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-
-	return float64(peak.Load()) / (1 << 20)
-}
-
 // BenchmarkStructuredSynthea de-identifies Synthea patients repeated to
 // 100,000 and to one million rows per iteration with the safe-harbor profile
 // (HMAC ids, date generalisation, ZIP3, drops); reports rows/s and the peak
@@ -96,11 +70,11 @@ func BenchmarkStructuredSynthea(b *testing.B) {
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				r := newRepeatReader(b, "testdata/synthea_patients.csv", rows)
-				heap = max(heap, peakHeap(func() {
+				heap = max(heap, benchmem.MiB(benchmem.PeakHeap(20*time.Millisecond, func() {
 					if _, err := ProcessCSV(context.Background(), p, r, io.Discard, tabular.CSVOptions{}, Options{Key: testKey}, nil); err != nil {
 						b.Fatal(err)
 					}
-				}))
+				})))
 			}
 			b.ReportMetric(float64(rows*b.N)/time.Since(start).Seconds(), "rows/s")
 			b.ReportMetric(heap, "peak-heap-MB")
@@ -143,11 +117,11 @@ func BenchmarkScrubColumn(b *testing.B) {
 	var heap float64
 	for i := 0; i < b.N; i++ {
 		r := newRepeatReader(b, path, rows)
-		heap = max(heap, peakHeap(func() {
+		heap = max(heap, benchmem.MiB(benchmem.PeakHeap(20*time.Millisecond, func() {
 			if _, err := ProcessCSV(context.Background(), p, r, io.Discard, tabular.CSVOptions{}, Options{Key: testKey}, nil); err != nil {
 				b.Fatal(err)
 			}
-		}))
+		})))
 	}
 	b.ReportMetric(heap, "peak-heap-MB")
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/benchmem"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular/parquettest"
 )
 
@@ -106,36 +105,6 @@ const benchSuite = `{"name":"bench","expectations":[
  {"type":"expect_compound_columns_to_be_unique","kwargs":{"column_list":["id","term"]}}
 ]}`
 
-// peakHeap samples the live heap while f runs.
-func peakHeap(f func()) uint64 {
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(stop)
-	wg.Wait()
-
-	return peak.Load()
-}
-
 // BenchmarkTenChecks1M runs the ten common checks over 1M generated rows in
 // one pass and reports rows/s and the peak heap.
 func BenchmarkTenChecks1M(b *testing.B) {
@@ -149,7 +118,7 @@ func BenchmarkTenChecks1M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		p := peakHeap(func() {
+		p := benchmem.PeakHeap(200*time.Millisecond, func() {
 			res, err := Run(context.Background(), s, newGenSource(rows), Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -215,7 +184,7 @@ func BenchmarkStreamingMemory(b *testing.B) {
 			var peak uint64
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				peak = max(peak, peakHeap(func() {
+				peak = max(peak, benchmem.PeakHeap(200*time.Millisecond, func() {
 					if _, err := Run(context.Background(), s, newGenSource(rows), Options{}); err != nil {
 						b.Fatal(err)
 					}
@@ -256,7 +225,7 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, benchmem.PeakHeap(200*time.Millisecond, func() {
 			res, err := Run(context.Background(), s, parquetSource(b, path), Options{})
 			if err != nil {
 				b.Fatal(err)

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/benchmem"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
@@ -52,36 +51,6 @@ const benchSuite = `{"name":"bench","expectations":[
   {"type":"expect_column_mean_to_be_between","kwargs":{"column":"score","min_value":0,"max_value":100}},
   {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}}]}`
 
-// peakHeap samples the live heap while f runs.
-func peakHeap(f func()) uint64 {
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(stop)
-	wg.Wait()
-
-	return peak.Load()
-}
-
 // BenchmarkCheckHTML1M is `lakehouse-runner check --html` on the bench
 // suite: 1M CSV rows read, checked and profiled in one pass, then the page
 // written. It reports rows/s and the peak heap, which the profiles must
@@ -97,7 +66,7 @@ func BenchmarkCheckHTML1M(b *testing.B) {
 			var peak uint64
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				peak = max(peak, peakHeap(func() {
+				peak = max(peak, benchmem.PeakHeap(100*time.Millisecond, func() {
 					src, err := expectations.NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
 						st, err := tabular.NewCSVStream(&benchCSV{n: rows}, tabular.CSVStreamOptions{})
 						return st, "bench.csv", err
