@@ -120,7 +120,15 @@ const nanSuite = `{"name":"nan","expectations":[
 
 func runNaN(t *testing.T, nanAsNull, opaque bool) *Result {
 	t.Helper()
-	res, err := Run(context.Background(), suiteOf(t, nanSuite), nanBatch(t, nanAsNull, opaque), Options{Parallelism: 1})
+
+	return runNoRaise(t, nanSuite, nanBatch(t, nanAsNull, opaque), Options{Parallelism: 1})
+}
+
+// runNoRaise runs suite over src and fails the test on any expectation that
+// raised instead of judging.
+func runNoRaise(t *testing.T, suite string, src Source, opts Options) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), suiteOf(t, suite), src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
