@@ -12,6 +12,13 @@ import (
 // PeakHeap runs f and returns the largest in-use heap, in bytes, sampled
 // every interval while it ran (and once before).
 func PeakHeap(interval time.Duration, f func()) uint64 {
+	return PeakMemory(interval, nil, f)
+}
+
+// PeakMemory is PeakHeap plus, in each sample, the bytes that offHeap
+// reports (memory the work mapped outside the Go heap, which MemStats does
+// not count).
+func PeakMemory(interval time.Duration, offHeap func() uint64, f func()) uint64 {
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -21,8 +28,12 @@ func PeakHeap(interval time.Duration, f func()) uint64 {
 		defer t.Stop()
 		for {
 			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
+			n := ms.HeapInuse
+			if offHeap != nil {
+				n += offHeap()
+			}
+			if n > peak.Load() {
+				peak.Store(n)
 			}
 			select {
 			case <-stop:

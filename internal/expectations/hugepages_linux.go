@@ -1,6 +1,7 @@
 package expectations
 
 import (
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -8,26 +9,43 @@ import (
 // hugePage is the size of a transparent huge page on amd64 and arm64.
 const hugePage = 2 << 20
 
-// adviseHugePages asks Linux to back a large table with huge pages. A probe
-// into a table of hundreds of MiB lands on a random page, so with 4 KiB
-// pages nearly every probe also misses the TLB and first touches fault one
-// page at a time; 2 MiB pages make both rare. Only advice: where
-// transparent huge pages are off, or the call fails, nothing changes.
-func adviseHugePages[T any](s []T) {
-	if len(s) == 0 {
-		return
+// offHeap is memory mapped outside the Go heap; free unmaps it once.
+type offHeap struct{ mem []byte }
+
+// offHeapBytes is the size of the tables mapped and not yet freed, which
+// runtime.MemStats does not count.
+var offHeapBytes atomic.Int64
+
+func (o *offHeap) free() {
+	if o != nil && o.mem != nil {
+		offHeapBytes.Add(-int64(len(o.mem)))
+		_ = syscall.Munmap(o.mem)
+		o.mem = nil
 	}
-	n := uintptr(len(s)) * unsafe.Sizeof(s[0])
-	if n < 2*hugePage {
-		return
+}
+
+// newTable allocates a zeroed table of n elements of a type without
+// pointers. A table of hundreds of MiB is mapped outside the Go heap: in the
+// heap it would double the heap size the collector lets grow before it
+// runs, so the garbage of decoded batches would pile up to as much again
+// (RSS, and a page fault for each fresh page). It is also backed by huge
+// pages: a probe lands on a random page, so with 4 KiB pages nearly every
+// probe also misses the TLB and first touches fault one page at a time.
+// The caller frees the table when it is replaced, and ties it to its owner
+// with runtime.AddCleanup for the rest. Small tables, or a failed mapping,
+// come from the heap (and free is a no-op).
+func newTable[T any](n int) ([]T, *offHeap) {
+	var zero T
+	size := uintptr(n) * unsafe.Sizeof(zero)
+	if size < 2*hugePage {
+		return make([]T, n), nil
 	}
-	base := unsafe.Pointer(&s[0])
-	start := uintptr(base)
-	lo := (start + hugePage - 1) &^ (hugePage - 1)
-	hi := (start + n) &^ (hugePage - 1)
-	if hi <= lo {
-		return
+	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return make([]T, n), nil
 	}
-	b := unsafe.Slice((*byte)(unsafe.Add(base, lo-start)), hi-lo)
-	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE) // advice only
+	_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // advice only
+	offHeapBytes.Add(int64(len(mem)))
+
+	return unsafe.Slice((*T)(unsafe.Pointer(&mem[0])), n), &offHeap{mem: mem}
 }

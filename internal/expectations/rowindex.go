@@ -1,6 +1,9 @@
 package expectations
 
-import "math/bits"
+import (
+	"math/bits"
+	"runtime"
+)
 
 // rowIndex maps 64-bit keys (value hashes, or a number's float64 bits) to a
 // row number: the uniqueness checks' state, one entry per distinct key.
@@ -15,6 +18,8 @@ type rowIndex struct {
 	lines []int32 // nil until a line is stored; 0 means unknown
 	n     int
 	mask  uint64
+
+	slotsMem, linesMem *offHeap // where large tables live (see newTable)
 
 	hasZero  bool
 	zero     int64
@@ -76,8 +81,7 @@ func (r *rowIndex) getOrPutLine(k uint64, v int64, line int32) (int64, int32, bo
 			sl.key, sl.val = k, v
 			if line != 0 {
 				if r.lines == nil {
-					r.lines = make([]int32, len(r.slots))
-					adviseHugePages(r.lines)
+					r.lines, r.linesMem = ownedTable[int32](r, len(r.slots))
 				}
 				r.lines[i] = line
 			}
@@ -127,11 +131,24 @@ func (r *rowIndex) reserve(n int64) {
 		return
 	}
 	size := uint64(1) << bits.Len64(uint64(n*4/3))
-	r.slots, r.mask = make([]slot, size), size-1
-	adviseHugePages(r.slots)
+	r.slotsMem.free()
+	r.slots, r.slotsMem = ownedTable[slot](r, int(size))
+	r.mask = size - 1
 	if r.lines != nil {
-		r.lines = make([]int32, size)
+		r.linesMem.free()
+		r.lines, r.linesMem = ownedTable[int32](r, int(size))
 	}
+}
+
+// ownedTable is newTable with the table's memory freed once its owner is
+// unreachable, unless freed before (when the table is replaced).
+func ownedTable[T any](owner *rowIndex, n int) ([]T, *offHeap) {
+	s, mem := newTable[T](n)
+	if mem != nil {
+		runtime.AddCleanup(owner, (*offHeap).free, mem)
+	}
+
+	return s, mem
 }
 
 // len is the number of distinct keys stored.
@@ -139,11 +156,11 @@ func (r *rowIndex) len() int { return r.n }
 
 func (r *rowIndex) grow() {
 	size := 2 * (r.mask + 1)
-	slots := make([]slot, size)
-	adviseHugePages(slots)
+	slots, slotsMem := ownedTable[slot](r, int(size))
 	var lines []int32
+	var linesMem *offHeap
 	if r.lines != nil {
-		lines = make([]int32, size)
+		lines, linesMem = ownedTable[int32](r, int(size))
 	}
 	mask := size - 1
 	for j, old := range r.slots {
@@ -159,5 +176,8 @@ func (r *rowIndex) grow() {
 			lines[i] = r.lines[j]
 		}
 	}
+	r.slotsMem.free()
+	r.linesMem.free()
 	r.slots, r.lines, r.mask = slots, lines, mask
+	r.slotsMem, r.linesMem = slotsMem, linesMem
 }

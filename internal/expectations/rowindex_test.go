@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -258,8 +259,9 @@ func TestUniqueCSVStatePerKey(t *testing.T) {
 	s := suiteOf(t, `{"name":"u","expectations":[{"type":"expect_column_values_to_be_unique","kwargs":{"column":"id"}}]}`)
 	const rows = 700_000 // 1M slots at most: 20 bytes a key
 	for _, scrambled := range []bool{false, true} {
-		runtime.GC()
+		waitOffHeapFreed(t)
 		var before, at runtime.MemStats
+		var atOff int64
 		runtime.ReadMemStats(&before)
 		src, err := NewStreamSource(1, func(int) (tabular.RecordStream, string, error) {
 			st, err := tabular.NewCSVStream(&csvRows{n: rows, scrambled: scrambled}, tabular.CSVStreamOptions{})
@@ -272,6 +274,7 @@ func TestUniqueCSVStatePerKey(t *testing.T) {
 			if n == rows {
 				runtime.GC()
 				runtime.ReadMemStats(&at)
+				atOff = offHeapBytes.Load()
 			}
 		}})
 		if err != nil {
@@ -280,36 +283,72 @@ func TestUniqueCSVStatePerKey(t *testing.T) {
 		if !res.Results[0].Success {
 			t.Fatalf("scrambled=%v: ids are distinct: %v", scrambled, res.Results[0].Result)
 		}
-		perKey := float64(int64(at.HeapAlloc)-int64(before.HeapAlloc)) / rows
+		perKey := float64(int64(at.HeapAlloc)+atOff-int64(before.HeapAlloc)) / rows
 		t.Logf("scrambled=%v: %.1f bytes a key", scrambled, perKey)
 		if perKey > 36 {
-			t.Errorf("scrambled=%v: %.1f bytes of live heap a key, want at most 36", scrambled, perKey)
+			t.Errorf("scrambled=%v: %.1f bytes of live memory a key, want at most 36", scrambled, perKey)
 		}
 	}
 }
 
-// Huge-page advice leaves a table's contents and use unchanged, whatever
-// its size and alignment.
-func TestAdviseHugePagesKeepsContents(t *testing.T) {
+// A table from newTable is zeroed and writable whatever its size; a large
+// one lives outside the heap until it is replaced or its owner is gone.
+func TestNewTableOffHeapLifetime(t *testing.T) {
 	for _, n := range []int{0, 1, 1000, 300_000, 1 << 20} {
-		s := make([]slot, n)
+		s, mem := newTable[slot](n)
+		if len(s) != n {
+			t.Fatalf("n=%d: len %d", n, len(s))
+		}
 		for i := range s {
+			if s[i] != (slot{}) {
+				t.Fatalf("n=%d: slot %d is %+v, want zero", n, i, s[i])
+			}
 			s[i] = slot{key: uint64(i), val: int64(-i)}
 		}
-		adviseHugePages(s)
-		adviseHugePages(s[min(n, 3):])
 		for i := range s {
 			if s[i].key != uint64(i) || s[i].val != int64(-i) {
 				t.Fatalf("n=%d: slot %d changed to %+v", n, i, s[i])
 			}
 		}
+		mem.free()
+		mem.free() // a second free is a no-op
 	}
-	r := newRowIndex()
-	r.reserve(5_000_000)
-	if _, ok := r.getOrPut(42, 7); ok {
-		t.Fatal("a new key was found")
-	}
-	if v, ok := r.getOrPut(42, 9); !ok || v != 7 {
-		t.Fatalf("got %d, %v; want 7, true", v, ok)
+	waitOffHeapFreed(t) // the tables of earlier tests
+	func() {
+		r := newRowIndex()
+		r.reserve(5_000_000)
+		for k := uint64(1); k <= 3_000_000; k++ {
+			if _, _, ok := r.getOrPutLine(k*0x9e3779b97f4a7c15, int64(k), int32(k)); ok {
+				t.Fatal("a new key was found")
+			}
+		}
+		r.grow() // the replaced tables are freed at once
+		if runtime.GOOS == "linux" {
+			want := int64(len(r.slots))*16 + int64(len(r.lines))*4
+			if got := offHeapBytes.Load(); got != want {
+				t.Fatalf("%d bytes off the heap, want %d (the live tables)", got, want)
+			}
+		}
+		for k := uint64(1); k <= 3_000_000; k++ {
+			if v, line, ok := r.getOrPutLine(k*0x9e3779b97f4a7c15, 0, 0); !ok || v != int64(k) || line != int32(k) {
+				t.Fatalf("key %d: got %d, %d, %v", k, v, line, ok)
+			}
+		}
+	}()
+	waitOffHeapFreed(t)
+}
+
+// waitOffHeapFreed waits until no table is left off the heap: the cleanups
+// of unreachable owners run after a collection. No test in this package
+// runs in parallel, so none is in use.
+func waitOffHeapFreed(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for offHeapBytes.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still off the heap after their owners are gone", offHeapBytes.Load())
+		}
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -63,18 +63,20 @@ func main() {
 	for start := 0; start < *rows; start += group {
 		n := min(group, *rows-start)
 		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		ids, scores, grade := field[*array.Int64Builder](b, 0), field[*array.Float64Builder](b, 1), field[*array.StringBuilder](b, 2)
+		email, as, bs, term := field[*array.StringBuilder](b, 3), field[*array.Int64Builder](b, 4), field[*array.Int64Builder](b, 5), field[*array.StringBuilder](b, 6)
 		for i := start; i < start+n; i++ {
-			b.Field(0).(*array.Int64Builder).Append(idOf(i))
+			ids.Append(idOf(i))
 			if i%50 == 0 {
-				b.Field(1).AppendNull()
+				scores.AppendNull()
 			} else {
-				b.Field(1).(*array.Float64Builder).Append(float64(i%1000) / 10)
+				scores.Append(float64(i%1000) / 10)
 			}
-			b.Field(2).(*array.StringBuilder).Append(grades[i%len(grades)])
-			b.Field(3).(*array.StringBuilder).Append(fmt.Sprintf("s%08d@uni.example", i))
-			b.Field(4).(*array.Int64Builder).Append(int64(i%100 + 1))
-			b.Field(5).(*array.Int64Builder).Append(int64(i % 100))
-			b.Field(6).(*array.StringBuilder).Append(fmt.Sprintf("T%d", i%4))
+			grade.Append(grades[i%len(grades)])
+			email.Append(fmt.Sprintf("s%08d@uni.example", i))
+			as.Append(int64(i%100 + 1))
+			bs.Append(int64(i % 100))
+			term.Append(fmt.Sprintf("T%d", i%4))
 		}
 		rec := b.NewRecordBatch()
 		if err := w.Write(rec); err != nil {
@@ -89,6 +91,16 @@ func main() {
 	fmt.Printf("wrote %d rows to %s\n", *rows, *out)
 }
 
+// field is the builder of column i, of the type the schema gives it.
+func field[T array.Builder](b *array.RecordBuilder, i int) T {
+	f, ok := b.Field(i).(T)
+	if !ok {
+		log.Fatalf("column %d is a %T", i, b.Field(i))
+	}
+
+	return f
+}
+
 // writeCSV writes the same rows as CSV (an empty field is a null score),
 // for tools that cannot read Parquet.
 func writeCSV(rows int, out string) {
@@ -97,13 +109,14 @@ func writeCSV(rows int, out string) {
 		log.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "id,score,grade,email,a,b,term")
+	// The writer keeps its first error, which Flush reports.
+	_, _ = fmt.Fprintln(w, "id,score,grade,email,a,b,term")
 	for i := 0; i < rows; i++ {
 		score := ""
 		if i%50 != 0 {
 			score = fmt.Sprint(float64(i%1000) / 10)
 		}
-		fmt.Fprintf(w, "%d,%s,%s,s%08d@uni.example,%d,%d,T%d\n", idOf(i), score, grades[i%len(grades)], i, i%100+1, i%100, i%4)
+		_, _ = fmt.Fprintf(w, "%d,%s,%s,s%08d@uni.example,%d,%d,T%d\n", idOf(i), score, grades[i%len(grades)], i, i%100+1, i%100, i%4)
 	}
 	if err := w.Flush(); err != nil {
 		log.Fatal(err)
