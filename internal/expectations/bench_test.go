@@ -118,7 +118,7 @@ func BenchmarkTenChecks1M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		p := benchmem.PeakMemory(200*time.Millisecond, offHeapUsed, func() {
+		p := benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
 			res, err := Run(context.Background(), s, newGenSource(rows), Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -130,7 +130,7 @@ func BenchmarkTenChecks1M(b *testing.B) {
 		peak = max(peak, p)
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
 	// CPU time per row (all threads, generator included) stays meaningful
 	// on a shared, loaded machine where wall time does not.
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
@@ -184,13 +184,13 @@ func BenchmarkStreamingMemory(b *testing.B) {
 			var peak uint64
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				peak = max(peak, benchmem.PeakMemory(200*time.Millisecond, offHeapUsed, func() {
+				peak = max(peak, benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
 					if _, err := Run(context.Background(), s, newGenSource(rows), Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}))
 			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
@@ -225,7 +225,7 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		peak = max(peak, benchmem.PeakMemory(200*time.Millisecond, offHeapUsed, func() {
+		peak = max(peak, benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
 			res, err := Run(context.Background(), s, parquetSource(b, path), Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -236,7 +236,7 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 		}))
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
 }
 
@@ -297,7 +297,7 @@ func BenchmarkUniqueScrambled4M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
-		peak = max(peak, benchmem.PeakMemory(100*time.Millisecond, offHeapUsed, func() {
+		peak = max(peak, benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
 			res, err := Run(context.Background(), s, &keySource{rows: rows}, Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -311,6 +311,10 @@ func BenchmarkUniqueScrambled4M(b *testing.B) {
 	b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
 }
+
+// peakSampling is how often the benchmarks sample memory: often enough for
+// a run of a tenth of a second to be sampled several times.
+const peakSampling = 10 * time.Millisecond
 
 // offHeapUsed is the uniqueness tables mapped outside the heap, for
 // benchmem.PeakMemory.

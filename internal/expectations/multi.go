@@ -184,7 +184,6 @@ type uniq struct {
 	buf  []byte
 	hs   []uint64 // a batch's key hashes
 	oks  []bool
-	sink uint64 // keeps the loads of touch
 
 	// While the first key column strictly increases (sorted ids), no key
 	// can repeat, so keys are appended in row order (sequential memory)
@@ -257,6 +256,9 @@ func (u *uniq) flush(hint int64) {
 	u.seen.reserve(max(hint, u.npend))
 	for _, c := range u.pending {
 		for j, k := range c.keys {
+			if j+probeAhead < len(c.keys) {
+				u.seen.prefetch(c.keys[j+probeAhead])
+			}
 			var line int32
 			if c.lines != nil {
 				line = c.lines[j]
@@ -344,11 +346,8 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	}
 	hs, oks := u.hashes(kh, b.Len)
 	for i := 0; i < b.Len; i++ {
-		if !u.ordered && i%probeAhead == 0 {
-			if i == 0 {
-				u.touchGroup(hs, oks, 0, b.Len)
-			}
-			u.touchGroup(hs, oks, i+probeAhead, b.Len)
+		if !u.ordered && i+probeAhead < b.Len && oks[i+probeAhead] {
+			u.seen.prefetch(hs[i+probeAhead])
 		}
 		m.element++
 		nmiss := 0
@@ -381,25 +380,11 @@ func (u *uniq) fast(m *mapExp, b *Batch) bool {
 	return true
 }
 
-// probeAhead is the size of the groups of rows whose table slots are
-// loaded together, one group ahead of the rows being judged. In a table of
-// millions nearly every key's slot is a cache miss; loads issued back to
-// back wait on memory together, where one load a row issued a few rows
-// ahead overlapped only as many misses as the processor's reorder window
-// holds (a third less CPU for 10M scrambled ids).
+// probeAhead is how many probes ahead of the one being made the table
+// slot of a key is prefetched. In a table of millions nearly every key's
+// slot is a cache miss; prefetched this far ahead, the misses of many keys
+// wait on memory together.
 const probeAhead = 16
-
-// touchGroup loads the table slots of rows [from, from+probeAhead): the
-// loads are issued back to back, so their cache misses overlap.
-func (u *uniq) touchGroup(hs []uint64, oks []bool, from, n int) {
-	var s uint64
-	for j := from; j < min(from+probeAhead, n); j++ {
-		if oks[j] {
-			s += u.seen.touch(hs[j])
-		}
-	}
-	u.sink += s
-}
 
 // hashes is the key hash of each of a batch's n rows (ok false where a
 // part is null), in buffers reused from batch to batch.

@@ -3,6 +3,7 @@ package expectations
 import (
 	"math/bits"
 	"runtime"
+	"unsafe"
 )
 
 // rowIndex maps 64-bit keys (value hashes, or a number's float64 bits) to a
@@ -94,11 +95,10 @@ func (r *rowIndex) getOrPutLine(k uint64, v int64, line int32) (int64, int32, bo
 	}
 }
 
-// touch loads the slot where a probe for k starts, so that the probe that
-// follows finds it in cache; the caller keeps the result (anywhere) so the
-// load is not optimised away.
-func (r *rowIndex) touch(k uint64) uint64 {
-	return r.slots[mix(k)&r.mask].key
+// prefetch asks for the slot where a probe for k starts to be brought
+// into cache, ahead of the probe.
+func (r *rowIndex) prefetch(k uint64) {
+	prefetch(uintptr(unsafe.Pointer(&r.slots[mix(k)&r.mask])))
 }
 
 // set replaces the value of a key already stored.
