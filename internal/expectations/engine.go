@@ -164,7 +164,7 @@ func build(c Config, params map[string]any, opts Options) (*built, error) {
 	b.cond = cond
 	ev, err := ctor(k, env)
 	if err != nil {
-		return nil, err
+		return nil, k.explain(err)
 	}
 	if err := k.done(); err != nil {
 		return nil, err

@@ -306,6 +306,14 @@ func TestParseSuite_Errors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `kwarg "column" is required; unknown kwarg "colum" (did you mean "column"?)`) {
 		t.Errorf("a misspelt kwarg should be named: %v", err)
 	}
+	// So is one whose absence the expectation complains of in its own
+	// words, and the error says which expectation of the suite it is.
+	_, err = ParseSuite([]byte(`{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"column":"x"}},
+	 {"type":"expect_column_values_to_be_between","kwargs":{"column":"x","min_valu":0}}]}`))
+	want := `expectations[1] (expect_column_values_to_be_between): min_value and max_value cannot both be None; unknown kwarg "min_valu" (did you mean "min_value"?)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
 }
 
 func asConfigError(err error, ce **ConfigError) bool {

@@ -11,10 +11,9 @@ import (
 // kw reads an expectation's kwargs, remembering which were used so unknown
 // ones can be reported instead of silently ignored.
 type kw struct {
-	m       map[string]any
-	used    map[string]bool
-	err     error
-	missing string // the first required kwarg absent
+	m    map[string]any
+	used map[string]bool
+	err  error
 }
 
 // Kwargs every expectation accepts.
@@ -38,9 +37,7 @@ func (k *kw) fail(format string, a ...any) {
 
 // require records that the required kwarg name is absent.
 func (k *kw) require(name string) {
-	if k.err == nil {
-		k.missing = name
-	}
+	k.used[name] = true
 	k.fail("kwarg %q is required", name)
 }
 
@@ -162,34 +159,64 @@ func (k *kw) mostly() float64 {
 	return f
 }
 
-// done reports the first error, or the kwargs nobody read. A required
-// kwarg that is absent beside unknown ones is most often misspelt, so the
-// error names those too.
+// done reports the first error, or the kwargs nobody read.
 func (k *kw) done() error {
-	var unknown []string
-	for name := range k.m {
-		if !k.used[name] {
-			unknown = append(unknown, name)
-		}
+	if k.err != nil {
+		return k.explain(k.err)
 	}
-	sort.Strings(unknown)
-	switch {
-	case k.err != nil && k.missing != "" && len(unknown) > 0:
-		msg := fmt.Sprintf("unknown kwarg %s", strings.Join(quoteAll(unknown), ", "))
-		for _, u := range unknown {
-			if commonPrefix(u, k.missing) >= 3 {
-				msg = fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, k.missing)
-				break
-			}
-		}
-		return fmt.Errorf("%w; %s", k.err, msg)
-	case k.err != nil:
-		return k.err
-	case len(unknown) > 0:
-		return fmt.Errorf("unknown kwarg %s", strings.Join(quoteAll(unknown), ", "))
+	if unknown := k.unknown(); len(unknown) > 0 {
+		return errors.New(k.hint(unknown))
 	}
 
 	return nil
+}
+
+// explain adds to err the kwargs nobody read. A kwarg that was looked for
+// and is absent, beside an unknown one with the same start, is most often
+// misspelt ("min_valu"), so the error names the two together: the
+// builder's own complaint ("min_value and max_value cannot both be None")
+// alone would hide the cause.
+func (k *kw) explain(err error) error {
+	unknown := k.unknown()
+	if len(unknown) == 0 {
+		return err
+	}
+
+	return fmt.Errorf("%w; %s", err, k.hint(unknown))
+}
+
+// unknown is the kwargs nobody read, sorted.
+func (k *kw) unknown() []string {
+	var out []string
+	for name := range k.m {
+		if !k.used[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+
+	return out
+}
+
+// hint names unknown kwargs, with the absent kwarg one of them may stand
+// for.
+func (k *kw) hint(unknown []string) string {
+	var looked []string
+	for name := range k.used {
+		if v, ok := k.m[name]; !ok || v == nil {
+			looked = append(looked, name)
+		}
+	}
+	sort.Strings(looked)
+	for _, u := range unknown {
+		for _, name := range looked {
+			if commonPrefix(u, name) >= 3 {
+				return fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, name)
+			}
+		}
+	}
+
+	return "unknown kwarg " + strings.Join(quoteAll(unknown), ", ")
 }
 
 func quoteAll(s []string) []string {

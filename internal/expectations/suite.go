@@ -57,7 +57,7 @@ func (e *ConfigError) Error() string {
 		return "suite: " + e.Err.Error()
 	}
 
-	return fmt.Sprintf("expectation %d (%s): %v", e.Index, e.Type, e.Err)
+	return fmt.Sprintf("expectations[%d] (%s): %v", e.Index, e.Type, e.Err)
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }

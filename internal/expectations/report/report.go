@@ -65,14 +65,7 @@ func Observation(r expectations.ExpectationResult) string {
 	}
 	res := r.Result
 	if v, ok := res["unexpected_count"]; ok {
-		s := fmt.Sprintf("%v unexpected of %v rows", v, res["element_count"])
-		if p, ok := res["unexpected_percent"].(float64); ok {
-			s += fmt.Sprintf(" (%.2f%%", p)
-			if mc, ok := res["missing_count"]; ok {
-				s += fmt.Sprintf(", %v missing", mc)
-			}
-			s += ")"
-		}
+		s := unexpectedShare(v, res)
 		if l, ok := res["partial_unexpected_list"].([]any); ok && len(l) > 0 {
 			s += "; e.g. " + compactJSON(l[:min(len(l), 5)])
 		}
@@ -90,6 +83,44 @@ func Observation(r expectations.ExpectationResult) string {
 	}
 
 	return ""
+}
+
+// unexpectedShare says how many rows were unexpected out of how many, and
+// of which: GX's unexpected_percent is a share of the non-missing rows, so
+// when some rows are missing the text names those rows and the missing
+// ones apart ("1 unexpected of 3 non-missing rows (33.33%); 1 of 4 rows
+// missing") rather than a percentage that reads as a share of them all.
+func unexpectedShare(unexpected any, res map[string]any) string {
+	total := res["element_count"]
+	pct := ""
+	if p, ok := res["unexpected_percent"].(float64); ok {
+		pct = fmt.Sprintf(" (%.2f%%)", p)
+	}
+	missing, okM := count(res["missing_count"])
+	all, okT := count(total)
+	if !okM || !okT || missing == 0 {
+		return fmt.Sprintf("%v unexpected of %v rows%s", unexpected, total, pct)
+	}
+
+	return fmt.Sprintf("%v unexpected of %d non-missing rows%s; %d of %d rows missing", unexpected, all-missing, pct, missing, all)
+}
+
+// count reads a row count from a result, as the engine or a decoded JSON
+// document gives it.
+func count(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), n == float64(int64(n))
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+
+	return 0, false
 }
 
 // WriteText writes a readable report.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestJUnit(t *testing.T) {
 	if err := WriteText(&text, []Table{{Name: "t.csv", Result: sampleResult(t)}}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text.String(), `3 unexpected of 4 rows (75.00%, 0 missing)`) {
+	if !strings.Contains(text.String(), `3 unexpected of 4 rows (75.00%)`) {
 		t.Errorf("text report:\n%s", text.String())
 	}
 }
@@ -88,5 +89,27 @@ func TestHTMLProfiles(t *testing.T) {
 	}
 	if n := strings.Count(h, "email"); n != 1 {
 		t.Errorf("email appears %d times; want once, in its note (no chart)", n)
+	}
+}
+
+// With missing rows the text names the non-missing rows the percentage is
+// a share of, and the missing ones apart; a result read back from JSON
+// reads the same.
+func TestObservationNamesMissingRows(t *testing.T) {
+	r := expectations.ExpectationResult{Result: map[string]any{
+		"element_count": int64(4), "missing_count": int64(1), "unexpected_count": int64(1),
+		"unexpected_percent": 100.0 / 3, "partial_unexpected_list": []any{120},
+	}}
+	want := `1 unexpected of 3 non-missing rows (33.33%); 1 of 4 rows missing; e.g. [120]`
+	if got := Observation(r); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	r.Result["element_count"], r.Result["missing_count"] = json.Number("4"), 1.0
+	if got := Observation(r); got != want {
+		t.Errorf("from JSON numbers: got %s\nwant %s", got, want)
+	}
+	r.Result["missing_count"] = int64(0)
+	if got := Observation(r); !strings.HasPrefix(got, "1 unexpected of 4 rows (33.33%)") {
+		t.Errorf("no missing rows: got %s", got)
 	}
 }

@@ -237,7 +237,7 @@ func (p *Plan) NotCompiled() []string {
 	var out []string
 	for i, it := range p.items {
 		if it.err != nil {
-			out = append(out, fmt.Sprintf("expectation %d (%s): %v", i, it.pd.Config().Type, it.err))
+			out = append(out, fmt.Sprintf("expectations[%d] (%s): %v", i, it.pd.Config().Type, it.err))
 		}
 	}
 
