@@ -344,7 +344,8 @@ func deidError(err error) error {
 		return nil
 	}
 	var ce *deid.ColumnError
-	if errors.As(err, &ce) || strings.Contains(err.Error(), "no rule covers column") {
+	var fe *deid.FitError
+	if errors.As(err, &ce) || errors.As(err, &fe) {
 		return Usage(err)
 	}
 

@@ -105,6 +105,22 @@ func TestDeidCommandUsageErrors(t *testing.T) {
 	if code, _, _ := runDeidCmd(t, "--policy", pol, in, "--out", in); code != ExitUsage {
 		t.Fatalf("overwriting the input must be refused, exit %d", code)
 	}
+	// A policy that fits no column, or keeps none, is refused before any
+	// output exists: a file of empty rows would pass for a de-identified one.
+	for name, policy := range map[string]string{
+		"uncovered": `{"format_version":1,"columns":{"Id":{"action":"drop"}}}`,
+		"all drop":  `{"format_version":1,"columns":{"Id":{"action":"drop"}},"default_action":"drop"}`,
+	} {
+		deidMust(t, os.WriteFile(pol, []byte(policy), 0o600))
+		outPath := filepath.Join(dir, "fit.csv")
+		code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", outPath)
+		if code != ExitUsage || !strings.Contains(stderr, map[string]string{"uncovered": `no rule covers column(s) "x"`, "all drop": "drops all 2 columns"}[name]) {
+			t.Errorf("%s: exit %d, %q", name, code, stderr)
+		}
+		if _, err := os.Stat(outPath); err == nil {
+			t.Errorf("%s: an output was written", name)
+		}
+	}
 }
 
 func deidMust(t *testing.T, err error) {

@@ -51,6 +51,13 @@ type ColumnError struct {
 
 func (e *ColumnError) Error() string { return fmt.Sprintf("column %q: %s", e.Column, e.Msg) }
 
+// FitError is a policy that does not fit the input as a whole: columns no
+// rule covers, or no column left in the output. Like ColumnError, it is
+// raised before any output is written.
+type FitError struct{ Msg string }
+
+func (e *FitError) Error() string { return e.Msg }
+
 // NewEngine resolves every input column against the policy. It fails, before
 // any output exists, on a policy column missing from the input, on a
 // duplicate header a rule does not disambiguate with positions (C32), and
@@ -134,8 +141,8 @@ func NewEngine(p *Policy, header []string, opts Options) (*Engine, error) {
 		}
 	}
 	if len(unclassified) > 0 {
-		errs = append(errs, fmt.Errorf("no rule covers column(s) %s; add rules for them or set default_action "+
-			"(drop, redact or keep)", strings.Join(unclassified, ", ")))
+		errs = append(errs, &FitError{fmt.Sprintf("no rule covers column(s) %s; add rules for them or set default_action "+
+			"(drop, redact or keep)", strings.Join(unclassified, ", "))})
 	}
 	if p.SubjectColumn != "" {
 		at := positions[p.SubjectColumn]
@@ -173,6 +180,10 @@ func NewEngine(p *Policy, header []string, opts Options) (*Engine, error) {
 			e.outHeader = append(e.outHeader, header[c.Index])
 			e.outIndex = append(e.outIndex, c.Index)
 		}
+	}
+	if len(e.outIndex) == 0 {
+		return nil, &FitError{fmt.Sprintf("the policy drops all %d columns of the input, so the output would hold no data; "+
+			"give at least one column a rule that keeps it (keep, pseudonymise, generalise, mask...)", len(header))}
 	}
 	e.audit = newAudit(e.cols)
 	e.outScratch = make([]string, len(e.outIndex))
