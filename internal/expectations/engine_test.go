@@ -388,3 +388,24 @@ func TestBatchBoundaries(t *testing.T) {
 		t.Errorf("row count: %v", res.Results[1].Result)
 	}
 }
+
+// A slip of the keyboard is named with the type it stands for; a type that
+// is merely of the same family is not offered as one.
+func TestCheckTypeSuggestions(t *testing.T) {
+	cases := map[string]string{
+		"expect_column_values_to_not_be_nul":  `did you mean "expect_column_values_to_not_be_null"`,
+		"expect_column_vaules_to_be_unique":   `did you mean "expect_column_values_to_be_unique"`,
+		"column_values_to_be_between":         `did you mean "expect_column_values_to_be_between"`,
+		"expect_column_to_be_wonderful":       "is not a known expectation type;",
+		"expect_table_row_count_to_equal_ten": `did you mean "expect_table_row_count_to_equal"`,
+		"expect_rows_to_sparkle":              "is not a known expectation type;",
+	}
+	for typ, want := range cases {
+		if got := CheckType(typ); !strings.Contains(got, want) {
+			t.Errorf("%s: got %q, want it to contain %q", typ, got, want)
+		}
+	}
+	if got := CheckType("expect_column_values_to_be_unique"); got != "" {
+		t.Errorf("a known type: got %q", got)
+	}
+}

@@ -209,10 +209,8 @@ func (k *kw) hint(unknown []string) string {
 	}
 	sort.Strings(looked)
 	for _, u := range unknown {
-		for _, name := range looked {
-			if commonPrefix(u, name) >= 3 {
-				return fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, name)
-			}
+		if name := nearest(u, looked); name != "" {
+			return fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, name)
 		}
 	}
 

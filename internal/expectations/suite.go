@@ -191,31 +191,63 @@ func Types() []string {
 	return out
 }
 
-func suggestType(t string) string {
-	best, bestScore := "", 0
-	for _, k := range Types() {
-		score := commonPrefix(k, t)
-		if score > bestScore {
-			best, bestScore = k, score
-		}
+// CheckType returns "" for a known expectation type, and otherwise what is
+// wrong with it, naming the known type it is nearest to when one is near.
+func CheckType(t string) string {
+	if _, ok := registry[t]; ok {
+		return ""
 	}
-	if bestScore > len("expect_column_") {
-		return best
+	msg := "is not a known expectation type"
+	if s := suggestType(t); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 
-	return ""
+	return msg + "; the known types are listed in the documentation of lakehouse_expectation_suite"
 }
 
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	if strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
-		n += 5
+// suggestType is the known type t is a slip for, or "".
+func suggestType(t string) string {
+	if _, ok := registry["expect_"+t]; ok {
+		return "expect_" + t
 	}
 
-	return n
+	return nearest(t, Types())
+}
+
+// nearest is the candidate closest to s in edit distance when it is close
+// enough to be a slip of the keyboard (up to one edit in six characters,
+// at least two), and "" otherwise.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", max(2, len(s)/6)+1
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+
+	return prev[len(b)]
 }
 
 // evalParameterExpr evaluates the small expression language GX accepts in

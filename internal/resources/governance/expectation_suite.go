@@ -24,6 +24,7 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/validators"
 )
 
 // ExpectationSuiteKeyPrefix is where suites go when the configuration names no key.
@@ -104,7 +105,7 @@ func expectationSuiteAttributes() map[string]schema.Attribute {
 					Required: true,
 					MarkdownDescription: "GX expectation type, for example `expect_column_values_to_not_be_null`. Known types: " +
 						quoted(expectations.Types()) + ".",
-					Validators: []validator.String{stringvalidator.OneOf(expectations.Types()...)},
+					Validators: []validator.String{validators.Check("a known GX expectation type", "Unknown expectation type", expectations.CheckType)},
 				},
 				"kwargs": schema.StringAttribute{
 					CustomType: jsontypes.NormalizedType{}, Required: true,
@@ -242,7 +243,7 @@ func validateExpectationSuite(_ context.Context, m *expectationSuiteResourceMode
 	for i, e := range m.Expectations {
 		p := path.Root("expectations").AtListIndex(i)
 		if e.Type.IsUnknown() || e.Kwargs.IsUnknown() || e.Type.IsNull() || !slices.Contains(known, e.Type.ValueString()) {
-			continue // unknown types are reported by the OneOf validator
+			continue // unknown types are reported by the type's validator
 		}
 		kw := jsonObject(e.Kwargs, p.AtName("kwargs"), d)
 		if kw == nil {

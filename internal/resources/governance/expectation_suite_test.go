@@ -332,7 +332,13 @@ resource "lakehouse_expectation_suite" "test" {
 			{
 				Config:      cfg("expect_column_to_be_wonderful", `{ column = "a" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)expectations\[0\]\.type.*value must be one of`),
+				ExpectError: regexp.MustCompile(`(?s)Unknown expectation type.*expectations\[0\]\.type:.*"expect_column_to_be_wonderful"\s+is\s+not\s+a\s+known`),
+			},
+			{
+				// A near miss names the type it stands for, not all of them.
+				Config:      cfg("expect_column_values_to_not_be_nul", `{ column = "a" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)did you mean\s+"expect_column_values_to_not_be_null"`),
 			},
 		},
 	})
