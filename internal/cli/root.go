@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -95,24 +96,60 @@ Exit codes:
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := NewRoot()
 	root.SetArgs(args)
-	root.SetOut(stdout)
+	out := &countingWriter{w: stdout}
+	root.SetOut(out)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
+	code, cause := ExitUsage, err // anything cobra itself returns is a command-line problem
 	var ee *ExitError
 	if errors.As(err, &ee) {
-		if ee.Err != nil {
-			_, _ = fmt.Fprintln(stderr, "error:", ee.Err) // nowhere left to report a failure
-		}
-
-		return ee.Code
+		code, cause = ee.Code, ee.Err
 	}
-	// Anything cobra itself returns is a command-line problem.
-	_, _ = fmt.Fprintln(stderr, "error:", err) // nowhere left to report a failure
+	if cause != nil {
+		_, _ = fmt.Fprintln(stderr, "error:", cause) // nowhere left to report a failure
+		if out.n == 0 && wantsJSON(cmd) {
+			writeJSONError(stdout, code, cause)
+		}
+	}
 
-	return ExitUsage
+	return code
+}
+
+// countingWriter counts what a command wrote, so that an error document is
+// written only where no result was.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+
+	return n, err
+}
+
+// wantsJSON reports whether the command ran with --output json.
+func wantsJSON(cmd *cobra.Command) bool {
+	f := cmd.Flags().Lookup("output")
+
+	return f != nil && f.Value.String() == "json"
+}
+
+// writeJSONError writes a failure as the JSON document a pipeline reading
+// --output json can parse, beside the text on stderr:
+// {"success": false, "error": {"exit_code": 2, "kind": "usage", "message": "..."}}.
+func writeJSONError(w io.Writer, code int, cause error) {
+	kind := map[int]string{ExitUsage: "usage", ExitRuntime: "runtime", ExitFailed: "failed"}[code]
+	doc := map[string]any{"success": false, "error": map[string]any{"exit_code": code, "kind": kind, "message": cause.Error()}}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return
+	}
+	_, _ = fmt.Fprintf(w, "%s\n", b) // nowhere left to report a failure
 }
 
 // outputFormat returns the --output value, validated.

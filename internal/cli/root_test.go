@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// With --output json a failure that left no result on stdout is written
+// there as a JSON document too, so a pipeline parsing stdout reads why;
+// the text on stderr stays, and text output gets none.
+func TestJSONOutputCarriesErrors(t *testing.T) {
+	dir := t.TempDir()
+	data := writeFile(t, dir, "d.csv", []byte("id\n1\n"))
+	suite := writeFile(t, dir, "s.json", []byte(idSuite))
+	for name, c := range map[string]struct {
+		args []string
+		code int
+		kind string
+	}{
+		"missing suite":   {[]string{"check", "-o", "json", "--suite", filepath.Join(dir, "none.json"), data}, ExitUsage, "usage"},
+		"missing data":    {[]string{"check", "-o", "json", "--suite", suite, filepath.Join(dir, "none.csv")}, ExitRuntime, "runtime"},
+		"missing policy":  {[]string{"deid", "-o", "json", "--policy", filepath.Join(dir, "none.json"), data, "--out", filepath.Join(dir, "o.csv")}, ExitUsage, "usage"},
+		"validate schema": {[]string{"validate", "-o", "json", "--schema", filepath.Join(dir, "none.json"), dir}, ExitUsage, "usage"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		var doc struct {
+			Success *bool
+			Error   struct {
+				ExitCode int `json:"exit_code"`
+				Kind     string
+				Message  string
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Errorf("%s: stdout is not one JSON document (%v): %q", name, err, stdout)
+			continue
+		}
+		if code != c.code || doc.Success == nil || *doc.Success || doc.Error.ExitCode != c.code || doc.Error.Kind != c.kind ||
+			!strings.Contains(stderr, doc.Error.Message) || doc.Error.Message == "" {
+			t.Errorf("%s: exit %d, document %+v, stderr %q", name, code, doc, stderr)
+		}
+	}
+	code, stdout, _ := runCLI(t, "check", "--suite", filepath.Join(dir, "none.json"), data)
+	if code != ExitUsage || stdout != "" {
+		t.Errorf("text output: exit %d, stdout %q", code, stdout)
+	}
+	// A result already written is not followed by a second document.
+	code, stdout, _ = runCLI(t, "check", "-o", "json", "--suite", suite, data)
+	var res map[string]any
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != ExitOK {
+		t.Errorf("a passing run: exit %d, %v: %q", code, err, stdout)
+	}
+}
