@@ -24,6 +24,7 @@ func (v *validator) checkParquet(f *file, rc io.ReadCloser, sc *sidecar) error {
 	if err != nil {
 		v.out.add(Issue{Code: "PARQUET_INVALID", Location: f.Rel, Message: err.Error(),
 			Suggestion: "check that the file is a complete Parquet file"}, "")
+		v.readPartly(f)
 
 		return nil
 	}
@@ -46,6 +47,7 @@ func (v *validator) checkParquet(f *file, rc io.ReadCloser, sc *sidecar) error {
 				return v.ctx.Err()
 			}
 			v.out.add(Issue{Code: "PARQUET_INVALID", Location: f.Rel, Record: n + 1, Message: err.Error()}, "")
+			v.readPartly(f)
 
 			return nil
 		}

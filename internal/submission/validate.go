@@ -66,6 +66,10 @@ type validator struct {
 	sum     Summary
 	seed    maphash.Seed
 	keySets map[string]map[uint64]struct{} // "table\x00col,col" -> hashed keys
+	// partial names, for each table whose keys were not all read, the
+	// first file that could not be read in full: references to that table
+	// are not checked, since every key not read would be a false orphan.
+	partial map[string]string
 }
 
 // Validate checks a dataset against a schema and returns the report. An
@@ -78,7 +82,7 @@ func Validate(ctx context.Context, ds Dataset, s *Schema, opts Options) (*Report
 		}
 	}
 	v := &validator{ctx: ctx, ds: ds, schema: s, opts: opts, out: newCollector(opts.Config, opts.OmitValues),
-		seed: maphash.MakeSeed(), keySets: map[string]map[uint64]struct{}{}}
+		seed: maphash.MakeSeed(), keySets: map[string]map[uint64]struct{}{}, partial: map[string]string{}}
 	v.sum.Schema = s.Name
 	if s.Version != "" {
 		v.sum.Schema += " " + s.Version
@@ -504,8 +508,16 @@ func (c *crToLF) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// readPartly records that the keys of f's table were not all read.
+func (v *validator) readPartly(f *file) {
+	if _, ok := v.partial[f.table.Name]; !ok {
+		v.partial[f.table.Name] = f.Rel
+	}
+}
+
 // fileError turns a problem opening a table into an issue.
 func (v *validator) fileError(f *file, err error) {
+	v.readPartly(f)
 	var enc *tabular.EncodingError
 	switch {
 	case errors.As(err, &enc):
@@ -547,6 +559,7 @@ func (v *validator) recordError(f *file, rec tabular.Record, err error) (stop, s
 	}
 	v.out.add(Issue{Code: "CSV_PARSE_ERROR", Location: f.Rel, Message: err.Error(),
 		Suggestion: "check the quoting near this position; the rest of the file was not read"}, "")
+	v.readPartly(f)
 
 	return true, true
 }
@@ -631,7 +644,7 @@ func (v *validator) planColumns(f *file, header []string, cols []Column) *tableP
 		}
 	}
 	for _, fk := range v.schema.ForeignKeys {
-		if fk.Table == t.Name {
+		if fk.Table == t.Name && v.referencedInFull(f, fk) {
 			if idx, ok := positions(pos, fk.Columns); ok {
 				p.fks = append(p.fks, fkPlan{fk: fk, pos: idx, keys: v.keySet(fk.ReferencesTable + "\x00" + strings.Join(fk.ReferencesColumns, ","))})
 			}
@@ -639,11 +652,32 @@ func (v *validator) planColumns(f *file, header []string, cols []Column) *tableP
 		if fk.ReferencesTable == t.Name {
 			if idx, ok := positions(pos, fk.ReferencesColumns); ok {
 				p.refs = append(p.refs, refPlan{pos: idx, keys: v.keySet(t.Name + "\x00" + strings.Join(fk.ReferencesColumns, ","))})
+			} else {
+				v.readPartly(f) // the referenced key columns are missing here
 			}
 		}
 	}
 
 	return p
+}
+
+// referencedInFull reports whether the table fk references was read in
+// full; if not, it reports once for f that fk was not checked.
+func (v *validator) referencedInFull(f *file, fk ForeignKey) bool {
+	from, partly := v.partial[fk.ReferencesTable]
+	if !partly {
+		return true
+	}
+	name := fk.Name
+	if name == "" {
+		name = strings.Join(fk.Columns, ",")
+	}
+	v.out.add(Issue{Code: "FOREIGN_KEY_NOT_CHECKED", Location: f.Rel, SubCode: name, Rule: "foreign_keys." + name,
+		Message: fmt.Sprintf("(%s) was not checked against table %q: %s could not be read in full, so its keys are not all known",
+			strings.Join(fk.Columns, ", "), fk.ReferencesTable, from),
+		Suggestion: "fix " + from + " first; the references are checked once it can be read"}, "")
+
+	return false
 }
 
 func (v *validator) columnSuggestion(t *Table, h string) string {

@@ -372,3 +372,33 @@ func TestParseSchema_Problems(t *testing.T) {
 		}
 	}
 }
+
+// A table that cannot be read to its end (here a quote left open in the
+// roster) leaves its keys unknown: the tables that reference it get one
+// warning per foreign key instead of an orphan for every record, and the
+// references it makes itself, and those to other tables, are still checked.
+func TestValidate_UnreadableTableDoesNotCascadeOrphans(t *testing.T) {
+	dir := copyOULAD(t)
+	lines := strings.SplitAfter(string(read(t, dir, "studentInfo.csv")), "\n")
+	lines[2] = `AAA,2013J,"28400,F,Scotland` + "\n"
+	write(t, dir, "studentInfo.csv", []byte(strings.Join(lines, "")))
+	raw := read(t, dir, "studentAssessment.csv")
+	write(t, dir, "studentAssessment.csv", append(raw, []byte("99999,11391,22,0,70\n")...)) // an unknown assessment
+	r := run(t, dir, ouladSchema(t), submission.Options{})
+	if find(r, "CSV_PARSE_ERROR", "studentInfo.csv") == nil {
+		t.Fatalf("want the parse error:\n%s", dump(r))
+	}
+	for _, loc := range []string{"studentRegistration.csv", "studentAssessment.csv"} {
+		if is := find(r, "FOREIGN_KEY_NOT_CHECKED", loc); is == nil || is.Severity != "warning" || !strings.Contains(is.Message, "studentInfo.csv") {
+			t.Errorf("%s: want a warning naming studentInfo.csv:\n%s", loc, dump(r))
+		}
+	}
+	for _, is := range r.Issues.Issues {
+		if is.Code == "FOREIGN_KEY_ORPHAN" && is.SubCode != "result_assessment" {
+			t.Errorf("orphan reported against an unread table: %+v", is)
+		}
+	}
+	if is := find(r, "FOREIGN_KEY_ORPHAN", "studentAssessment.csv"); is == nil || is.SubCode != "result_assessment" {
+		t.Errorf("the reference to assessments must still be checked:\n%s", dump(r))
+	}
+}
