@@ -106,34 +106,19 @@ const benchSuite = `{"name":"bench","expectations":[
 ]}`
 
 // BenchmarkTenChecks1M runs the ten common checks over 1M generated rows in
-// one pass and reports rows/s and the peak heap.
+// one pass (see runBench for what it reports).
 func BenchmarkTenChecks1M(b *testing.B) {
 	const rows = 1_000_000
 	s, err := ParseSuite([]byte(benchSuite))
 	if err != nil {
 		b.Fatal(err)
 	}
-	var peak uint64
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		runtime.GC()
-		p := benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
-			res, err := Run(context.Background(), s, newGenSource(rows), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if res.Statistics.Evaluated != 10 {
-				b.Fatal("not all expectations evaluated")
-			}
-		})
-		peak = max(peak, p)
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
-	// CPU time per row (all threads, generator included) stays meaningful
-	// on a shared, loaded machine where wall time does not.
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
+	runBench(b, rows, s, func() Source { return newGenSource(rows) }, func(res *Result) string {
+		if res.Statistics.Evaluated != 10 {
+			return "not all expectations evaluated"
+		}
+		return ""
+	})
 }
 
 // BenchmarkGenerateOnly measures the generator alone, to separate data
@@ -220,24 +205,12 @@ func BenchmarkTenChecksParquet1M(b *testing.B) {
 		recs = append(recs, array.NewRecordBatch(g.schema, cols, int64(bt.Len)))
 	}
 	writeParquetBatches(b, path, recs)
-	var peak uint64
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		runtime.GC()
-		peak = max(peak, benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
-			res, err := Run(context.Background(), s, parquetSource(b, path), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if res.Statistics.Evaluated != 10 || res.Meta["row_count"] != int64(rows) {
-				b.Fatal("not all rows or expectations evaluated")
-			}
-		}))
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(benchmem.MiB(peak), "peak-MiB")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(rows*b.N), "cpu-ns/row")
+	runBench(b, rows, s, func() Source { return parquetSource(b, path) }, func(res *Result) string {
+		if res.Statistics.Evaluated != 10 || res.Meta["row_count"] != int64(rows) {
+			return "not all rows or expectations evaluated"
+		}
+		return ""
+	})
 }
 
 // keySource yields an id column holding 0..rows-1 in a scrambled order
@@ -292,18 +265,32 @@ func BenchmarkUniqueScrambled4M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	runBench(b, rows, s, func() Source { return &keySource{rows: rows} }, func(res *Result) string {
+		if !res.Success {
+			return "distinct ids reported as duplicates"
+		}
+		return ""
+	})
+}
+
+// runBench runs the suite over a fresh source b.N times and reports rows/s,
+// the peak memory (heap and tables mapped off it) and the CPU time a row of
+// all threads, which stays meaningful on a shared, loaded machine where
+// wall time does not. ok says what is wrong with a result, or "".
+func runBench(b *testing.B, rows int, s *Suite, source func() Source, ok func(*Result) string) {
+	b.Helper()
 	var peak uint64
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		peak = max(peak, benchmem.PeakMemory(peakSampling, offHeapUsed, func() {
-			res, err := Run(context.Background(), s, &keySource{rows: rows}, Options{})
+			res, err := Run(context.Background(), s, source(), Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if !res.Success {
-				b.Fatal("distinct ids reported as duplicates")
+			if msg := ok(res); msg != "" {
+				b.Fatal(msg)
 			}
 		}))
 	}

@@ -80,6 +80,8 @@ func topN(vc []map[string]any, n int) []map[string]any {
 	return out
 }
 
+// toInt reads a count from a result, as the engine or a decoded JSON
+// document gives it.
 func toInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -88,6 +90,9 @@ func toInt(v any) (int64, bool) {
 		return int64(x), true
 	case float64:
 		return int64(x), true
+	case json.Number:
+		n, err := x.Int64()
+		return n, err == nil
 	}
 
 	return 0, false

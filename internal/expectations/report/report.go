@@ -96,31 +96,13 @@ func unexpectedShare(unexpected any, res map[string]any) string {
 	if p, ok := res["unexpected_percent"].(float64); ok {
 		pct = fmt.Sprintf(" (%.2f%%)", p)
 	}
-	missing, okM := count(res["missing_count"])
-	all, okT := count(total)
+	missing, okM := toInt(res["missing_count"])
+	all, okT := toInt(total)
 	if !okM || !okT || missing == 0 {
 		return fmt.Sprintf("%v unexpected of %v rows%s", unexpected, total, pct)
 	}
 
 	return fmt.Sprintf("%v unexpected of %d non-missing rows%s; %d of %d rows missing", unexpected, all-missing, pct, missing, all)
-}
-
-// count reads a row count from a result, as the engine or a decoded JSON
-// document gives it.
-func count(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	case float64:
-		return int64(n), n == float64(int64(n))
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	}
-
-	return 0, false
 }
 
 // WriteText writes a readable report.
