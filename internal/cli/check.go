@@ -126,6 +126,15 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 	if err := f.validate(); err != nil {
 		return Usage(err)
 	}
+	if f.engine != "sql" {
+		// Silently running the local engine instead would answer another
+		// question than the one asked.
+		for _, name := range []string{"dialect", "dsn", "table", "print-sql"} {
+			if cmd.Flags().Changed(name) {
+				return Usage(fmt.Errorf("--%s needs --engine sql", name))
+			}
+		}
+	}
 	suiteLoc, err := runnerio.Parse(f.suite)
 	if err != nil {
 		return Usage(fmt.Errorf("--suite: %w", err))
@@ -163,6 +172,10 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 	suite, err := expectations.ParseSuite(raw)
 	if err != nil {
 		return Usage(fmt.Errorf("suite %s: %w", suiteLoc, err))
+	}
+	if len(suite.Expectations) == 0 {
+		// A gate that checks nothing must not pass.
+		return Usage(fmt.Errorf("suite %s has no expectations, so nothing would be checked", suiteLoc))
 	}
 	opts := expectations.Options{TreatAsNull: f.treatAsNull, MostlyDenominator: f.mostlyOf, ResultFormat: f.resultFormat,
 		Profile: f.html != ""}

@@ -53,3 +53,24 @@ func TestJSONOutputCarriesErrors(t *testing.T) {
 		t.Errorf("a passing run: exit %d, %v: %q", code, err, stdout)
 	}
 }
+
+// A check that would check nothing, or check something other than what
+// its flags ask, is a usage error rather than a pass.
+func TestCheckRefusesWhatWouldNotBeChecked(t *testing.T) {
+	dir := t.TempDir()
+	data := writeFile(t, dir, "d.csv", []byte("id\n1\n"))
+	empty := writeFile(t, dir, "empty.json", []byte(`{"name":"e","expectations":[]}`))
+	suite := writeFile(t, dir, "s.json", []byte(idSuite))
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"empty suite": {[]string{"check", "--suite", empty, data}, "has no expectations"},
+		"print-sql":   {[]string{"check", "--suite", suite, "--print-sql", data}, "--print-sql needs --engine sql"},
+		"dialect":     {[]string{"check", "--suite", suite, "--dialect", "dremio", data}, "--dialect needs --engine sql"},
+	} {
+		if code, _, stderr := runCLI(t, c.args...); code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, %q; want exit 2 and %q", name, code, stderr, c.want)
+		}
+	}
+}

@@ -289,6 +289,12 @@ func TestParseSuite_Errors(t *testing.T) {
 		"no type":        `{"name":"s","expectations":[{"kwargs":{"column":"x"}}]}`,
 		"bad format":     `{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"column":"x","result_format":"ALL"}}]}`,
 		"not json":       `{"name":`,
+		// Slips that would otherwise leave part of the suite unapplied.
+		"no expectations":     `{"name":"s","expectation":[{"type":"expect_column_to_exist","kwargs":{"column":"x"}}]}`,
+		"kwargs misspelt":     `{"name":"s","expectations":[{"type":"expect_column_to_exist","kwrags":{"column":"x"}}]}`,
+		"kwarg outside":       `{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"column":"x"},"mostly":0.1}]}`,
+		"condition outside":   `{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"column":"x"},"row_condition":"g==1"}]}`,
+		"expectations absent": `{"name":"s"}`,
 	}
 	for name, js := range cases {
 		_, err := ParseSuite([]byte(js))
@@ -300,6 +306,21 @@ func TestParseSuite_Errors(t *testing.T) {
 	_, err := ParseSuite([]byte(cases["unknown type"]))
 	if err == nil || !strings.Contains(err.Error(), `did you mean "expect_column_values_to_be_null"`) {
 		t.Errorf("unknown type should suggest the near name: %v", err)
+	}
+	for name, want := range map[string]string{
+		"no expectations":   `suite: unknown key "expectation" (did you mean "expectations"?)`,
+		"kwargs misspelt":   `expectations[0] (expect_column_to_exist): unknown key "kwrags" (did you mean "kwargs"?)`,
+		"kwarg outside":     `expectations[0] (expect_column_values_to_not_be_null): "mostly" is a kwarg: put it inside "kwargs"`,
+		"condition outside": `"row_condition" is a kwarg: put it inside "kwargs"`,
+	} {
+		if _, err := ParseSuite([]byte(cases[name])); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %s", name, err, want)
+		}
+	}
+	// Keys of GX documents besides the ones read are left alone.
+	if _, err := ParseSuite([]byte(`{"name":"s","data_asset_type":null,"x-owner":"ir","expectations":[
+	 {"type":"expect_column_to_exist","kwargs":{"column":"x"},"rendered_content":[],"severity":"critical","x-ticket":"DQ-1"}]}`)); err != nil {
+		t.Errorf("extra keys of a GX document: %v", err)
 	}
 	// A misspelt required kwarg is named with the one it stands for.
 	_, err = ParseSuite([]byte(`{"name":"s","expectations":[{"type":"expect_column_values_to_not_be_null","kwargs":{"colum":"x"}}]}`))

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,12 @@ func ParseSuite(data []byte) (*Suite, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, &ConfigError{Index: -1, Err: fmt.Errorf("not valid JSON: %w", err)}
 	}
+	if err := strayKey(raw, suiteKeys, false); err != nil {
+		return nil, &ConfigError{Index: -1, Err: err}
+	}
+	if _, ok := raw["expectations"]; !ok {
+		return nil, &ConfigError{Index: -1, Err: errors.New(`"expectations" is missing: a suite lists its expectations there`)}
+	}
 	s := &Suite{}
 	s.Name = firstString(raw, "name", "expectation_suite_name")
 	s.ID = firstString(raw, "id", "ge_cloud_id")
@@ -97,6 +104,9 @@ func ParseSuite(data []byte) (*Suite, error) {
 		if !ok {
 			return nil, &ConfigError{Index: i, Err: errors.New("not a JSON object")}
 		}
+		if err := strayKey(m, expectationKeys, true); err != nil {
+			return nil, &ConfigError{Index: i, Type: firstString(m, "type", "expectation_type"), Err: err}
+		}
 		c := Config{Type: firstString(m, "type", "expectation_type"), ID: firstString(m, "id", "ge_cloud_id")}
 		if c.Type == "" {
 			return nil, &ConfigError{Index: i, Err: errors.New(`"type" missing`)}
@@ -116,6 +126,46 @@ func ParseSuite(data []byte) (*Suite, error) {
 	}
 
 	return s, nil
+}
+
+// The keys of a suite and of an expectation in GX 1.x and 0.18 documents.
+var (
+	suiteKeys = []string{"name", "expectation_suite_name", "expectations", "id", "ge_cloud_id", "meta", "notes",
+		"suite_parameters", "evaluation_parameters", "data_asset_type"}
+	expectationKeys = []string{"type", "expectation_type", "kwargs", "meta", "id", "ge_cloud_id", "notes",
+		"description", "rendered_content", "severity", "expectation_context"}
+	// misplacedKwargs are kwargs that, written beside "kwargs" instead of in
+	// it, would silently not apply.
+	misplacedKwargs = map[string]bool{"column": true, "column_list": true, "column_A": true, "column_B": true,
+		"mostly": true, "min_value": true, "max_value": true, "strict_min": true, "strict_max": true,
+		"value_set": true, "regex": true, "row_condition": true, "condition_parser": true, "result_format": true,
+		"type_": true, "type_list": true, "value": true, "ignore_row_if": true}
+)
+
+// strayKey reports a key of m that is no key of known but a slip for one
+// ("expectation", "kwrags"), or, in an expectation, a kwarg written outside
+// "kwargs": either would leave part of the suite silently unapplied (a
+// suite of no expectations passes). Other keys are left alone, as GX
+// documents may carry more.
+func strayKey(m map[string]any, known []string, inExpectation bool) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if slices.Contains(known, k) {
+			continue
+		}
+		if n := nearest(k, known); n != "" {
+			return fmt.Errorf("unknown key %q (did you mean %q?)", k, n)
+		}
+		if inExpectation && misplacedKwargs[k] {
+			return fmt.Errorf("%q is a kwarg: put it inside \"kwargs\"", k)
+		}
+	}
+
+	return nil
 }
 
 // Validate checks every expectation's type and kwargs.
