@@ -19,16 +19,20 @@ type colAgg struct {
 	counts     bool
 
 	n, nonnull int64
-	sum, c     float64 // Kahan sum
-	mean, m2   float64 // Welford
-	allInt     bool
-	isum       int64
-	min, max   any
-	values     []float64
-	seen       map[uint64]struct{}
-	vcount     map[any]*valCount
-	buf        []byte
-	numErr     error
+	sum, c     float64 // Kahan sum of the finite values
+	mean, m2   float64 // Welford, of the finite values
+	// posInf and negInf count the infinite values, kept out of the sum and
+	// the moments: one infinity would turn Kahan's compensation into NaN
+	// and with it every later sum.
+	posInf, negInf int64
+	allInt         bool
+	isum           int64
+	min, max       any
+	values         []float64
+	seen           map[uint64]struct{}
+	vcount         map[any]*valCount
+	buf            []byte
+	numErr         error
 	// null holds the text values counted as missing (Options.TreatAsNull
 	// and the treat_as_null kwarg), as the row-wise checks count them.
 	null map[string]bool
@@ -38,16 +42,43 @@ type colAgg struct {
 // (Kahan-compensated), the running mean and variance (Welford), and the
 // kept values.
 func (a *colAgg) addMoment(f float64) {
+	if a.keepValues {
+		a.values = append(a.values, f)
+	}
+	if math.IsInf(f, 0) {
+		a.addInf(f)
+		return
+	}
 	y := f - a.c
 	t := a.sum + y
 	a.c = (t - a.sum) - y
 	a.sum = t
 	d := f - a.mean
-	a.mean += d / float64(a.nonnull)
+	a.mean += d / float64(a.nonnull-a.posInf-a.negInf)
 	a.m2 += d * (f - a.mean)
-	if a.keepValues {
-		a.values = append(a.values, f)
+}
+
+func (a *colAgg) addInf(f float64) {
+	if f > 0 {
+		a.posInf++
+	} else {
+		a.negInf++
 	}
+}
+
+// infinite is the sum (and mean) of the values when one of them is
+// infinite, as IEEE arithmetic gives it (+Inf, -Inf, or NaN for both).
+func (a *colAgg) infinite() (float64, bool) {
+	switch {
+	case a.posInf > 0 && a.negInf > 0:
+		return math.NaN(), true
+	case a.posInf > 0:
+		return math.Inf(1), true
+	case a.negInf > 0:
+		return math.Inf(-1), true
+	}
+
+	return 0, false
 }
 
 type valCount struct {
@@ -309,7 +340,7 @@ func (e *aggExp) finish(*tableInfo) (bool, map[string]any, error) {
 	if err != nil {
 		return false, nil, err
 	}
-	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+	if f, ok := v.(float64); ok && math.IsNaN(f) {
 		v = nil
 	}
 	if v == nil {
@@ -335,6 +366,9 @@ func init() {
 		if a.allInt {
 			return a.isum, nil
 		}
+		if f, ok := a.infinite(); ok {
+			return f, nil
+		}
 		return a.sum, nil
 	})
 	registerAgg("expect_column_mean_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) {
@@ -344,14 +378,17 @@ func init() {
 		if a.nonnull == 0 {
 			return nil, nil
 		}
+		if f, ok := a.infinite(); ok {
+			return f, nil
+		}
 		return a.sum / float64(a.nonnull), nil
 	})
 	registerAgg("expect_column_stdev_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) {
 		if err := numeric(a); err != nil {
 			return nil, err
 		}
-		if a.nonnull < 2 {
-			return nil, nil
+		if a.nonnull < 2 || a.posInf+a.negInf > 0 {
+			return nil, nil // an infinite value has no finite spread (NaN in pandas)
 		}
 		return math.Sqrt(a.m2 / float64(a.nonnull-1)), nil
 	})

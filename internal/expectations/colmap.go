@@ -571,10 +571,14 @@ func monotone(k *kw, env *buildEnv, dir int) (evaluator, error) {
 	m := newMap(k, env, k.str("column", true))
 	strictly := k.boolean("strictly", false)
 	var prev any
-	m.statefulPred = func(_ *mapExp, _ *Batch, _ int, v []any) (bool, error) {
+	m.statefulPred = func(m *mapExp, _ *Batch, _ int, v []any) (bool, error) {
 		cur := v[0]
 		if s, ok := cur.(string); ok {
-			if t, ok := parseTime(s); ok {
+			// Untyped CSV text is compared as what it reads as: "10" comes
+			// after "9" as a number, not before it as text.
+			if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil && m.text {
+				cur = f
+			} else if t, ok := parseTime(s); ok {
 				cur = t
 			}
 		}

@@ -430,3 +430,23 @@ func TestCheckTypeSuggestions(t *testing.T) {
 		t.Errorf("a known type: got %q", got)
 	}
 }
+
+// Untyped CSV numbers are ordered as numbers: 9, 10, 11 increases.
+func TestMonotoneCSVNumbersOrderAsNumbers(t *testing.T) {
+	s := suiteOf(t, `{"name":"m","expectations":[
+	 {"type":"expect_column_values_to_be_increasing","kwargs":{"column":"v"}},
+	 {"type":"expect_column_values_to_be_decreasing","kwargs":{"column":"w"}},
+	 {"type":"expect_column_values_to_be_increasing","kwargs":{"column":"w"}}]}`)
+	res, err := Run(context.Background(), s, csvSource(t, "v,w\n9,11\n10,10\n11,9.5\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false} {
+		if res.Results[i].Success != want {
+			t.Errorf("expectation %d: success %v, want %v: %v", i, res.Results[i].Success, want, res.Results[i].Result)
+		}
+	}
+	if n := res.Results[2].Result["unexpected_count"]; n != int64(2) {
+		t.Errorf("10 after 11 and 9.5 after 10 are the two decreases; got %v", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -271,5 +272,36 @@ func wantJSON(t *testing.T, what string, got any, want string) {
 	gj, _ := json.Marshal(gv)
 	if !bytes.Equal(gj, wj) {
 		t.Errorf("%s: got %s, want %s", what, g, want)
+	}
+}
+
+// An infinite value is a value: the max and the sum of a column holding
+// +Inf are +Inf (so a lower bound passes), shown as Python's JSON writes it;
+// +Inf and -Inf together sum to NaN (no observed value); and one infinity
+// leaves the sum of a finite column after it intact.
+func TestInfinityInAggregates(t *testing.T) {
+	s := suiteOf(t, `{"name":"inf","expectations":[
+	 {"type":"expect_column_max_to_be_between","kwargs":{"column":"v","min_value":0}},
+	 {"type":"expect_column_sum_to_be_between","kwargs":{"column":"v","min_value":0}},
+	 {"type":"expect_column_mean_to_be_between","kwargs":{"column":"v","max_value":0}},
+	 {"type":"expect_column_sum_to_be_between","kwargs":{"column":"both","min_value":0}},
+	 {"type":"expect_column_values_to_be_between","kwargs":{"column":"v","min_value":0,"max_value":10}}]}`)
+	v := InferColumn([]any{1.0, math.Inf(1), 3.0, 2.0})
+	both := InferColumn([]any{1.0, math.Inf(1), math.Inf(-1), 2.0})
+	res, err := Run(context.Background(), s, &MemorySource{Names: []string{"v", "both"}, Cols: []Column{v, both}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		ok       bool
+		observed any
+	}{{true, "Infinity"}, {true, "Infinity"}, {false, "Infinity"}, {false, nil}} {
+		r := res.Results[i]
+		if r.Success != want.ok || r.Result["observed_value"] != want.observed {
+			t.Errorf("expectation %d: success %v, observed %v; want %v, %v", i, r.Success, r.Result["observed_value"], want.ok, want.observed)
+		}
+	}
+	if l := res.Results[4].Result["partial_unexpected_list"]; fmt.Sprint(l) != "[Infinity]" {
+		t.Errorf("unexpected list %v, want [Infinity]", l)
 	}
 }

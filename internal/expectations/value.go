@@ -597,8 +597,15 @@ func jsonValue(v any) any {
 	case Decimal:
 		return json.Number(x.Text)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		// JSON has no numbers for these; Python's json, which GX results
+		// go through, writes Infinity, -Infinity and NaN.
+		switch {
+		case math.IsNaN(x):
 			return nil
+		case math.IsInf(x, 1):
+			return "Infinity"
+		case math.IsInf(x, -1):
+			return "-Infinity"
 		}
 	}
 
