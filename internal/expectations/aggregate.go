@@ -33,6 +33,10 @@ type colAgg struct {
 	vcount         map[any]*valCount
 	buf            []byte
 	numErr         error
+	// In untyped text, whether some values read as numbers and some not:
+	// min and max of such a column are then an error, as the sum is,
+	// rather than the extreme of the numbers with the rest left out.
+	textNums, textWords bool
 	// null holds the text values counted as missing (Options.TreatAsNull
 	// and the treat_as_null kwarg), as the row-wise checks count them.
 	null map[string]bool
@@ -149,6 +153,9 @@ func (a *colAgg) observe(b *Batch) error {
 		if loose {
 			if f, ok := toFloatLoose(v); ok {
 				mv = f
+				a.textNums = true
+			} else {
+				a.textWords = true
 			}
 		}
 		if a.min == nil {
@@ -356,9 +363,19 @@ func (e *aggExp) finish(*tableInfo) (bool, map[string]any, error) {
 
 func numeric(a *colAgg) error { return a.numErr }
 
+// extreme is the min or max v, or an error for untyped text that mixes
+// numbers and words (see textNums).
+func (a *colAgg) extreme(v any) (any, error) {
+	if a.textNums && a.textWords {
+		return nil, a.numErr
+	}
+
+	return v, nil
+}
+
 func init() {
-	registerAgg("expect_column_min_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) { return a.min, nil })
-	registerAgg("expect_column_max_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) { return a.max, nil })
+	registerAgg("expect_column_min_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) { return a.extreme(a.min) })
+	registerAgg("expect_column_max_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) { return a.extreme(a.max) })
 	registerAgg("expect_column_sum_to_be_between", func(*colAgg) {}, func(a *colAgg) (any, error) {
 		if err := numeric(a); err != nil {
 			return nil, err

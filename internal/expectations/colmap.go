@@ -7,7 +7,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,10 +67,10 @@ func init() {
 				// an error, as in the generic path.
 				var bad error
 				ok := m.fastStr(bt, func(s string) bool {
-					f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-					if err != nil {
+					f, isNum := textNumber(s)
+					if !isNum {
 						if bad == nil {
-							bad = fmt.Errorf("cannot compare %q with the bounds", s)
+							bad = fmt.Errorf("cannot compare %q with the bounds: it is not a number", s)
 						}
 						return false
 					}
@@ -576,7 +575,7 @@ func monotone(k *kw, env *buildEnv, dir int) (evaluator, error) {
 		if s, ok := cur.(string); ok {
 			// Untyped CSV text is compared as what it reads as: "10" comes
 			// after "9" as a number, not before it as text.
-			if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil && m.text {
+			if f, isNum := textNumber(s); isNum && m.text {
 				cur = f
 			} else if t, ok := parseTime(s); ok {
 				cur = t

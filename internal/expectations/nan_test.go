@@ -305,3 +305,35 @@ func TestInfinityInAggregates(t *testing.T) {
 		t.Errorf("unexpected list %v, want [Infinity]", l)
 	}
 }
+
+// Untyped CSV text that is not a number, "NaN" included, is text in every
+// check alike: where numbers are needed it is an error naming the value,
+// never a value quietly left out of one check and counted by another; a
+// column of words alone still has a min and a max.
+func TestUntypedTextIsTextInEveryCheck(t *testing.T) {
+	s := suiteOf(t, `{"name":"t","expectations":[
+	 {"type":"expect_column_max_to_be_between","kwargs":{"column":"v","min_value":0}},
+	 {"type":"expect_column_mean_to_be_between","kwargs":{"column":"v","min_value":0}},
+	 {"type":"expect_column_values_to_be_between","kwargs":{"column":"v","min_value":0,"max_value":5}},
+	 {"type":"expect_column_min_to_be_between","kwargs":{"column":"w","min_value":"a"}},
+	 {"type":"expect_column_max_to_be_between","kwargs":{"column":"n","max_value":100}}]}`)
+	for _, text := range []string{"v,w,n\n1,b,1\nNaN,a,10\n3,c,9\n", "v,w,n\n1,b,1\nabc,a,10\n3,c,9\n"} {
+		word := strings.Split(strings.Split(text, "\n")[2], ",")[0]
+		res, err := Run(context.Background(), s, csvSource(t, text), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			ex := res.Results[i].ExceptionInfo
+			if !ex.Raised || !strings.Contains(ex.Message, `"`+word+`"`) {
+				t.Errorf("%s, expectation %d: want an error naming %q, got %+v %v", word, i, word, ex, res.Results[i].Result)
+			}
+		}
+		if r := res.Results[3]; !r.Success || r.Result["observed_value"] != "a" {
+			t.Errorf("min of words: %+v", r)
+		}
+		if r := res.Results[4]; !r.Success || r.Result["observed_value"] != 10.0 {
+			t.Errorf("max of numbers as text: %+v", r)
+		}
+	}
+}

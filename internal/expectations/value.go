@@ -411,14 +411,22 @@ func toFloat(v any) (float64, bool) {
 // toFloatLoose also parses numeric text, for columns read from CSV.
 func toFloatLoose(v any) (float64, bool) {
 	if s, ok := v.(string); ok {
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		return f, err == nil
+		return textNumber(s)
 	}
 	if _, ok := v.(bool); ok {
 		return 0, false
 	}
 
 	return toFloat(v)
+}
+
+// textNumber reads untyped text (CSV) as a number. Text "NaN" is not one:
+// untyped, it stays text (typed as a float column it is missing), so that
+// every check treats it alike.
+func textNumber(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+
+	return f, err == nil && !math.IsNaN(f)
 }
 
 // pyStr renders a value the way Python's str() does, which is what pandas
