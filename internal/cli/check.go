@@ -370,9 +370,13 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 		return report.Table{}, Runtime(err)
 	}
 	if structuralCount > 0 {
+		fails := f.ragged == "fail" || valueErrors > 0
 		res.Meta["structural_errors"] = structural
 		res.Meta["structural_error_count"] = structuralCount
-		if f.ragged == "fail" || valueErrors > 0 {
+		res.Meta["ragged_record_count"] = structuralCount - valueErrors
+		res.Meta["unparsable_value_count"] = valueErrors
+		res.Meta["structural_errors_fail_run"] = fails
+		if fails {
 			res.Success = false
 		}
 	}

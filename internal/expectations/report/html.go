@@ -39,9 +39,7 @@ func WriteHTML(w io.Writer, tables []Table) error {
 			}
 			ht.Exps = append(ht.Exps, he)
 		}
-		if se, ok := t.Result.Meta["structural_errors"].([]string); ok {
-			ht.Structure = se
-		}
+		ht.Malformed = MalformedOf(t.Result)
 		if anyPositive(bars) {
 			ht.Chart = barSVG("Unexpected rows per expectation", bars)
 		}
@@ -194,7 +192,7 @@ type htmlTable struct {
 	Stats             expectations.Statistics
 	Chart             template.HTML
 	Exps              []htmlExp
-	Structure         []string
+	Malformed         *Malformed
 	Profiles          []htmlProfile
 }
 
@@ -215,7 +213,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d2329;max-width:1200px}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-.pass{color:#16794c}.fail{color:#b42318}
+.pass{color:#16794c}.fail{color:#b42318}.warn{color:#9a6700}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde;padding:.4rem;text-align:left;vertical-align:top}
 details pre{background:#f6f8fa;padding:.5rem;overflow:auto;max-height:20rem}
 .note{color:#667}
@@ -226,7 +224,7 @@ svg{max-width:100%;height:auto}
 <h2>{{.Suite}} on {{.Name}}: {{if .Success}}<span class="pass">passed</span>{{else}}<span class="fail">failed</span>{{end}}</h2>
 <p>{{.Stats.Successful}} of {{.Stats.Evaluated}} expectations met; {{.Rows}} rows.</p>
 {{if .Chart}}<figure>{{.Chart}}</figure>{{end}}
-{{if .Structure}}<h3 class="fail">Malformed records (left out of the checks)</h3><ul>{{range .Structure}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .Malformed}}<h3 class="{{if .FailsRun}}fail{{else}}warn{{end}}">{{.Summary}}</h3><ul>{{range .Records}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <table><thead><tr><th>#</th><th>Result</th><th>Expectation</th><th>Observed</th></tr></thead><tbody>
 {{range .Exps}}<tr><td>{{.N}}</td><td>{{if .Success}}<span class="pass">pass</span>{{else}}<span class="fail">FAIL</span>{{end}}</td>
 <td><code>{{.Desc}}</code>{{if .Chart}}<div>{{.Chart}}</div>{{end}}</td>

@@ -113,3 +113,46 @@ func TestObservationNamesMissingRows(t *testing.T) {
 		t.Errorf("no missing rows: got %s", got)
 	}
 }
+
+// Records that did not read cleanly are a failure or, under --ragged skip,
+// a warning, in the text, JUnit and HTML reports alike, each kind named
+// with what became of it.
+func TestMalformedRecordsReport(t *testing.T) {
+	res := sampleResult(t)
+	res.Meta["structural_errors"] = []string{"record 2 (line 3): 3 fields, header has 2", `record 3 (line 4): column "score": "x" is not a valid int32`}
+	res.Meta["structural_error_count"] = int64(2)
+	res.Meta["ragged_record_count"] = int64(1)
+	res.Meta["unparsable_value_count"] = int64(1)
+	want := "1 malformed record (left out of the checks) and 1 value that does not parse as its column's type (read as null)"
+	for _, failsRun := range []bool{true, false} {
+		res.Meta["structural_errors_fail_run"] = failsRun
+		var text, junit, page bytes.Buffer
+		tables := []Table{{Name: "t.csv", Result: res}}
+		if err := WriteText(&text, tables); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJUnit(&junit, tables); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTML(&page, tables); err != nil {
+			t.Fatal(err)
+		}
+		mark, class := "warn ", `class="warn"`
+		if failsRun {
+			mark, class = "FAIL ", `class="fail"`
+		}
+		if !strings.Contains(text.String(), mark+want) {
+			t.Errorf("fails run %v: text report:\n%s", failsRun, text.String())
+		}
+		var parsed junitSuites
+		if err := xml.Unmarshal(junit.Bytes(), &parsed); err != nil {
+			t.Fatal(err)
+		}
+		if failures := parsed.Failures; (failures == 2) != failsRun { // the sample's own failure, and this one
+			t.Errorf("fails run %v: %d JUnit failures", failsRun, failures)
+		}
+		if !strings.Contains(page.String(), "<h3 "+class+">"+strings.ReplaceAll(want, "'", "&#39;")) {
+			t.Errorf("fails run %v: HTML heading missing", failsRun)
+		}
+	}
+}
