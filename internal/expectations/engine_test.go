@@ -3,6 +3,7 @@ package expectations
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -376,8 +377,13 @@ func TestResultFormats(t *testing.T) {
 		if l, ok := r["unexpected_list"].([]any); ok && len(l) != 85 {
 			t.Errorf("COMPLETE: unexpected_list has %d values, want 85", len(l))
 		}
-		if c, ok := r["partial_unexpected_counts"].([]map[string]any); ok && (len(c) != 5 || c[0]["count"] != 1) {
-			t.Errorf("SUMMARY: partial_unexpected_counts = %v", c)
+		// SUMMARY counts the five values of the partial list, COMPLETE all
+		// 85 (1 appears 15 times, 2 to 6 14 times each), as GX counts the
+		// values it fetched; equal counts are ordered by value.
+		want := map[string]string{"SUMMARY": "[map[count:1 value:1] map[count:1 value:2] map[count:1 value:3] map[count:1 value:4] map[count:1 value:5]]",
+			"COMPLETE": "[map[count:15 value:1] map[count:14 value:2] map[count:14 value:3] map[count:14 value:4] map[count:14 value:5]]"}[level]
+		if c, ok := r["partial_unexpected_counts"].([]map[string]any); ok && fmt.Sprint(c) != want {
+			t.Errorf("%s: partial_unexpected_counts = %v, want %s", level, c, want)
 		}
 	}
 }
@@ -448,5 +454,31 @@ func TestMonotoneCSVNumbersOrderAsNumbers(t *testing.T) {
 	}
 	if n := res.Results[2].Result["unexpected_count"]; n != int64(2) {
 		t.Errorf("10 after 11 and 9.5 after 10 are the two decreases; got %v", n)
+	}
+}
+
+// Among equal counts GX orders partial_unexpected_counts by the value's
+// str(), after most_common kept the values met first.
+func TestPartialCountsTiesByValue(t *testing.T) {
+	s := suiteOf(t, `{"name":"t","expectations":[{"type":"expect_column_values_to_be_in_set","kwargs":{"column":"x","value_set":["z"],
+	 "result_format":{"result_format":"SUMMARY","partial_unexpected_count":2}}}]}`)
+	col := InferColumn([]any{"c", "b", "a", "b", "a", "c", "d"})
+	res, err := Run(context.Background(), s, &MemorySource{Names: []string{"x"}, Cols: []Column{col}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The partial list is c, b, each once: ordered by value.
+	if got := fmt.Sprint(res.Results[0].Result["partial_unexpected_counts"]); got != "[map[count:1 value:b] map[count:1 value:c]]" {
+		t.Errorf("got %s", got)
+	}
+	s = suiteOf(t, `{"name":"t","expectations":[{"type":"expect_column_values_to_be_in_set","kwargs":{"column":"x","value_set":["z"],
+	 "result_format":{"result_format":"COMPLETE","partial_unexpected_count":2}}}]}`)
+	res, err = Run(context.Background(), s, &MemorySource{Names: []string{"x"}, Cols: []Column{col}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c, b and a twice each: most_common(2) keeps c and b, met first.
+	if got := fmt.Sprint(res.Results[0].Result["partial_unexpected_counts"]); got != "[map[count:2 value:b] map[count:2 value:c]]" {
+		t.Errorf("COMPLETE: got %s", got)
 	}
 }

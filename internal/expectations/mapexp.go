@@ -232,7 +232,13 @@ func (m *mapExp) finish(*tableInfo) (bool, map[string]any, error) {
 	}
 	if !rf.ExcludeUnexpected {
 		if m.hashable {
-			res["partial_unexpected_counts"] = valueCounts(partial, n)
+			// GX counts the unexpected values it fetched: the partial list,
+			// or under COMPLETE every one.
+			counted := partial
+			if rf.Level == "COMPLETE" {
+				counted = m.rows
+			}
+			res["partial_unexpected_counts"] = valueCounts(counted, n)
 		} else {
 			res["details"] = map[string]any{"partial_unexpected_counts_error": "partial_unexpected_counts requested, but requires a hashable type"}
 		}
@@ -288,8 +294,10 @@ func valuesOf(rows []unexRow) []any {
 	return out
 }
 
-// valueCounts is GX's partial_unexpected_counts: counts of the partial list,
-// most frequent first, ties by first appearance.
+// valueCounts is GX's partial_unexpected_counts: Counter(values).
+// most_common(n), which keeps, among equal counts, the values met first,
+// then sorted by count, descending, and by the value's str() (so 10 comes
+// before 9 among ties, as in GX).
 func valueCounts(rows []unexRow, n int) []map[string]any {
 	type vc struct {
 		v     any
@@ -311,6 +319,12 @@ func valueCounts(rows []unexRow, n int) []map[string]any {
 	if len(list) > n {
 		list = list[:n]
 	}
+	sort.SliceStable(list, func(a, b int) bool {
+		if list[a].count != list[b].count {
+			return list[a].count > list[b].count
+		}
+		return pyStr(list[a].v) < pyStr(list[b].v)
+	})
 	out := make([]map[string]any, len(list))
 	for i, e := range list {
 		out[i] = map[string]any{"value": e.v, "count": e.count}
