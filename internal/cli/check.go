@@ -85,10 +85,10 @@ suite (unknown expectation type, bad kwarg), 3 unreadable data or backend error.
   # 5. An Iceberg table at a snapshot
   lakehouse-runner check --suite suite.json iceberg://oulad.student_info@4718592134`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if f.engine == "sql" {
-				return cobra.MaximumNArgs(1)(cmd, args)
+			if f.engine == "sql" && len(args) == 0 {
+				return nil // --table names it
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return oneArg("a CSV, TSV or Parquet file, a folder or s3:// prefix of them, or an iceberg:// table", "suite")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, f, args) },
 	}

@@ -69,7 +69,7 @@ The policy is JSON; every field, with a complete example, is in the provider's
   # 4. An Iceberg table into a curated table, created on first use
   lakehouse-runner deid --policy s3://governance/governance/deid-policies/students.json \
     iceberg://raw.student_info --out iceberg://curated.student_info`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("a CSV, TSV or Parquet file, or an iceberg:// table", "policy"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeid(cmd, f, args[0]) },
 	}
 	fl := cmd.Flags()

@@ -55,7 +55,7 @@ The table name is namespace levels and table joined with ".", a dot inside a lev
 
   # 3. A latin-1 TSV, with a JSON report for a pipeline
   lakehouse-runner load export.tsv --table 'lake.raw zone.events' --encoding latin1 --output json`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("a CSV, TSV or Parquet file, a folder or s3:// prefix of them", ""),
 		RunE: func(cmd *cobra.Command, args []string) error { return runLoad(cmd, f, args[0]) },
 	}
 	fl := cmd.Flags()

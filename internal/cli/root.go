@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -150,6 +151,29 @@ func writeJSONError(w io.Writer, code int, cause error) {
 		return
 	}
 	_, _ = fmt.Fprintf(w, "%s\n", b) // nowhere left to report a failure
+}
+
+// oneArg is a command's positional-argument rule: exactly one input, what
+// it is said in the error, and a JSON file among several arguments taken
+// for the governance document that goes in docFlag (as in
+// "check suite.json data.csv").
+func oneArg(what, docFlag string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 1:
+			return nil
+		case len(args) == 0:
+			return fmt.Errorf("%s needs its input: %s (see --help)", cmd.Name(), what)
+		}
+		msg := fmt.Sprintf("%s takes one input, %s, but got %d: %s", cmd.Name(), what, len(args), strings.Join(args, " "))
+		for _, a := range args {
+			if strings.HasSuffix(strings.ToLower(a), ".json") && docFlag != "" {
+				return fmt.Errorf("%s; %s looks like the document for --%s: %s --%s %s, then the input", msg, a, docFlag, cmd.Name(), docFlag, a)
+			}
+		}
+
+		return errors.New(msg)
+	}
 }
 
 // outputFormat returns the --output value, validated.

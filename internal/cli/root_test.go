@@ -74,3 +74,21 @@ func TestCheckRefusesWhatWouldNotBeChecked(t *testing.T) {
 		}
 	}
 }
+
+// A wrong number of inputs says what the input is, and a suite given as an
+// argument is pointed to --suite.
+func TestOneInputMessages(t *testing.T) {
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"suite as argument": {[]string{"check", "suite.json", "data.csv"}, "suite.json looks like the document for --suite: check --suite suite.json"},
+		"no data":           {[]string{"check", "--suite", "suite.json"}, "check needs its input: a CSV, TSV or Parquet file"},
+		"two folders":       {[]string{"validate", "--schema", "s.json", "a", "b"}, "validate takes one input, the submission's folder or s3:// prefix, but got 2: a b"},
+		"policy first":      {[]string{"deid", "policy.json", "in.csv", "--out", "o.csv"}, "--policy policy.json"},
+	} {
+		if code, _, stderr := runCLI(t, c.args...); code != ExitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, %q; want %q", name, code, stderr, c.want)
+		}
+	}
+}

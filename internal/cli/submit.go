@@ -64,7 +64,7 @@ document, 3 unreadable data, backend or I/O error.`,
 
   # 2. Validate and check only (no --policy, no --table), JSON summary for a pipeline
   lakehouse-runner submit --schema schema.json --suite scores.csv=suite.json --output json s3://raw/inst-a/2026-fall/`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("the submission's folder or s3:// prefix", "schema"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSubmit(cmd, f, args[0]) },
 	}
 	fl := cmd.Flags()

@@ -51,7 +51,7 @@ Exit codes: 0 valid (warnings allowed), 1 errors remain, 2 bad flags, schema or 
 
   # 4. Downgrade a code for one folder (see examples/schemas/validate-config.json)
   lakehouse-runner validate --schema oulad.json --config examples/schemas/validate-config.json ./submission`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg("the submission's folder or s3:// prefix", "schema"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runValidate(cmd, f, args[0]) },
 	}
 	fl := cmd.Flags()
