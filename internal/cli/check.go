@@ -236,11 +236,7 @@ func (f checkFlags) validate() error {
 			return fmt.Errorf("--column-type %s: %w", col, err)
 		}
 	}
-	ok := false
-	for _, e := range append(tabular.Encodings, "utf8", "iso-8859-1") {
-		ok = ok || e == f.encoding
-	}
-	if !ok {
+	if !tabular.KnownEncoding(f.encoding) {
 		return fmt.Errorf("--encoding must be one of %v, not %q", tabular.Encodings, f.encoding)
 	}
 
@@ -342,7 +338,11 @@ func checkLocal(ctx context.Context, cmd *cobra.Command, f checkFlags, store *ru
 			df := files[i]
 			name := df.entry.String()
 			st, err := openDataFile(ctx, store, df, f, onStructure, onValue)
-			if err != nil {
+			var oe *tabular.OptionError
+			switch {
+			case errors.As(err, &oe):
+				return nil, name, Usage(fmt.Errorf("%s: %w", name, err))
+			case err != nil:
 				return nil, name, Runtime(fmt.Errorf("%s: %w", name, err))
 			}
 			return st, name, nil
@@ -429,13 +429,7 @@ func openDataFile(ctx context.Context, store *runnerio.Store, df dataFile, f che
 	if f.delimiter != "" {
 		comma = []rune(f.delimiter)[0]
 	}
-	enc := f.encoding
-	switch enc {
-	case "utf8":
-		enc = tabular.EncodingUTF8
-	case "iso-8859-1":
-		enc = tabular.EncodingLatin1
-	}
+	enc := f.encoding // the reader knows its spellings
 	types := map[string]arrow.DataType{}
 	for col, t := range f.columnTypes {
 		types[col], _ = tabular.ParseColumnType(t) // validated with the flags

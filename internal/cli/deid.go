@@ -116,6 +116,9 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return err
 	}
+	if err := outputMatchesFormat(f.out, format); err != nil {
+		return err
+	}
 	store, _, err := openStore(inLoc, outLoc)
 	if err != nil {
 		return err
@@ -232,6 +235,23 @@ func deidFormat(flag, input string) (string, error) {
 	return "", Usage(fmt.Errorf("--format must be csv, tsv or parquet, not %q", flag))
 }
 
+// outputMatchesFormat refuses an --out whose extension names another file
+// format than the one written (the input's): a CSV named .parquet would
+// fail whatever reads it next, far from its cause.
+func outputMatchesFormat(out, format string) error {
+	if strings.HasPrefix(out, "iceberg://") {
+		return nil
+	}
+	ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(out, "/")))
+	named := map[string]string{".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}[ext]
+	if named == "" || named == format {
+		return nil // no extension, or one that names no format (.txt)
+	}
+
+	return Usage(fmt.Errorf("--out %s names a %s file, but the output is written as %s, the input's format; "+
+		"give it the %s extension", out, named, format, format))
+}
+
 // deidRun writes the output to an atomic local file (a temporary file for
 // s3:// outputs, uploaded once complete), so a failure leaves no output.
 func deidRun(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, p *deid.Policy, in, out runnerio.Location,
@@ -284,7 +304,7 @@ func deidRun(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, p *
 
 func deidCSV(ctx context.Context, store *runnerio.Store, p *deid.Policy, in runnerio.Location, w io.Writer, format, encoding string,
 	opts deid.Options, progress func(int64)) (*deid.Audit, error) {
-	if !validateEncodingOK(encoding) {
+	if !tabular.KnownEncoding(encoding) {
 		return nil, Usage(fmt.Errorf("--encoding must be one of %s", strings.Join(tabular.Encodings, ", ")))
 	}
 	r, err := store.Open(ctx, in)

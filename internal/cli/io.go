@@ -55,7 +55,16 @@ func readDocument(ctx context.Context, store *runnerio.Store, loc runnerio.Locat
 		return raw, nil
 	case errors.Is(err, fs.ErrNotExist) || objectstore.IsNotFound(err):
 		return nil, Usage(fmt.Errorf("the %s %s does not exist: %w", what, loc, err))
+	case !loc.IsS3() && isDir(loc.Key):
+		return nil, Usage(fmt.Errorf("the %s %s is a folder; give the %s's file", what, loc, what))
 	default:
 		return nil, Runtime(fmt.Errorf("reading the %s %s: %w", what, loc, err))
 	}
+}
+
+// isDir reports whether a local path is a folder.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+
+	return err == nil && st.IsDir()
 }

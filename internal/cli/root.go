@@ -111,7 +111,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cause != nil {
 		_, _ = fmt.Fprintln(stderr, "error:", cause) // nowhere left to report a failure
-		if out.n == 0 && wantsJSON(cmd) {
+		if out.n == 0 && (wantsJSON(cmd) || argsWantJSON(args)) {
 			writeJSONError(stdout, code, cause)
 		}
 	}
@@ -138,6 +138,23 @@ func wantsJSON(cmd *cobra.Command) bool {
 	f := cmd.Flags().Lookup("output")
 
 	return f != nil && f.Value.String() == "json"
+}
+
+// argsWantJSON reports whether the command line asks for --output json,
+// for failures that come before the flags are parsed (an unknown flag).
+func argsWantJSON(args []string) bool {
+	for i, a := range args {
+		switch a {
+		case "-o", "--output":
+			if i+1 < len(args) && args[i+1] == "json" {
+				return true
+			}
+		case "-ojson", "-o=json", "--output=json":
+			return true
+		}
+	}
+
+	return false
 }
 
 // writeJSONError writes a failure as the JSON document a pipeline reading

@@ -23,6 +23,7 @@ func TestJSONOutputCarriesErrors(t *testing.T) {
 		"missing data":    {[]string{"check", "-o", "json", "--suite", suite, filepath.Join(dir, "none.csv")}, ExitRuntime, "runtime"},
 		"missing policy":  {[]string{"deid", "-o", "json", "--policy", filepath.Join(dir, "none.json"), data, "--out", filepath.Join(dir, "o.csv")}, ExitUsage, "usage"},
 		"validate schema": {[]string{"validate", "-o", "json", "--schema", filepath.Join(dir, "none.json"), dir}, ExitUsage, "usage"},
+		"unknown flag":    {[]string{"check", "--suite", suite, data, "--sutie", "x", "-o", "json"}, ExitUsage, "usage"},
 	} {
 		code, stdout, stderr := runCLI(t, c.args...)
 		var doc struct {
@@ -90,5 +91,31 @@ func TestOneInputMessages(t *testing.T) {
 		if code, _, stderr := runCLI(t, c.args...); code != ExitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("%s: exit %d, %q; want %q", name, code, stderr, c.want)
 		}
+	}
+}
+
+// Mistakes in what the command was given are usage errors (exit 2) that
+// say what is wrong; a file that is not what its name says is named so.
+func TestInputMistakesAreNamed(t *testing.T) {
+	dir := t.TempDir()
+	data := writeFile(t, dir, "d.csv", []byte("id\n1\n"))
+	suite := writeFile(t, dir, "s.json", []byte(idSuite))
+	policy := writeFile(t, dir, "p.json", []byte(`{"format_version":1,"columns":{"id":{"action":"keep"}}}`))
+	for name, c := range map[string]struct {
+		args []string
+		code int
+		want string
+	}{
+		"suite is a folder":   {[]string{"check", "--suite", dir, data}, ExitUsage, "is a folder"},
+		"type for no column":  {[]string{"check", "--suite", suite, "--column-type", "nosuch=int", data}, ExitUsage, `column "nosuch", which the header does not have`},
+		"csv read as parquet": {[]string{"check", "--suite", suite, "--format", "parquet", data}, ExitRuntime, "not a Parquet file"},
+		"deid out extension":  {[]string{"deid", "--policy", policy, data, "--out", filepath.Join(dir, "o.parquet")}, ExitUsage, "names a parquet file, but the output is written as csv"},
+	} {
+		if code, _, stderr := runCLI(t, c.args...); code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, %q; want exit %d and %q", name, code, stderr, c.code, c.want)
+		}
+	}
+	if code, _, stderr := runCLI(t, "check", "--suite", suite, "--encoding", "latin-1", data); code != ExitOK {
+		t.Errorf("latin-1 is a spelling of latin1: exit %d, %q", code, stderr)
 	}
 }

@@ -82,7 +82,7 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 		// A dataset is a prefix: s3://b/oulad must not also list s3://b/oulad2/.
 		dsLoc.Key += "/"
 	}
-	if !validateEncodingOK(f.encoding) {
+	if !tabular.KnownEncoding(f.encoding) {
 		return Usage(fmt.Errorf("--encoding must be one of %v, not %q", tabular.Encodings, f.encoding))
 	}
 	store, _, err := openStore(schemaLoc, dsLoc)
@@ -130,14 +130,4 @@ func runValidate(cmd *cobra.Command, f validateFlags, dataset string) error {
 	}
 
 	return nil
-}
-
-func validateEncodingOK(e string) bool {
-	for _, x := range append(tabular.Encodings, "utf8", "iso-8859-1") {
-		if e == x {
-			return true
-		}
-	}
-
-	return false
 }

@@ -63,6 +63,12 @@ type ValueError struct {
 	Type         arrow.DataType
 }
 
+// OptionError is an option that does not fit the input (a type given for
+// a column the header lacks): the caller's mistake, not the data's.
+type OptionError struct{ Msg string }
+
+func (e *OptionError) Error() string { return e.Msg }
+
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("record %d (line %d): column %q: %q is not a valid %s", e.Record, e.Line, e.Column, e.Value, e.Type)
 }
@@ -128,7 +134,7 @@ func NewCSVStream(r io.Reader, opts CSVStreamOptions) (*CSVStream, error) {
 	}
 	for name := range opts.Types {
 		if !seen[name] {
-			return nil, fmt.Errorf("a type is given for column %q, which the header does not have", name)
+			return nil, &OptionError{fmt.Sprintf("a type is given for column %q, which the header does not have", name)}
 		}
 	}
 	s := &CSVStream{r: cr, schema: arrow.NewSchema(fields, nil), opts: opts, null: map[string]bool{}, mem: memory.DefaultAllocator}
@@ -253,6 +259,21 @@ func OpenParquet(r parquet.ReaderAtSeeker) (pf *file.Reader, err error) {
 	return file.NewParquetReader(r)
 }
 
+// endsWithMagic reports whether r ends with "PAR1", as every Parquet file
+// does; a file that does not is some other format (a CSV named .parquet).
+func endsWithMagic(r parquet.ReaderAtSeeker) bool {
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil || size < 4 {
+		return false
+	}
+	var tail [4]byte
+	if _, err := r.ReadAt(tail[:], size-4); err != nil {
+		return false
+	}
+
+	return string(tail[:]) == "PAR1"
+}
+
 // NewParquetStream opens a Parquet file for streaming.
 func NewParquetStream(ctx context.Context, r parquet.ReaderAtSeeker, batchRows int) (s *ParquetStream, err error) {
 	return NewParquetStreamWith(ctx, r, ParquetOptions{BatchRows: batchRows})
@@ -280,6 +301,9 @@ func NewParquetStreamWith(ctx context.Context, r parquet.ReaderAtSeeker, opts Pa
 	}()
 	pf, err := OpenParquet(r)
 	if err != nil {
+		if !endsWithMagic(r) {
+			return nil, fmt.Errorf("not a Parquet file: it does not end with Parquet's magic bytes PAR1 (%w)", err)
+		}
 		return nil, fmt.Errorf("reading Parquet footer: %w", err)
 	}
 	if batchRows <= 0 {

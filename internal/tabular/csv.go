@@ -34,6 +34,30 @@ const (
 	EncodingUTF16BE = "utf-16be"
 )
 
+// canonicalEncoding is the name in Encodings an --encoding value stands
+// for, with the spellings people use ("utf8", "latin-1", "ISO-8859-1"), or
+// "" for none.
+func canonicalEncoding(enc string) string {
+	switch strings.ToLower(enc) {
+	case "", EncodingAuto:
+		return EncodingAuto
+	case EncodingUTF8, "utf8":
+		return EncodingUTF8
+	case EncodingLatin1, "latin-1", "latin_1", "iso-8859-1", "iso8859-1":
+		return EncodingLatin1
+	case EncodingUTF16LE, "utf16le":
+		return EncodingUTF16LE
+	case EncodingUTF16BE, "utf16be":
+		return EncodingUTF16BE
+	}
+
+	return ""
+}
+
+// KnownEncoding reports whether enc names an encoding a CSV input may
+// declare.
+func KnownEncoding(enc string) bool { return canonicalEncoding(enc) != "" }
+
 // Encodings lists the accepted --encoding values.
 var Encodings = []string{EncodingAuto, EncodingUTF8, EncodingLatin1, EncodingUTF16LE, EncodingUTF16BE}
 
@@ -284,10 +308,10 @@ func decode(r io.Reader, enc string) (io.Reader, bool, error) {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), false, nil
 	}
-	switch strings.ToLower(enc) {
-	case "", EncodingAuto, EncodingUTF8, "utf8":
+	switch canonicalEncoding(enc) {
+	case EncodingAuto, EncodingUTF8:
 		return br, true, nil
-	case EncodingLatin1, "iso-8859-1":
+	case EncodingLatin1:
 		return transcode(br, charmap.ISO8859_1), false, nil
 	case EncodingUTF16LE:
 		return transcode(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)), false, nil
