@@ -166,8 +166,7 @@ func init() {
 				//nolint:staticcheck // Great Expectations' own message, which the conformance tests match (traceback_substring)
 				return false, errors.New("Values passed to expect_column_values_to_be_dateutil_parseable must be of type string.")
 			}
-			_, ok = parseTime(s)
-			return !ok, nil
+			return !dateutilParseable(s), nil
 		}
 		return m, nil
 	})

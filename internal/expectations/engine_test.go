@@ -482,3 +482,19 @@ func TestPartialCountsTiesByValue(t *testing.T) {
 		t.Errorf("COMPLETE: got %s", got)
 	}
 }
+
+// dateutil reads unpadded, spelled-out and clock-only forms; impossible
+// dates and words stay unparseable.
+func TestDateutilParseableForms(t *testing.T) {
+	for _, s := range []string{"2024-1-3", "Jan 2024", "January 3, 2024", "3 Jan 2024", "03-Jan-2024", "2024/1/3", "1/3/2024",
+		"2024-01-03T10:00:00Z", "Wed, 03 Jan 2024 10:00:00 GMT", "10:30", "3 PM", "jan 3, 2024"} {
+		if !dateutilParseable(s) {
+			t.Errorf("%q: dateutil parses it", s)
+		}
+	}
+	for _, s := range []string{"not a date", "2024-02-30", "13/45/2024", ""} {
+		if dateutilParseable(s) {
+			t.Errorf("%q: dateutil does not parse it", s)
+		}
+	}
+}

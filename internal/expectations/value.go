@@ -580,6 +580,43 @@ var timeLayouts = []string{
 	"20060102",
 	"2006-01",
 	"2006",
+	// Unpadded and spelled-out forms that dateutil reads too.
+	"2006-1-2",
+	"2006/1/2",
+	"2006-1-2 15:04:05",
+	"2006-1-2 15:04",
+	"1/2/2006",
+	"1/2/2006 15:04",
+	"1-2-2006",
+	"2-Jan-2006",
+	"2 January 2006",
+	"Jan 2, 2006",
+	"January 2, 2006",
+	"Jan 2006",
+	"January 2006",
+	time.RFC1123,
+	time.RFC1123Z,
+	time.ANSIC,
+}
+
+// clockLayouts are times of day alone, which dateutil reads as that time
+// today: parseable, but no date to compare with.
+var clockLayouts = []string{"15:04:05", "15:04", "3:04 PM", "3:04PM", "3 PM", "3PM"}
+
+// dateutilParseable reports whether python-dateutil's parser would read s,
+// for the forms people write: a date, a date and time, or a time of day.
+func dateutilParseable(s string) bool {
+	if _, ok := parseTime(s); ok {
+		return true
+	}
+	s = strings.TrimSpace(s)
+	for _, l := range clockLayouts {
+		if _, err := time.Parse(l, s); err == nil {
+			return true
+		}
+	}
+
+	return false
 }
 
 // parseTime is a tolerant date parser in the spirit of dateutil.parser.
