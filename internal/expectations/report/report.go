@@ -66,6 +66,9 @@ func Observation(r expectations.ExpectationResult) string {
 	res := r.Result
 	if v, ok := res["unexpected_count"]; ok {
 		s := unexpectedShare(v, res)
+		if o, ok := res["observed_value"]; ok && o != nil {
+			s += "; observed " + compactJSON(o) // a column's type, beside the rows it failed
+		}
 		if l, ok := res["partial_unexpected_list"].([]any); ok && len(l) > 0 {
 			s += "; e.g. " + compactJSON(l[:min(len(l), 5)])
 		}

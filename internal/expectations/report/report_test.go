@@ -112,6 +112,11 @@ func TestObservationNamesMissingRows(t *testing.T) {
 	if got := Observation(r); !strings.HasPrefix(got, "1 unexpected of 4 rows (33.33%)") {
 		t.Errorf("no missing rows: got %s", got)
 	}
+	// A type expectation names the column's type beside the rows.
+	r.Result["observed_value"] = "long"
+	if got := Observation(r); !strings.Contains(got, `(33.33%); observed "long"; e.g. [120]`) {
+		t.Errorf("type: got %s", got)
+	}
 }
 
 // Records that did not read cleanly are a failure or, under --ragged skip,
