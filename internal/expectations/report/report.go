@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
@@ -66,6 +67,9 @@ func Observation(r expectations.ExpectationResult) string {
 	res := r.Result
 	if v, ok := res["unexpected_count"]; ok {
 		s := unexpectedShare(v, res)
+		if m := mostlyShare(r); m != "" {
+			s += "; " + m
+		}
 		if o, ok := res["observed_value"]; ok && o != nil {
 			s += "; observed " + compactJSON(o) // a column's type, beside the rows it failed
 		}
@@ -86,6 +90,50 @@ func Observation(r expectations.ExpectationResult) string {
 	}
 
 	return ""
+}
+
+// mostlyShare says, for an expectation with a mostly below 1, what share
+// of rows was expected out of the rows mostly is measured over (the
+// non-missing ones, or all with --mostly-of all), which the percentage of
+// unexpected rows alone does not give when rows are missing.
+func mostlyShare(r expectations.ExpectationResult) string {
+	mostly, ok := toFloat(r.ExpectationConfig.Kwargs["mostly"])
+	if !ok || mostly >= 1 {
+		return ""
+	}
+	unexpected, ok1 := toInt(r.Result["unexpected_count"])
+	all, ok2 := toInt(r.Result["element_count"])
+	missing, _ := toInt(r.Result["missing_count"])
+	if !ok1 || !ok2 {
+		return ""
+	}
+	over, of := all-missing, "non-missing rows"
+	good := over - unexpected
+	if r.Meta["mostly_denominator"] == "all" {
+		over, of = all, "all rows"
+	}
+	if over == 0 {
+		return ""
+	}
+
+	return fmt.Sprintf("%.2f%% of %s expected, mostly needs %s", 100*float64(good)/float64(over), of, strconv.FormatFloat(100*mostly, 'f', -1, 64)+"%")
+}
+
+// toFloat reads a kwarg number.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+
+	return 0, false
 }
 
 // unexpectedShare says how many rows were unexpected out of how many, and

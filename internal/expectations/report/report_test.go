@@ -161,3 +161,20 @@ func TestMalformedRecordsReport(t *testing.T) {
 		}
 	}
 }
+
+// With mostly, the text says what share of the rows mostly is measured
+// over were expected, over all rows under --mostly-of all.
+func TestObservationMostlyShare(t *testing.T) {
+	r := expectations.ExpectationResult{
+		ExpectationConfig: expectations.Config{Kwargs: map[string]any{"mostly": json.Number("0.6")}},
+		Result:            map[string]any{"element_count": int64(8), "missing_count": int64(2), "unexpected_count": int64(2), "unexpected_percent": 100.0 / 3},
+		Meta:              map[string]any{"mostly_denominator": "all"},
+	}
+	if got := Observation(r); !strings.Contains(got, "50.00% of all rows expected, mostly needs 60%") {
+		t.Errorf("all rows: %s", got)
+	}
+	r.Meta["mostly_denominator"] = "nonmissing"
+	if got := Observation(r); !strings.Contains(got, "66.67% of non-missing rows expected, mostly needs 60%") {
+		t.Errorf("non-missing rows: %s", got)
+	}
+}
