@@ -383,7 +383,7 @@ func (b bounds) contains(v any) (bool, error) {
 	if b.min != nil {
 		c, ok := compare(v, b.min)
 		if !ok {
-			return false, fmt.Errorf("cannot compare %v (%T) with min_value %v", v, v, b.min)
+			return false, fmt.Errorf("cannot compare %s with min_value %s", shown(v), shown(b.min))
 		}
 		if c < 0 || (b.strictMin && c == 0) {
 			return false, nil
@@ -392,7 +392,7 @@ func (b bounds) contains(v any) (bool, error) {
 	if b.max != nil {
 		c, ok := compare(v, b.max)
 		if !ok {
-			return false, fmt.Errorf("cannot compare %v (%T) with max_value %v", v, v, b.max)
+			return false, fmt.Errorf("cannot compare %s with max_value %s", shown(v), shown(b.max))
 		}
 		if c > 0 || (b.strictMax && c == 0) {
 			return false, nil
@@ -586,7 +586,7 @@ func monotone(k *kw, env *buildEnv, dir int) (evaluator, error) {
 		}
 		c, ok := compare(cur, prev)
 		if !ok {
-			return false, fmt.Errorf("cannot compare %v with %v", cur, prev)
+			return false, fmt.Errorf("cannot compare %s with %s", shown(cur), shown(prev))
 		}
 		prev = cur
 		c *= dir

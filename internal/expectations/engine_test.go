@@ -318,6 +318,16 @@ func TestParseSuite_Errors(t *testing.T) {
 			t.Errorf("%s: got %v, want %s", name, err, want)
 		}
 	}
+	// A document that is not a suite says where, or what it is instead.
+	for js, want := range map[string]string{
+		"name: x\nexpectations: []\n": "not valid JSON at line 1, column 3",
+		"[1]":                         `a suite is a JSON object with "name" and "expectations", not a list`,
+		"{\"name\":\"x\",\n\"expectations\":[{\"type\":\"a\",}]}": "line 2, column",
+	} {
+		if _, err := ParseSuite([]byte(js)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %s", js, err, want)
+		}
+	}
 	// Keys of GX documents besides the ones read are left alone.
 	if _, err := ParseSuite([]byte(`{"name":"s","data_asset_type":null,"x-owner":"ir","expectations":[
 	 {"type":"expect_column_to_exist","kwargs":{"column":"x"},"rendered_content":[],"severity":"critical","x-ticket":"DQ-1"}]}`)); err != nil {

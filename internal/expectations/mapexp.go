@@ -113,7 +113,7 @@ func (m *mapExp) observe(b *Batch) error {
 			bad, err = m.pred(vals)
 		}
 		if err != nil {
-			return fmt.Errorf("row %d: %w", b.Row(i), err)
+			return fmt.Errorf("%s: %w", recordAt(b, i), err)
 		}
 		if bad {
 			m.unexpected++

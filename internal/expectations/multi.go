@@ -32,7 +32,7 @@ func init() {
 			}
 			c, ok := compare(a, b)
 			if !ok {
-				return false, fmt.Errorf("cannot compare %v with %v", v[0], v[1])
+				return false, fmt.Errorf("cannot compare %s with %s", shown(v[0]), shown(v[1]))
 			}
 			return c < 0 || (c == 0 && !orEqual), nil
 		}
@@ -115,9 +115,9 @@ func init() {
 				if x == nil {
 					continue
 				}
-				f, ok := toFloat(x)
+				f, ok := toFloatLoose(x) // untyped CSV text "1" adds as the number
 				if !ok {
-					return false, fmt.Errorf("cannot add %v (%T)", x, x)
+					return false, fmt.Errorf("cannot add %s: it is not a number", shown(x))
 				}
 				s += f
 			}

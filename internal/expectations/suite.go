@@ -68,11 +68,15 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // ge_cloud_id), which it normalises to 1.x. Every expectation is checked
 // (type known, kwargs valid), so a bad suite fails before any data is read.
 func ParseSuite(data []byte) (*Suite, error) {
-	var raw map[string]any
+	var doc any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, &ConfigError{Index: -1, Err: fmt.Errorf("not valid JSON: %w", err)}
+	if err := dec.Decode(&doc); err != nil {
+		return nil, &ConfigError{Index: -1, Err: jsonError(data, err)}
+	}
+	raw, ok := doc.(map[string]any)
+	if !ok {
+		return nil, &ConfigError{Index: -1, Err: fmt.Errorf(`a suite is a JSON object with "name" and "expectations", not %s`, jsonKind(doc))}
 	}
 	if err := strayKey(raw, suiteKeys, false); err != nil {
 		return nil, &ConfigError{Index: -1, Err: err}
@@ -126,6 +130,46 @@ func ParseSuite(data []byte) (*Suite, error) {
 	}
 
 	return s, nil
+}
+
+// jsonError says where a document stops being JSON, by line and column.
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON: %w", err)
+	}
+	line, col := 1, 1
+	for _, c := range data[:min(int(se.Offset), len(data))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	hint := ""
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' && t[0] != '[' {
+		hint = " (suites are JSON; a YAML suite must be converted)"
+	}
+
+	return fmt.Errorf("not valid JSON at line %d, column %d: %w%s", line, col, err, hint)
+}
+
+// jsonKind names the kind of a decoded JSON value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+
+	return "an object"
 }
 
 // The keys of a suite and of an expectation in GX 1.x and 0.18 documents.
@@ -386,7 +430,7 @@ func evalTerm(t string, params map[string]any) (any, error) {
 	}
 	m := callRE.FindStringSubmatch(t)
 	if m == nil {
-		return nil, fmt.Errorf("suite parameter %q is not defined", t)
+		return nil, fmt.Errorf("suite parameter %q is not defined; give it a value in the suite's \"suite_parameters\" (GX 0.18: \"evaluation_parameters\")", t)
 	}
 	args := strings.Split(m[2], ",")
 	switch m[1] {
@@ -424,7 +468,7 @@ func evalTerm(t string, params map[string]any) (any, error) {
 		return d, nil
 	}
 
-	return nil, fmt.Errorf("suite parameter %q is not defined", t)
+	return nil, fmt.Errorf("suite parameter %q is not defined; give it a value in the suite's \"suite_parameters\" (GX 0.18: \"evaluation_parameters\")", t)
 }
 
 func evalProduct(s string) (float64, error) {

@@ -634,6 +634,33 @@ func parseTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// shown is a value as an error message names it: as the result JSON shows
+// it, quoted when text, and with its kind when that is not plain.
+func shown(v any) string {
+	switch x := jsonValue(v).(type) {
+	case string:
+		if _, isTime := v.(time.Time); isTime {
+			return x + " (a date)"
+		}
+		return strconv.Quote(x)
+	case nil:
+		return "null"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// recordAt names row i of a batch for a message as people count: its CSV
+// line when known, else its record number from 1 (GX's row indexes, from
+// 0, are in the results).
+func recordAt(b *Batch, i int) string {
+	if b.Lines != nil {
+		return fmt.Sprintf("line %d", b.Lines[i])
+	}
+
+	return fmt.Sprintf("record %d", b.Row(i)+1)
+}
+
 // jsonValue converts an engine value to what the result JSON shows.
 func jsonValue(v any) any {
 	switch x := v.(type) {
