@@ -269,7 +269,7 @@ func TestCheck_ColumnTypes_C24(t *testing.T) {
 		t.Errorf("week: %v", res.Results[0].Result)
 	}
 	se, _ := res.Meta["structural_errors"].([]any)
-	if len(se) != 1 || se[0] != `record 4 (line 5): column "age": "test" is not a valid int64` {
+	if len(se) != 1 || se[0] != `record 4 (line 5): column "age": "test" is not a valid long` {
 		t.Errorf("value errors: %v", res.Meta["structural_errors"])
 	}
 	if code, _, _ := runCLI(t, "check", "--suite", suite, "--column-type", "week=integerish", data); code != ExitUsage {

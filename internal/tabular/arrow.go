@@ -70,7 +70,7 @@ type OptionError struct{ Msg string }
 func (e *OptionError) Error() string { return e.Msg }
 
 func (e *ValueError) Error() string {
-	return fmt.Sprintf("record %d (line %d): column %q: %q is not a valid %s", e.Record, e.Line, e.Column, e.Value, e.Type)
+	return fmt.Sprintf("record %d (line %d): column %q: %q is not a valid %s", e.Record, e.Line, e.Column, e.Value, ColumnTypeName(e.Type))
 }
 
 // ParseColumnType reads a type name for a CSV column: int (32-bit), long,
@@ -98,6 +98,34 @@ func ParseColumnType(name string) (arrow.DataType, error) {
 	}
 
 	return nil, fmt.Errorf("unknown column type %q; use int, long, float, double, boolean, string, date, timestamp or timestamptz", name)
+}
+
+// ColumnTypeName is the --column-type name of an Arrow type ParseColumnType
+// gives (int, not int32), for messages in the names people typed.
+func ColumnTypeName(t arrow.DataType) string {
+	switch t.ID() {
+	case arrow.INT32:
+		return "int"
+	case arrow.INT64:
+		return "long"
+	case arrow.FLOAT32:
+		return "float"
+	case arrow.FLOAT64:
+		return "double"
+	case arrow.BOOL:
+		return "boolean"
+	case arrow.STRING:
+		return "string"
+	case arrow.DATE32:
+		return "date"
+	case arrow.TIMESTAMP:
+		if ts, ok := t.(*arrow.TimestampType); ok && ts.TimeZone != "" {
+			return "timestamptz"
+		}
+		return "timestamp"
+	}
+
+	return t.String()
 }
 
 // CSVStream reads CSV/TSV text into Arrow string columns (Utf8): without a

@@ -124,7 +124,7 @@ func TestObservationNamesMissingRows(t *testing.T) {
 // with what became of it.
 func TestMalformedRecordsReport(t *testing.T) {
 	res := sampleResult(t)
-	res.Meta["structural_errors"] = []string{"record 2 (line 3): 3 fields, header has 2", `record 3 (line 4): column "score": "x" is not a valid int32`}
+	res.Meta["structural_errors"] = []string{"record 2 (line 3): 3 fields, header has 2", `record 3 (line 4): column "score": "x" is not a valid int`}
 	res.Meta["structural_error_count"] = int64(2)
 	res.Meta["ragged_record_count"] = int64(1)
 	res.Meta["unparsable_value_count"] = int64(1)
