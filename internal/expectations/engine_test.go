@@ -321,7 +321,7 @@ func TestParseSuite_Errors(t *testing.T) {
 	// A document that is not a suite says where, or what it is instead.
 	for js, want := range map[string]string{
 		"name: x\nexpectations: []\n": "not valid JSON at line 1, column 3",
-		"[1]":                         `a suite is a JSON object with "name" and "expectations", not a list`,
+		"[1]":                         `a suite is a JSON object with "name" and "expectations", not an array`,
 		"{\"name\":\"x\",\n\"expectations\":[{\"type\":\"a\",}]}": "line 2, column",
 	} {
 		if _, err := ParseSuite([]byte(js)); err == nil || !strings.Contains(err.Error(), want) {

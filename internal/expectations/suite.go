@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsonkind"
 )
 
 // Suite is an expectation suite in GX 1.x shape.
@@ -76,7 +78,7 @@ func ParseSuite(data []byte) (*Suite, error) {
 	}
 	raw, ok := doc.(map[string]any)
 	if !ok {
-		return nil, &ConfigError{Index: -1, Err: fmt.Errorf(`a suite is a JSON object with "name" and "expectations", not %s`, jsonKind(doc))}
+		return nil, &ConfigError{Index: -1, Err: fmt.Errorf(`a suite is a JSON object with "name" and "expectations", not %s`, jsonkind.Of(doc))}
 	}
 	if err := strayKey(raw, suiteKeys, false); err != nil {
 		return nil, &ConfigError{Index: -1, Err: err}
@@ -152,24 +154,6 @@ func jsonError(data []byte, err error) error {
 	}
 
 	return fmt.Errorf("not valid JSON at line %d, column %d: %w%s", line, col, err, hint)
-}
-
-// jsonKind names the kind of a decoded JSON value.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case []any:
-		return "a list"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-
-	return "an object"
 }
 
 // The keys of a suite and of an expectation in GX 1.x and 0.18 documents.

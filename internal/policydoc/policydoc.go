@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsonkind"
 )
 
 // setKeys hold values whose order carries no meaning and where a scalar is
@@ -41,7 +43,7 @@ func Canonical(doc string) (string, error) {
 	}
 	top, ok := v.(map[string]any)
 	if !ok {
-		return "", fmt.Errorf("a policy document must be a JSON object, not %s", kind(v))
+		return "", fmt.Errorf("a policy document must be a JSON object, not %s", jsonkind.Of(v))
 	}
 	out, err := canonicalDocument(top)
 	if err != nil {
@@ -68,23 +70,6 @@ func Equal(a, b string) bool {
 	}
 
 	return ca == cb
-}
-
-func kind(v any) string {
-	switch v.(type) {
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-
-	return fmt.Sprintf("%T", v)
 }
 
 func canonicalDocument(doc map[string]any) (map[string]any, error) {
@@ -116,14 +101,14 @@ func canonicalStatements(v any) ([]any, error) {
 	case map[string]any:
 		list = []any{t}
 	default:
-		return nil, fmt.Errorf("the Statement must be an object or an array of objects, not %s", kind(v))
+		return nil, fmt.Errorf("the Statement must be an object or an array of objects, not %s", jsonkind.Of(v))
 	}
 	out := make([]any, 0, len(list))
 	seen := map[string]bool{}
 	for i, s := range list {
 		m, ok := s.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("the statement at index %d must be an object, not %s", i, kind(s))
+			return nil, fmt.Errorf("the statement at index %d must be an object, not %s", i, jsonkind.Of(s))
 		}
 		c := canonicalStatement(m)
 		key, err := marshal(c)
