@@ -25,6 +25,7 @@ targets=(
   "./internal/tabular FuzzParquetStream"
   "./internal/expectations FuzzParseSuite"
   "./internal/expectations FuzzMatcher"
+  "./internal/expectations FuzzParameterExpr"
   "./internal/deid FuzzParsePolicy"
   "./internal/deid FuzzScrub"
   "./internal/submission FuzzParseSchema"
