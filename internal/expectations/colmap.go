@@ -191,10 +191,7 @@ func init() {
 		return m, nil
 	})
 	register("expect_column_values_to_be_unique", func(k *kw, env *buildEnv) (evaluator, error) {
-		m := newMap(k, env, k.str("column", true))
-		u := newUniq()
-		m.statefulPred, m.fast = u.pred, u.fast
-		return m, nil
+		return withUniq(newMap(k, env, k.str("column", true)))
 	})
 	register("expect_column_values_to_be_increasing", func(k *kw, env *buildEnv) (evaluator, error) { return monotone(k, env, 1) })
 	register("expect_column_values_to_be_decreasing", func(k *kw, env *buildEnv) (evaluator, error) { return monotone(k, env, -1) })

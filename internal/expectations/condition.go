@@ -117,58 +117,99 @@ func (rc *rowCondition) columns() []string {
 	return out
 }
 
+// boundTerm is a term with its column looked up once per batch.
+type boundTerm struct {
+	cmpTerm
+	c    Column
+	text bool
+}
+
 // keep evaluates the condition on one row with pandas semantics: a null
 // compares unequal to everything.
-func (rc *rowCondition) keep(b *Batch, i int) bool {
-	for _, and := range rc.or {
+func (rc *rowCondition) keep(or [][]boundTerm, b *Batch, i int) (bool, error) {
+	for _, and := range or {
 		all := true
 		for _, t := range and {
-			if !t.eval(b.Cols[t.col].Value(i)) {
+			ok, err := t.eval(t.c.Value(i), t.text)
+			if err != nil {
+				return false, fmt.Errorf("row_condition %q: %s: %w", rc.text, recordAt(b, i), err)
+			}
+			if !ok {
 				all = false
 				break
 			}
 		}
 		if all {
-			return true
+			return true, nil
 		}
 	}
 
-	return false
+	return false, nil
 }
 
-func (t cmpTerm) eval(v any) bool {
+// eval compares one value with the term's literal. In untyped text (CSV)
+// a value that reads as a number is compared with a number as that
+// number, as pandas reads such a column. Ordering values that cannot be
+// compared is an error, as in pandas, rather than a filter that silently
+// keeps no rows; equality between them is simply false.
+func (t cmpTerm) eval(v any, text bool) (bool, error) {
 	if v == nil || t.lit == nil {
 		if t.op == "!=" {
-			return v != nil || t.lit != nil
+			return v != nil || t.lit != nil, nil
 		}
-		return t.op == "==" && v == nil && t.lit == nil
+		return t.op == "==" && v == nil && t.lit == nil, nil
+	}
+	if s, ok := v.(string); ok && text {
+		if _, litNum := numberOf(t.lit); litNum {
+			if f, isNum := textNumber(s); isNum {
+				v = f
+			}
+		}
 	}
 	c, ok := compare(v, t.lit)
 	if !ok {
-		return t.op == "!="
+		switch t.op {
+		case "==":
+			return false, nil
+		case "!=":
+			return true, nil
+		}
+		return false, fmt.Errorf("cannot compare %s %s %s", shown(v), t.op, shown(t.lit))
 	}
 	switch t.op {
 	case "==":
-		return c == 0
+		return c == 0, nil
 	case "!=":
-		return c != 0
+		return c != 0, nil
 	case "<":
-		return c < 0
+		return c < 0, nil
 	case "<=":
-		return c <= 0
+		return c <= 0, nil
 	case ">":
-		return c > 0
+		return c > 0, nil
 	case ">=":
-		return c >= 0
+		return c >= 0, nil
 	}
 
-	return false
+	return false, nil
 }
 
-func (rc *rowCondition) filter(b *Batch) *Batch {
+// filter is the view of b's rows that meet the condition.
+func (rc *rowCondition) filter(b *Batch) (*Batch, error) {
+	or := make([][]boundTerm, len(rc.or))
+	for k, and := range rc.or {
+		for _, t := range and {
+			c := b.Cols[t.col]
+			or[k] = append(or[k], boundTerm{cmpTerm: t, c: c, text: c.Type().Text})
+		}
+	}
 	var idx []int
 	for i := 0; i < b.Len; i++ {
-		if rc.keep(b, i) {
+		ok, err := rc.keep(or, b, i)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			idx = append(idx, i)
 		}
 	}
@@ -186,7 +227,7 @@ func (rc *rowCondition) filter(b *Batch) *Batch {
 		}
 	}
 
-	return v
+	return v, nil
 }
 
 type selColumn struct {

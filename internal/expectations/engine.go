@@ -278,10 +278,16 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 		b := it.b
 		info.rows += int64(b.Len)
 		views := map[string]*Batch{}
+		viewErrs := map[string]error{}
 		for _, e := range exps {
 			if e.cond != nil && e.err == nil {
 				if _, ok := views[e.cond.text]; !ok {
-					views[e.cond.text] = e.cond.filter(b)
+					views[e.cond.text], viewErrs[e.cond.text] = e.cond.filter(b)
+				}
+				// A condition that cannot be judged fails each expectation
+				// it filters, as an exception does in GX.
+				if err := viewErrs[e.cond.text]; err != nil {
+					e.err = err
 				}
 			}
 		}

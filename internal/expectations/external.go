@@ -87,6 +87,7 @@ func (p *Pushdown) Result(c Counts) ExpectationResult {
 		e.metric = func(*colAgg) (any, error) { return c.Observed, nil }
 		e.n, e.nonnull = c.Element, c.Element-c.Missing
 	case *tableExp:
+		e.rows = c.Element // the rows that meet the row_condition, if any
 	default:
 		p.b.err = errors.New("this expectation cannot be evaluated by a SQL backend")
 	}

@@ -162,7 +162,7 @@ func (e *klExp) observe(b *Batch) error {
 		}
 		f, ok := toFloatLoose(v)
 		if !ok {
-			return fmt.Errorf("value %q is not numeric", pyStr(v))
+			return fmt.Errorf("%s: %s is not a number", recordAt(b, i), shown(v))
 		}
 		n := len(e.bins)
 		switch {

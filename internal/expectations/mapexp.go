@@ -40,10 +40,11 @@ type mapExp struct {
 }
 
 type unexRow struct {
-	row  int64
-	val  any
-	idx  []any
-	line int // physical line in a CSV file, 0 when unknown
+	row    int64
+	val    any
+	idx    []any
+	line   int            // physical line in a CSV file, 0 when unknown
+	record map[string]any // the whole row, for include_unexpected_rows
 }
 
 func (m *mapExp) isMap() {}
@@ -148,6 +149,12 @@ func (m *mapExp) add(b *Batch, i int, vals []any) {
 	for _, c := range m.env.rf.IndexColumns {
 		r.idx = append(r.idx, jsonValue(b.Cols[c].Value(i)))
 	}
+	if m.env.rf.IncludeRows && !m.full(r.row) {
+		r.record = make(map[string]any, len(b.Names))
+		for _, c := range b.Names {
+			r.record[c] = jsonValue(b.Cols[c].Value(i))
+		}
+	}
 	m.insert(r)
 }
 
@@ -220,6 +227,14 @@ func (m *mapExp) finish(*tableInfo) (bool, map[string]any, error) {
 	}
 	if len(rf.IndexColumns) > 0 {
 		res["unexpected_index_column_names"] = rf.IndexColumns
+	}
+	if rf.IncludeRows {
+		// As GX: the first partial_unexpected_count rows, every column.
+		recs := make([]any, len(partial))
+		for i, r := range partial {
+			recs[i] = r.record
+		}
+		res["unexpected_rows"] = recs
 	}
 	if rf.Level == "BASIC" {
 		return success, res, nil

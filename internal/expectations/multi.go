@@ -76,9 +76,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		u := newUniq()
-		m.statefulPred, m.fast = u.pred, u.fast
-		return m, nil
+		return withUniq(m)
 	})
 	register("expect_select_column_values_to_be_unique_within_record", func(k *kw, env *buildEnv) (evaluator, error) {
 		m, err := multiExp(k, env)
@@ -230,6 +228,22 @@ func (u *uniq) appendPending(h uint64, row int64, line int32) {
 const flagged = -1
 
 func newUniq() *uniq { return &uniq{seen: newRowIndex(), ordered: true} }
+
+// withUniq makes m a uniqueness check. A key's first row is known to be
+// unexpected only once a later row repeats the key, when the first row's
+// batch has streamed past and its other columns are gone, so
+// include_unexpected_rows is refused rather than answered in part.
+func withUniq(m *mapExp) (*mapExp, error) {
+	if m.env.rf.IncludeRows {
+		return nil, errors.New("result_format.include_unexpected_rows is not supported by uniqueness checks: a value's first row " +
+			"is known to be unexpected only after it has streamed past; name the columns that identify a row in " +
+			"result_format.unexpected_index_column_names instead")
+	}
+	u := newUniq()
+	m.statefulPred, m.fast = u.pred, u.fast
+
+	return m, nil
+}
 
 // increases reports whether row i's first key column is greater than the
 // previous key row's, for numeric columns.

@@ -7,17 +7,20 @@ import (
 )
 
 // tableExp is a table-level expectation: it needs only the column list and
-// the row count, which the engine tracks anyway.
+// the row count.
 type tableExp struct {
 	eval func(t *tableInfo) (bool, map[string]any, error)
+	// rows counts the rows it was shown: with a row_condition, those that
+	// meet it, which is the row count GX reports for the filtered table.
+	rows int64
 }
 
-func (t *tableExp) observe(*Batch) error { return nil }
+func (t *tableExp) observe(b *Batch) error { t.rows += int64(b.Len); return nil }
 func (t *tableExp) finish(info *tableInfo) (bool, map[string]any, error) {
 	return t.eval(info)
 }
 
-func countBetween(k *kw, equal bool, get func(t *tableInfo) int64) (evaluator, error) {
+func countBetween(k *kw, equal bool, get func(t *tableInfo, rows int64) int64) (evaluator, error) {
 	var b bounds
 	if equal {
 		v, ok := k.num("value")
@@ -42,16 +45,19 @@ func countBetween(k *kw, equal bool, get func(t *tableInfo) int64) (evaluator, e
 		}
 	}
 
-	return &tableExp{eval: func(t *tableInfo) (bool, map[string]any, error) {
-		n := get(t)
+	te := &tableExp{}
+	te.eval = func(t *tableInfo) (bool, map[string]any, error) {
+		n := get(t, te.rows)
 		ok, err := b.contains(n)
 		return ok, map[string]any{"observed_value": n}, err
-	}}, nil
+	}
+
+	return te, nil
 }
 
 func init() {
-	rows := func(t *tableInfo) int64 { return t.rows }
-	cols := func(t *tableInfo) int64 { return int64(len(t.columns)) }
+	rows := func(_ *tableInfo, rows int64) int64 { return rows }
+	cols := func(t *tableInfo, _ int64) int64 { return int64(len(t.columns)) }
 	register("expect_table_row_count_to_equal", func(k *kw, env *buildEnv) (evaluator, error) { return countBetween(k, true, rows) })
 	register("expect_table_row_count_to_be_between", func(k *kw, env *buildEnv) (evaluator, error) { return countBetween(k, false, rows) })
 	register("expect_table_column_count_to_equal", func(k *kw, env *buildEnv) (evaluator, error) { return countBetween(k, true, cols) })
@@ -137,18 +143,27 @@ func init() {
 		if !ok {
 			return nil, errors.New(`kwarg "threshold" is required`)
 		}
+		if env.rf.IncludeRows {
+			return nil, errors.New("result_format.include_unexpected_rows is not supported by z-scores: a row is judged " +
+				"only at the end of the table, after it has streamed past; name the columns that identify a row in " +
+				"result_format.unexpected_index_column_names instead")
+		}
 		return &zscore{mapExp: m, threshold: th, double: k.boolean("double_sided", true)}, nil
 	})
 }
 
 // zscore needs the mean and standard deviation before it can judge a row,
-// so it keeps each non-null value (8 bytes a row) and judges at the end.
+// so it keeps each non-null value (8 bytes a row, 4 more for its CSV line,
+// and the row's unexpected_index_column_names values when they are asked
+// for) and judges at the end.
 type zscore struct {
 	*mapExp
 	threshold float64
 	double    bool
 	vals      []float64
 	rows      []int64
+	lines     []int32
+	idx       [][]any
 	n         int64
 	missing   int64
 }
@@ -164,10 +179,20 @@ func (z *zscore) observe(b *Batch) error {
 		}
 		f, ok := toFloatLoose(v)
 		if !ok {
-			return fmt.Errorf("row %d: value %q is not numeric", b.Row(i), pyStr(v))
+			return fmt.Errorf("%s: %s is not a number", recordAt(b, i), shown(v))
 		}
 		z.vals = append(z.vals, f)
 		z.rows = append(z.rows, b.Row(i))
+		if b.Lines != nil {
+			z.lines = append(z.lines, int32(b.Lines[i]))
+		}
+		if cols := z.env.rf.IndexColumns; len(cols) > 0 {
+			idx := make([]any, len(cols))
+			for j, name := range cols {
+				idx[j] = jsonValue(b.Cols[name].Value(i))
+			}
+			z.idx = append(z.idx, idx)
+		}
 	}
 
 	return nil
@@ -194,7 +219,14 @@ func (z *zscore) finish(info *tableInfo) (bool, map[string]any, error) {
 		}
 		if !(s < z.threshold) {
 			m.unexpected++
-			m.insert(unexRow{row: z.rows[i], val: v})
+			r := unexRow{row: z.rows[i], val: v}
+			if z.idx != nil {
+				r.idx = z.idx[i]
+			}
+			if z.lines != nil {
+				r.line, m.lines = int(z.lines[i]), true
+			}
+			m.insert(r)
 		}
 	}
 

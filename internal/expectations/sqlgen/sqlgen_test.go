@@ -191,7 +191,8 @@ const suiteJSON = `{"name":"pushdown","expectations":[
  {"type":"expect_column_sum_to_be_between","kwargs":{"column":"score","min_value":0}},
  {"type":"expect_column_unique_value_count_to_be_between","kwargs":{"column":"score","min_value":1}},
  {"type":"expect_column_proportion_of_unique_values_to_be_between","kwargs":{"column":"score","min_value":0.5}},
- {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"code","row_condition":"score > 50","condition_parser":"pandas"}}
+ {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"code","row_condition":"score > 50","condition_parser":"pandas"}},
+ {"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1,"max_value":100000,"row_condition":"grp == \"a\" | score > 90","condition_parser":"pandas"}}
 ]}`
 
 // The same suite over the same data gives the same results from the local
@@ -240,8 +241,8 @@ func pushdownMatches(ctx context.Context, t *testing.T, pg *sqlgen.Postgres, sui
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(plan.Queries()); n != 4 {
-		t.Errorf("want one query per row filter (4), got %d:\n%s", n, plan.SQLText())
+	if n := len(plan.Queries()); n != 5 {
+		t.Errorf("want one query per row filter (5), got %d:\n%s", n, plan.SQLText())
 	}
 	if !strings.Contains(plan.SQLText(), `NULLIF("score", 'NaN'::float8)`) {
 		t.Errorf("NaN in the float column is not mapped to NULL:\n%s", plan.SQLText())
@@ -350,8 +351,8 @@ func TestDremioDialectText(t *testing.T) {
 	if strings.Contains(sql, "~") || strings.Contains(sql, "DOUBLE PRECISION") {
 		t.Errorf("PostgreSQL syntax in Dremio SQL:\n%s", sql)
 	}
-	if n := strings.Count(sql, "SELECT\n"); n != 4 {
-		t.Errorf("want 4 top-level queries, got %d", n)
+	if n := strings.Count(sql, "SELECT\n"); n != 5 {
+		t.Errorf("want 5 top-level queries, got %d", n)
 	}
 	if strings.Contains(sql, "NaN") {
 		t.Errorf("NaN mapped without the column types:\n%s", sql)
