@@ -126,6 +126,9 @@ func runCheck(cmd *cobra.Command, f checkFlags, args []string) error {
 	if err := f.validate(); err != nil {
 		return Usage(err)
 	}
+	if err := checkOutputs(map[string]string{"result": f.result, "junit": f.junit, "html": f.html}); err != nil {
+		return err
+	}
 	if f.engine != "sql" {
 		// Silently running the local engine instead would answer another
 		// question than the one asked.

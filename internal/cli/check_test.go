@@ -318,3 +318,43 @@ func TestCheck_ProgressBar(t *testing.T) {
 		t.Errorf("a pipe gets a progress bar: %q", pipe.String())
 	}
 }
+
+// An output flag that names a folder is a usage error before any work, and
+// leaves no hidden partial file (a check result can hold the data's values).
+func TestOutputFolderRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.csv")
+	suite := filepath.Join(dir, "s.json")
+	pol := filepath.Join(dir, "p.json")
+	folder := filepath.Join(dir, "outdir")
+	for path, body := range map[string]string{data: "id\n1\n", suite: idSuite,
+		pol: `{"format_version":1,"columns":{"id":{"action":"keep"}}}`} {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LAKEHOUSE_DEID_KEY", "0123456789abcdef0123")
+	for _, args := range [][]string{
+		{"check", "--suite", suite, data, "--result", folder},
+		{"check", "--suite", suite, data, "--junit", folder},
+		{"check", "--suite", suite, data, "--html", folder},
+		{"deid", "--policy", pol, data, "--out", folder},
+		{"deid", "--policy", pol, data, "--out", filepath.Join(dir, "o.csv"), "--audit", folder},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "is a folder") {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+	for _, d := range []string{dir, folder} {
+		es, _ := os.ReadDir(d)
+		for _, e := range es {
+			if strings.HasPrefix(e.Name(), ".") || e.Name() == "o.csv" {
+				t.Errorf("left behind: %s", filepath.Join(d, e.Name()))
+			}
+		}
+	}
+}

@@ -109,6 +109,9 @@ func runDeid(cmd *cobra.Command, f deidFlags, input string) error {
 	if err != nil {
 		return Usage(fmt.Errorf("--out: %w", err))
 	}
+	if err := checkOutputs(map[string]string{"out": f.out, "audit": f.audit}); err != nil {
+		return err
+	}
 	if sameLocation(inLoc, outLoc) {
 		return Usage(errors.New("--out must differ from the input; the input is never overwritten"))
 	}

@@ -101,6 +101,9 @@ func runDeidIceberg(ctx context.Context, cmd *cobra.Command, f deidFlags, input 
 	if f.format != "" {
 		return Usage(errors.New("--format applies to files; an iceberg:// input is read as a table"))
 	}
+	if err := checkOutputs(map[string]string{"audit": f.audit}); err != nil {
+		return err
+	}
 	policy, key, keyErr, err := loadDeidPolicy(ctx, f)
 	if err != nil {
 		return err

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/objectstore"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/provider"
@@ -60,6 +63,22 @@ func readDocument(ctx context.Context, store *runnerio.Store, loc runnerio.Locat
 	default:
 		return nil, Runtime(fmt.Errorf("reading the %s %s: %w", what, loc, err))
 	}
+}
+
+// checkOutputs refuses, before any work, output flags whose local path
+// names a folder; s3:// and iceberg:// outputs are checked where written.
+func checkOutputs(flags map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
+		path := flags[name]
+		if path == "" || strings.Contains(path, "://") {
+			continue
+		}
+		if err := runnerio.CheckOutputFile(path); err != nil {
+			return Usage(fmt.Errorf("--%s: %w", name, err))
+		}
+	}
+
+	return nil
 }
 
 // isDir reports whether a local path is a folder.

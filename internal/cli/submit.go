@@ -260,6 +260,9 @@ func runSubmit(cmd *cobra.Command, f submitFlags, dataset string) error {
 	if err != nil {
 		return Usage(err)
 	}
+	if err := checkOutputs(map[string]string{"report": f.htmlReport, "result": f.result}); err != nil {
+		return err
+	}
 	settings, err := provider.Settings()
 	if err != nil {
 		return Usage(fmt.Errorf("connection settings: %w", err))

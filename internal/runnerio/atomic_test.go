@@ -52,3 +52,37 @@ func TestAtomicFileCommitAndAbort(t *testing.T) {
 		t.Fatalf("after Abort the folder holds %d entries", len(es))
 	}
 }
+
+// An output that cannot take its final name leaves nothing behind under a
+// hidden one: neither when the name is a folder from the start (refused
+// before anything is written) nor when it becomes one while writing.
+func TestAtomicFileFolderLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "out")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(folder); err == nil {
+		t.Fatal("Create accepted a folder as the output")
+	}
+	final := filepath.Join(dir, "late")
+	f, err := Create(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("rows")
+	if err := os.Mkdir(final, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Commit(); err == nil {
+		t.Fatal("Commit onto a folder succeeded")
+	}
+	es, _ := os.ReadDir(dir)
+	if len(es) != 2 {
+		var names []string
+		for _, e := range es {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("after a failed Commit the folder holds %v, want only the two folders", names)
+	}
+}

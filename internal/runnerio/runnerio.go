@@ -192,9 +192,22 @@ type AtomicFile struct {
 	anon  bool
 }
 
+// CheckOutputFile reports why an output file cannot be written at path
+// (it names a folder), so that a command can refuse it before any work.
+func CheckOutputFile(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder; name a file in it, such as %s", path, filepath.Join(path, "output"))
+	}
+
+	return nil
+}
+
 // Create starts writing path atomically. The temp file sits in the same
 // folder so the final rename never crosses file systems.
 func Create(path string) (*AtomicFile, error) {
+	if err := CheckOutputFile(path); err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -255,7 +268,15 @@ func (a *AtomicFile) Commit() error {
 		return err
 	}
 
-	return os.Rename(tmp, a.final)
+	if err := os.Rename(tmp, a.final); err != nil {
+		// The finished output never reaches its name, so nothing of it may
+		// stay behind under another.
+		_ = os.Remove(tmp)
+
+		return err
+	}
+
+	return nil
 }
 
 // Abort discards the partial output. It is safe to call after Commit.
