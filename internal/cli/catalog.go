@@ -19,10 +19,18 @@ import (
 func openCatalog(ctx context.Context, d *providerdata.Data) (catalog.Catalog, error) {
 	if d.Catalog.Configured && (d.Catalog.Type == "" || strings.EqualFold(d.Catalog.Type, catalog.TypeSQL)) {
 		if path := catalog.SQLiteFile(d.Catalog.URI); path != "" {
-			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-				abs, _ := filepath.Abs(path)
+			st, err := os.Stat(path)
+			abs, _ := filepath.Abs(path)
+			if errors.Is(err, os.ErrNotExist) {
 				return nil, Usage(fmt.Errorf("the SQLite catalog %s does not exist (LAKEHOUSE_CATALOG_URI=%q); "+
 					"point it at the file Terraform created, with an absolute path when the runner runs from another directory",
+					abs, d.Catalog.URI))
+			}
+			// An empty file (touch catalog.db) would be turned into a new,
+			// empty catalog as surely as a missing one.
+			if err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+				return nil, Usage(fmt.Errorf("the SQLite catalog %s is an empty file, not a catalog (LAKEHOUSE_CATALOG_URI=%q); "+
+					"apply the Terraform configuration that creates it, or point the variable at the catalog Terraform uses",
 					abs, d.Catalog.URI))
 			}
 		}

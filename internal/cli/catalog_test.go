@@ -38,3 +38,28 @@ func TestOpenCatalog_missingSQLiteFile(t *testing.T) {
 		})
 	}
 }
+
+// An empty file where the catalog should be is refused the same way, and
+// left empty.
+func TestOpenCatalog_emptySQLiteFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "catalog.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LAKEHOUSE_CATALOG_TYPE", "sql")
+	t.Setenv("LAKEHOUSE_CATALOG_URI", "file:"+db)
+	t.Setenv("LAKEHOUSE_CATALOG_WAREHOUSE", "file://"+filepath.Join(dir, "wh"))
+	suite := filepath.Join(dir, "suite.json")
+	if err := os.WriteFile(suite, []byte(`{"name":"s","expectations":[{"type":"expect_table_row_count_to_be_between","kwargs":{"min_value":1}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := Execute(context.Background(), []string{"check", "--suite", suite, "iceberg://ns.t"}, &out, &errb)
+	if code != ExitUsage || !strings.Contains(errb.String(), db+" is an empty file, not a catalog") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	if st, err := os.Stat(db); err != nil || st.Size() != 0 {
+		t.Fatalf("the runner wrote into the empty file: %v", err)
+	}
+}

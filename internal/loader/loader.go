@@ -89,7 +89,7 @@ func (e *DataError) Unwrap() error { return e.Err }
 func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (res *Result, err error) {
 	res, err = load(ctx, cat, src, opts)
 	if err != nil && res != nil && res.Created {
-		if derr := cat.DropTable(context.WithoutCancel(ctx), opts.Table); derr != nil {
+		if derr := dropCreated(context.WithoutCancel(ctx), cat, opts.Table); derr != nil {
 			err = fmt.Errorf("%w (the table created for this load could not be dropped again: %w)", err, derr)
 		}
 		return nil, err
@@ -99,6 +99,17 @@ func Load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (r
 	}
 
 	return res, nil
+}
+
+// dropCreated drops a table this load created, with its files where the
+// catalog can purge them: nobody else has seen it, and a plain drop would
+// leave its metadata file behind in the warehouse.
+func dropCreated(ctx context.Context, cat catalog.Catalog, ident table.Identifier) error {
+	if p, ok := cat.(icecatalog.PurgeableTable); ok {
+		return p.PurgeTable(ctx, ident)
+	}
+
+	return cat.DropTable(ctx, ident)
 }
 
 func load(ctx context.Context, cat catalog.Catalog, src Source, opts Options) (*Result, error) {

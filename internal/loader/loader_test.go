@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,7 +28,13 @@ import (
 // no object store to be tested.
 func newCatalog(tb testing.TB) catalog.Catalog {
 	tb.Helper()
-	dir := tb.TempDir()
+
+	return newCatalogIn(tb, tb.TempDir())
+}
+
+// newCatalogIn opens a SQLite catalog in dir with its warehouse in dir/wh.
+func newCatalogIn(tb testing.TB, dir string) catalog.Catalog {
+	tb.Helper()
 	cat, err := catalog.Open(context.Background(), &providerdata.Data{Catalog: providerdata.CatalogSettings{
 		Configured: true, Type: "sql", URI: filepath.Join(dir, "cat.db"), Warehouse: "file://" + filepath.Join(dir, "wh"),
 	}})
@@ -214,7 +221,8 @@ func TestLoadCSV_createKeepsLeadingZeros(t *testing.T) {
 // A load that fails after --create made its table drops the table again:
 // a failed load leaves the catalog as it was.
 func TestLoadCSV_createDroppedOnFailure(t *testing.T) {
-	cat := newCatalog(t)
+	dir := t.TempDir()
+	cat := newCatalogIn(t, dir)
 	ident := []string{"sales", "broken"}
 	var b strings.Builder
 	b.WriteString("id,score\n")
@@ -227,6 +235,17 @@ func TestLoadCSV_createDroppedOnFailure(t *testing.T) {
 	}
 	if ok, err := cat.CheckTableExists(context.Background(), ident); err != nil || ok {
 		t.Fatalf("table left behind: exists %v, %v", ok, err)
+	}
+	// Nor any of its files: the table was this load's own.
+	var left []string
+	_ = filepath.WalkDir(filepath.Join(dir, "wh"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left = append(left, path)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Fatalf("files left in the warehouse: %v", left)
 	}
 }
 
