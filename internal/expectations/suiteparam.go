@@ -61,7 +61,7 @@ func isParamName(s string) bool {
 		if r > unicode.MaxASCII {
 			return false
 		}
-		if !unicode.IsLetter(r) && (i == 0 || (!unicode.IsDigit(r) && r != '_' && r != '$')) {
+		if i == 0 && !unicode.IsLetter(r) || !isNameRune(r) {
 			return false
 		}
 	}
@@ -222,11 +222,15 @@ func (p *paramParser) primary() (any, error) {
 	return nil, fmt.Errorf("unexpected %q at column %d", string(c), p.pos+1)
 }
 
+func isNameRune(c rune) bool {
+	return unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_' || c == '$'
+}
+
 func (p *paramParser) name() string {
 	start := p.pos
 	for p.pos < len(p.src) {
 		c := rune(p.src[p.pos])
-		if c > unicode.MaxASCII || !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_' || c == '$') {
+		if c > unicode.MaxASCII || !isNameRune(c) {
 			break
 		}
 		p.pos++
@@ -640,7 +644,8 @@ func intArith(op byte, a, b int64) (any, bool) {
 			return int64(0), true
 		}
 		r := a * b
-		return r, r/b == a && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64)
+		// MinInt64 * -1 wraps to itself, which the division check misses.
+		return r, r/b == a && (a != -1 || b != math.MinInt64) && (b != -1 || a != math.MinInt64)
 	case '^':
 		return intPow(a, b)
 	}
@@ -659,7 +664,7 @@ func intPow(a, b int64) (any, bool) {
 		}
 		return a, true
 	case a == -1:
-		return int64(1 - 2*(b&1)), true
+		return 1 - 2*(b&1), true
 	}
 	// |a| >= 2, so 64 rounds overflow: the loop is short.
 	r := int64(1)
