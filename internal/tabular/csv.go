@@ -99,15 +99,51 @@ func (e *StructureError) Error() string {
 	return s
 }
 
-// EncodingError is text that is not valid in the declared encoding.
+// EncodingError is text that is not valid in the declared encoding, or a
+// NUL byte, which no text table holds in any encoding.
 type EncodingError struct {
 	Line, Field int
-	Offset      int64 // byte offset of the first bad byte in the input
+	// Offset is the byte offset of the first bad byte in the input, or -1
+	// when the input was transcoded and offsets in it are not known.
+	Offset int64
+	NUL    bool
 }
 
 func (e *EncodingError) Error() string {
-	return fmt.Sprintf("invalid UTF-8 at line %d, field %d, byte offset %d; if the file is not UTF-8, "+
-		"give its encoding (for example --encoding latin1)", e.Line, e.Field, e.Offset)
+	at := fmt.Sprintf("line %d, field %d", e.Line, e.Field)
+	if e.Offset >= 0 {
+		at += fmt.Sprintf(", byte offset %d", e.Offset)
+	}
+	if e.NUL {
+		return "NUL byte at " + at + "; a text table cannot hold one: re-save the file as UTF-8 text"
+	}
+
+	return "invalid UTF-8 at " + at + "; if the file is not UTF-8, give its encoding (for example --encoding latin1)"
+}
+
+// NotTextError is an input that as a whole is not text in the encoding it
+// is read in: UTF-32 (with its byte-order mark), or UTF-16 or UTF-32
+// without a byte-order mark, recognised by where its NUL bytes fall.
+type NotTextError struct {
+	Guess    string // UTF-16LE, UTF-16BE, UTF-32LE or UTF-32BE
+	BOM      bool   // found by its byte-order mark, not guessed
+	Declared string // the UTF-16 encoding given, when the guess differs
+}
+
+func (e *NotTextError) Error() string {
+	if e.BOM {
+		return "is " + e.Guess + " (it starts with that byte-order mark), which is not supported: re-save as UTF-8"
+	}
+	s := "looks like " + e.Guess + " without a byte-order mark"
+	if e.Declared != "" {
+		s += ", not " + e.Declared + " as given"
+	}
+	s += ": re-save as UTF-8"
+	if strings.HasPrefix(e.Guess, "UTF-16") {
+		s += ", or give --encoding " + strings.ToLower(e.Guess)
+	}
+
+	return s
 }
 
 // CSVReader streams records from a CSV or TSV input.
@@ -154,7 +190,7 @@ func NewCSVReader(r io.Reader, opts CSVOptions) (*CSVReader, error) {
 	if err != nil {
 		return nil, parseError(err)
 	}
-	if err := cr.checkUTF8(header); err != nil {
+	if err := cr.checkText(header); err != nil {
 		return nil, err
 	}
 	cr.header = header
@@ -245,7 +281,7 @@ func (r *CSVReader) next() (Record, error) {
 // finish checks a record's encoding and shape; the record's Number must be
 // set by the caller before the error is read.
 func (r *CSVReader) finish(rec *Record) error {
-	if err := r.checkUTF8(rec.Fields); err != nil {
+	if err := r.checkText(rec.Fields); err != nil {
 		return err
 	}
 	if len(rec.Fields) != len(r.header) {
@@ -260,28 +296,46 @@ func (r *CSVReader) finish(rec *Record) error {
 	return nil
 }
 
-func (r *CSVReader) checkUTF8(fields []string) error {
-	if !r.strict {
-		return nil
-	}
+// checkText finds the first NUL byte or, in input that was not transcoded,
+// the first invalid UTF-8 sequence. A NUL is checked in every encoding: a
+// transcoded NUL is as much a sign of a misread file as a raw one, and
+// downstream stores (PostgreSQL text among them) refuse it.
+func (r *CSVReader) checkText(fields []string) error {
 	for i, f := range fields {
-		if utf8.ValidString(f) {
+		bad := strings.IndexByte(f, 0)
+		nul := bad >= 0
+		if r.strict && !utf8.ValidString(f) {
+			if inv := invalidAt(f); !nul || inv < bad {
+				bad, nul = inv, false
+			}
+		}
+		if bad < 0 {
 			continue
 		}
-		bad := 0
-		for bad < len(f) {
-			ru, size := utf8.DecodeRuneInString(f[bad:])
-			if ru == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
 		line, col := r.csv.FieldPos(i)
+		offset := int64(-1)
+		if r.strict {
+			offset = r.lines.offset(line) + int64(col-1) + int64(bad)
+		}
 
-		return &EncodingError{Line: line, Field: i + 1, Offset: r.lines.offset(line) + int64(col-1) + int64(bad)}
+		return &EncodingError{Line: line, Field: i + 1, Offset: offset, NUL: nul}
 	}
 
 	return nil
+}
+
+// invalidAt is the index of the first invalid UTF-8 sequence in f.
+func invalidAt(f string) int {
+	bad := 0
+	for bad < len(f) {
+		ru, size := utf8.DecodeRuneInString(f[bad:])
+		if ru == utf8.RuneError && size <= 1 {
+			break
+		}
+		bad += size
+	}
+
+	return bad
 }
 
 func parseError(err error) error {
@@ -299,8 +353,13 @@ func parseError(err error) error {
 // given for the files that have no BOM.
 func decode(r io.Reader, enc string) (io.Reader, bool, error) {
 	br := bufio.NewReaderSize(r, 64*1024)
-	head, _ := br.Peek(3)
+	head, _ := br.Peek(sniffBytes)
 	switch {
+	// UTF-32LE's mark begins with UTF-16LE's, so it is tested first.
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}):
+		return nil, false, &NotTextError{Guess: "UTF-32LE", BOM: true}
+	case bytes.HasPrefix(head, []byte{0, 0, 0xFE, 0xFF}):
+		return nil, false, &NotTextError{Guess: "UTF-32BE", BOM: true}
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		_, _ = br.Discard(3)
 
@@ -308,7 +367,16 @@ func decode(r io.Reader, enc string) (io.Reader, bool, error) {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return transcode(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)), false, nil
 	}
-	switch canonicalEncoding(enc) {
+	canon := canonicalEncoding(enc)
+	if guess := sniffWide(head); guess != "" && canon != "" && !strings.EqualFold(guess, canon) {
+		nt := &NotTextError{Guess: guess}
+		if canon == EncodingUTF16LE || canon == EncodingUTF16BE {
+			nt.Declared = canon
+		}
+
+		return nil, false, nt
+	}
+	switch canon {
 	case EncodingAuto, EncodingUTF8:
 		return br, true, nil
 	case EncodingLatin1:
@@ -320,6 +388,44 @@ func decode(r io.Reader, enc string) (io.Reader, bool, error) {
 	}
 
 	return nil, false, fmt.Errorf("unknown encoding %q; use one of %s", enc, strings.Join(Encodings, ", "))
+}
+
+// sniffBytes is how much of the input sniffWide looks at.
+const sniffBytes = 4096
+
+// sniffWide guesses UTF-16 or UTF-32 without a byte-order mark from where
+// NUL bytes fall in the head of the input, the heuristic of file(1) and the
+// chardet family: a table's text is mostly digits, delimiters and line
+// ends, whose code units in those encodings have zero high bytes, while
+// UTF-8 and latin-1 text holds no NUL at all. Scattered NULs fit no
+// pattern and are left to checkText, which reports them where they are.
+func sniffWide(head []byte) string {
+	var zeros [4]int
+	for i, b := range head {
+		if b == 0 {
+			zeros[i%4]++
+		}
+	}
+	// UTF-32: the top byte of every code unit is zero, the next one of
+	// every BMP character, the low byte seldom.
+	if quads := len(head) / 4; quads >= 2 {
+		switch {
+		case zeros[3]*8 >= quads*7 && zeros[2]*2 >= quads && zeros[0]*4 <= quads:
+			return "UTF-32LE"
+		case zeros[0]*8 >= quads*7 && zeros[1]*2 >= quads && zeros[3]*4 <= quads:
+			return "UTF-32BE"
+		}
+	}
+	even, odd := zeros[0]+zeros[2], zeros[1]+zeros[3]
+	pairs := len(head) / 2
+	switch {
+	case odd >= 2 && odd*8 >= pairs && even*8 <= odd:
+		return "UTF-16LE"
+	case even >= 2 && even*8 >= pairs && odd*8 <= even:
+		return "UTF-16BE"
+	}
+
+	return ""
 }
 
 func transcode(r io.Reader, e encoding.Encoding) io.Reader {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func readAll(t *testing.T, data []byte, opts CSVOptions) ([]string, []Record, []error) {
@@ -170,5 +171,114 @@ func TestCSV_BOMWinsOverDeclaredEncoding(t *testing.T) {
 	h, _, errs = readAll(t, []byte{0xFF, 0xFE, 'i', 0, 'd', 0, '\n', 0, '1', 0, '\n', 0}, CSVOptions{Encoding: EncodingLatin1})
 	if len(errs) > 0 || h[0] != "id" {
 		t.Fatalf("UTF-16 with latin1 declared: header %q errors %v", h, errs)
+	}
+}
+
+func utf16Bytes(s string, bigEndian bool) []byte {
+	var out []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+
+	return out
+}
+
+// UTF-16 without a byte-order mark (Excel's "Unicode Text", iconv -t
+// utf-16le) is recognised by its NUL bytes in alternate positions and
+// refused once, with the guess, instead of parsing into columns such as
+// "c\x00o\x00d\x00e". A declared encoding other than the one found does not
+// hide it either.
+func TestCSV_UTF16WithoutBOM(t *testing.T) {
+	text := "code_module,code_presentation\nAAA,2013J\n"
+	for _, c := range []struct {
+		data     []byte
+		enc      string
+		guess    string
+		contains string
+	}{
+		{utf16Bytes(text, false), "", "UTF-16LE", "looks like UTF-16LE without a byte-order mark: re-save as UTF-8, or give --encoding utf-16le"},
+		{utf16Bytes(text, true), "", "UTF-16BE", "looks like UTF-16BE without a byte-order mark: re-save as UTF-8, or give --encoding utf-16be"},
+		{utf16Bytes(text, false), EncodingLatin1, "UTF-16LE", "looks like UTF-16LE without a byte-order mark"},
+		{utf16Bytes(text, false), EncodingUTF8, "UTF-16LE", "looks like UTF-16LE without a byte-order mark"},
+		{utf16Bytes(text, true), EncodingUTF16LE, "UTF-16BE", "looks like UTF-16BE without a byte-order mark, not utf-16le as given"},
+		{utf16Bytes("é,ü\n1,2\n", false), "", "UTF-16LE", "UTF-16LE"},
+	} {
+		_, err := NewCSVReader(bytes.NewReader(c.data), CSVOptions{Encoding: c.enc})
+		var nt *NotTextError
+		if !errors.As(err, &nt) || nt.Guess != c.guess || !strings.Contains(err.Error(), c.contains) {
+			t.Errorf("encoding %q: error %v, want %s containing %q", c.enc, err, c.guess, c.contains)
+		}
+	}
+	// Declared, it reads.
+	for _, c := range []struct {
+		enc string
+		be  bool
+	}{{EncodingUTF16LE, false}, {EncodingUTF16BE, true}} {
+		h, recs, errs := readAll(t, utf16Bytes(text, c.be), CSVOptions{Encoding: c.enc})
+		if len(errs) > 0 || h[0] != "code_module" || recs[0].Fields[1] != "2013J" {
+			t.Errorf("%s declared: header %q records %v errors %v", c.enc, h, recs, errs)
+		}
+	}
+}
+
+// UTF-32, with or without its byte-order mark, is refused by name; its
+// little-endian BOM starts like UTF-16LE's and must not be read as one.
+func TestCSV_UTF32(t *testing.T) {
+	le := func(s string) []byte {
+		var out []byte
+		for _, r := range s {
+			out = append(out, byte(r), byte(r>>8), byte(r>>16), 0)
+		}
+		return out
+	}
+	be := func(s string) []byte {
+		var out []byte
+		for _, r := range s {
+			out = append(out, 0, byte(r>>16), byte(r>>8), byte(r))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{
+		{le("\uFEFFid,name\n1,Ana\n"), "is UTF-32LE (it starts with that byte-order mark)"},
+		{be("\uFEFFid,name\n1,Ana\n"), "is UTF-32BE (it starts with that byte-order mark)"},
+		{le("id,name\n1,Ana\n"), "looks like UTF-32LE without a byte-order mark: re-save as UTF-8"},
+		{be("id,name\n1,Ana\n"), "looks like UTF-32BE without a byte-order mark: re-save as UTF-8"},
+	} {
+		_, err := NewCSVReader(bytes.NewReader(c.data), CSVOptions{})
+		var nt *NotTextError
+		if !errors.As(err, &nt) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+}
+
+// A NUL byte that is not part of a wide encoding is still no text: an
+// error at its line and field in every encoding, never a value.
+func TestCSV_NULByte(t *testing.T) {
+	_, _, errs := readAll(t, []byte("id,name\n1,An\x00a\n"), CSVOptions{})
+	var ee *EncodingError
+	if len(errs) != 1 || !errors.As(errs[0], &ee) ||
+		errs[0].Error() != "NUL byte at line 2, field 2, byte offset 12; a text table cannot hold one: re-save the file as UTF-8 text" {
+		t.Fatalf("errors %v", errs)
+	}
+	_, _, errs = readAll(t, []byte("id,name\n1,An\x00a\n"), CSVOptions{Encoding: EncodingLatin1})
+	if len(errs) != 1 || errs[0].Error() != "NUL byte at line 2, field 2; a text table cannot hold one: re-save the file as UTF-8 text" {
+		t.Fatalf("latin1: errors %v", errs)
+	}
+	if _, err := NewCSVReader(strings.NewReader("id,na\x00me\n1,2\n"), CSVOptions{}); !errors.As(err, &ee) || ee.Line != 1 {
+		t.Fatalf("NUL in the header: %v", err)
+	}
+	// Past the sniffed head, in a file that is otherwise plain UTF-8.
+	long := "id,text\n" + strings.Repeat("1,abcdefghij\n", 1000) + "2,x\x00y\n"
+	_, recs, errs := readAll(t, []byte(long), CSVOptions{})
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "NUL byte at line 1002, field 2") || len(recs) != 1001 {
+		t.Fatalf("records %d errors %v", len(recs), errs)
 	}
 }

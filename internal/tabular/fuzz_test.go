@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,13 +17,18 @@ import (
 )
 
 // FuzzCSVReader: any bytes, in any encoding mode and with either
-// delimiter, give records or a typed error, never a panic or a hang.
+// delimiter, give records or a typed error, never a panic or a hang, and
+// no record handed out holds a NUL byte.
 func FuzzCSVReader(f *testing.F) {
 	f.Add([]byte("a,b\n1,2\n"), uint8(0))
 	f.Add([]byte("\xef\xbb\xbfid;name\r\n1;\"x\"\"y\"\r\n"), uint8(1))
 	f.Add([]byte("\xff\xfea\x00,\x00b\x00\n\x00"), uint8(2))
 	f.Add([]byte("a\tb\n\"open\n"), uint8(3))
 	f.Add([]byte("caf\xe9,x\n1\n"), uint8(4))
+	f.Add([]byte("a\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00"), uint8(0))
+	f.Add([]byte("\x00a\x00,\x00b\x00\n"), uint8(3))
+	f.Add([]byte("\xff\xfe\x00\x00a\x00\x00\x00\n\x00\x00\x00"), uint8(0))
+	f.Add([]byte("a,b\n1,\x002\n"), uint8(2))
 	encodings := []string{EncodingAuto, "utf-8", "latin1", "utf-16le", "utf-16be"}
 	commas := []rune{',', ';', '\t'}
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
@@ -42,6 +48,11 @@ func FuzzCSVReader(f *testing.F) {
 			}
 			if err == nil && rec.Number < 1 {
 				t.Fatalf("record number %d", rec.Number)
+			}
+			for _, v := range rec.Fields {
+				if err == nil && strings.IndexByte(v, 0) >= 0 {
+					t.Fatalf("record %d holds a NUL: %q", rec.Number, v)
+				}
 			}
 		}
 	})
