@@ -464,14 +464,16 @@ func (v *validator) checkRow(f *file, plan *tablePlan, rec tabular.Record) {
 // checkEncoding reports a table that is not UTF-8 (C27: a UTF-16 file is
 // an issue with its path, never a crash). The reader still decodes it, so
 // the other checks run.
-// It reports whether the file is UTF-16.
+// It reports whether the file is UTF-16 or UTF-32.
 func (v *validator) checkEncoding(f *file, br *bufio.Reader) bool {
 	if v.opts.Encoding != "" && v.opts.Encoding != tabular.EncodingAuto {
 		return strings.HasPrefix(strings.ToLower(v.opts.Encoding), "utf-16")
 	}
-	head, _ := br.Peek(2)
+	head, _ := br.Peek(4)
 	var found string
 	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(head, []byte{0, 0, 0xFE, 0xFF}):
+		return true // UTF-32, which the reader refuses and fileError reports
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		found = "UTF-16LE"
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
@@ -519,7 +521,11 @@ func (v *validator) readPartly(f *file) {
 func (v *validator) fileError(f *file, err error) {
 	v.readPartly(f)
 	var enc *tabular.EncodingError
+	var wide *tabular.NotTextError
 	switch {
+	case errors.As(err, &wide):
+		v.out.add(Issue{Code: "FILE_NOT_UTF8", Location: f.Rel, Message: wide.Error(),
+			Suggestion: "save the file as UTF-8 (in Excel: CSV UTF-8); the rest of the file was not checked"}, "")
 	case errors.As(err, &enc):
 		v.out.add(Issue{Code: "INVALID_ENCODING", Location: f.Rel, Line: enc.Line, Message: enc.Error()}, "")
 	case errors.Is(err, tabular.ErrNoHeader):

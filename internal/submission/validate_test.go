@@ -242,6 +242,76 @@ func TestValidate_OULADFromOtherPlatforms(t *testing.T) {
 	}
 }
 
+// A table in UTF-16 without a byte-order mark, or in UTF-32, is one
+// FILE_NOT_UTF8 naming the encoding found, not a cascade of unknown
+// columns ("c\x00o\x00d\x00e..."), missing columns and ragged records;
+// the tables referencing it are not checked against it. A declared
+// encoding does not turn it into garbage either.
+func TestValidate_WideTextWithoutBOM(t *testing.T) {
+	le := func(s string) []byte { return utf16LE(s)[2:] }
+	be := func(s string) []byte {
+		b := le(s)
+		for i := 0; i+1 < len(b); i += 2 {
+			b[i], b[i+1] = b[i+1], b[i]
+		}
+		return b
+	}
+	utf32 := func(s string) []byte {
+		out := []byte{0xFF, 0xFE, 0, 0}
+		for _, r := range s {
+			out = append(out, byte(r), byte(r>>8), byte(r>>16), 0)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name, encoding, want string
+		convert              func(string) []byte
+	}{
+		{"UTF-16LE", "", "looks like UTF-16LE without a byte-order mark: re-save as UTF-8", le},
+		{"UTF-16BE", "", "looks like UTF-16BE without a byte-order mark: re-save as UTF-8", be},
+		{"UTF-16LE read as latin1", "latin1", "looks like UTF-16LE without a byte-order mark: re-save as UTF-8", le},
+		{"UTF-32 with its BOM", "", "is UTF-32LE (it starts with that byte-order mark)", utf32},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyOULAD(t)
+			write(t, dir, "courses.csv", c.convert(string(read(t, dir, "courses.csv"))))
+			r := run(t, dir, ouladSchema(t), submission.Options{Encoding: c.encoding})
+			var onFile []submission.Issue
+			for _, is := range r.Issues.Issues {
+				if is.Location == "courses.csv" {
+					onFile = append(onFile, is)
+				}
+			}
+			if len(onFile) != 1 || onFile[0].Code != "FILE_NOT_UTF8" || onFile[0].Count != 1 || !strings.Contains(onFile[0].Message, c.want) {
+				t.Fatalf("want one FILE_NOT_UTF8 saying %q for courses.csv:\n%s", c.want, dump(r))
+			}
+			for _, loc := range []string{"assessments.csv", "studentInfo.csv", "vle.csv"} {
+				if is := find(r, "FOREIGN_KEY_NOT_CHECKED", loc); is == nil || !strings.Contains(is.Message, "courses.csv") {
+					t.Errorf("%s: want FOREIGN_KEY_NOT_CHECKED naming courses.csv:\n%s", loc, dump(r))
+				}
+			}
+			if r.Summary.Errors != 1 {
+				t.Fatalf("want exactly one error:\n%s", dump(r))
+			}
+		})
+	}
+}
+
+// A NUL byte inside an otherwise UTF-8 table is an encoding issue at its
+// record, never a value.
+func TestValidate_NULByteIsInvalidEncoding(t *testing.T) {
+	dir := copyOULAD(t)
+	edit(t, dir, "studentInfo.csv", "East Anglian Region", "East Anglian\x00Region")
+	r := run(t, dir, ouladSchema(t), submission.Options{})
+	is := find(r, "INVALID_ENCODING", "studentInfo.csv")
+	if is == nil || is.Line != 2 || !strings.HasPrefix(is.Message, "NUL byte at line 2, field 5") {
+		t.Fatalf("want INVALID_ENCODING for the NUL at line 2:\n%s", dump(r))
+	}
+	if find(r, "CSV_VALUE_NOT_ALLOWED", "studentInfo.csv") != nil {
+		t.Fatalf("the record with a NUL was checked as values:\n%s", dump(r))
+	}
+}
+
 func TestValidate_IncludeHidden(t *testing.T) {
 	dir := copyOULAD(t)
 	write(t, dir, "._studentInfo.csv", []byte("junk"))
