@@ -76,6 +76,32 @@ func TestCheck_Encodings_C34(t *testing.T) {
 	}
 }
 
+// utf16NoBOM is s as UTF-16LE without a byte-order mark, as iconv -t
+// utf-16le and Excel's "Unicode Text" write it.
+func utf16NoBOM(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+
+	return b
+}
+
+// UTF-16 without a byte-order mark is refused with the file and the
+// encoding found, not checked as columns named "i\x00d\x00".
+func TestCheck_UTF16WithoutBOMRefused(t *testing.T) {
+	dir := t.TempDir()
+	suite := writeFile(t, dir, "suite.json", []byte(idSuite))
+	in := writeFile(t, dir, "ids.csv", utf16NoBOM("id,name\n1,Ana\n"))
+	code, out, errs := runCLI(t, "check", "--suite", suite, in)
+	if code != ExitRuntime || !strings.Contains(errs, in+": looks like UTF-16LE without a byte-order mark: re-save as UTF-8") {
+		t.Fatalf("exit %d (want %d), stderr %q, stdout %q", code, ExitRuntime, errs, out)
+	}
+	if code, out, errs := runCLI(t, "check", "--suite", suite, "--encoding", "utf-16le", in); code != ExitOK {
+		t.Fatalf("with --encoding utf-16le: exit %d, %s %s", code, out, errs)
+	}
+}
+
 // C35: ragged records are reported with record and physical line and fail
 // the check; quoted newlines do not shift line numbers.
 func TestCheck_RaggedRows_C35(t *testing.T) {

@@ -320,6 +320,9 @@ func deidCSV(ctx context.Context, store *runnerio.Store, p *deid.Policy, in runn
 		copts.Comma = '\t'
 	}
 	a, err := deid.ProcessCSV(ctx, p, r, w, copts, opts, progress)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", in, err) // the other commands name the input too
+	}
 
 	return a, deidError(err)
 }

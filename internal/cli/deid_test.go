@@ -88,6 +88,26 @@ func TestDeidCommandAtomicOnFailure_C32(t *testing.T) {
 	}
 }
 
+// UTF-16 without a byte-order mark is refused naming the input and the
+// encoding found, and leaves no output.
+func TestDeidCommandUTF16WithoutBOMRefused(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	out := filepath.Join(dir, "out.csv")
+	deidMust(t, os.WriteFile(pol, []byte(deidTestPolicy), 0o600))
+	deidMust(t, os.WriteFile(in, utf16NoBOM("Id,Full Name,notes,visit\n1,Dana Whitfield,x,2021-03-04\n"), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", out)
+	if code != ExitRuntime || !strings.Contains(stderr, in) ||
+		!strings.Contains(stderr, "looks like UTF-16LE without a byte-order mark: re-save as UTF-8") {
+		t.Fatalf("exit %d (want %d), stderr %q", code, ExitRuntime, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("an output was left behind: %v", err)
+	}
+}
+
 func TestDeidCommandUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	pol := filepath.Join(dir, "policy.json")

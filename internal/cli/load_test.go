@@ -135,3 +135,20 @@ func TestLoadCommand_unreadableInputNamed(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// UTF-16 without a byte-order mark is refused naming the input and the
+// encoding found; nothing is committed.
+func TestLoadCommand_UTF16WithoutBOMRefused(t *testing.T) {
+	cat := loadTestCatalog(t)
+	in := filepath.Join(t.TempDir(), "orders.csv")
+	if err := os.WriteFile(in, utf16NoBOM("id,amount\n1,4.56\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runLoadCmd(t, in, "--table", "sales.orders")
+	if code != ExitRuntime || !strings.Contains(errOut, in+": looks like UTF-16LE without a byte-order mark: re-save as UTF-8") {
+		t.Fatalf("exit %d (want %d), stderr %q", code, ExitRuntime, errOut)
+	}
+	if tbl, _ := cat.LoadTable(context.Background(), []string{"sales", "orders"}); tbl.CurrentSnapshot() != nil {
+		t.Fatal("a refused input was committed")
+	}
+}

@@ -147,3 +147,27 @@ func TestValidate_UTF16FileIsAnIssue(t *testing.T) {
 		t.Fatalf("a crash reached the user:\n%s", errs)
 	}
 }
+
+// Through the command, UTF-16 without a byte-order mark is one finding
+// naming the file and the encoding found: exit 1, not a cascade of column
+// and row findings.
+func TestValidate_UTF16WithoutBOMIsOneIssue(t *testing.T) {
+	dir := validateBrokenCopy(t)
+	raw, err := os.ReadFile(filepath.Join(validateDataset, "courses.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "courses.csv"), utf16NoBOM(string(raw)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := validateCLI(t, "--schema", validateSchema, dir)
+	if code != ExitFailed || !strings.Contains(out, "FILE_NOT_UTF8 courses.csv\n") ||
+		!strings.Contains(out, "looks like UTF-16LE without a byte-order mark: re-save as UTF-8") {
+		t.Fatalf("exit %d (want %d):\n%s\n%s", code, ExitFailed, out, errs)
+	}
+	for _, cascade := range []string{"CSV_ADDITIONAL_COLUMN", "CSV_COLUMN_MISSING", "CSV_RAGGED_ROW"} {
+		if strings.Contains(out, cascade) {
+			t.Errorf("%s reported for a file that is not UTF-8:\n%s", cascade, out)
+		}
+	}
+}
