@@ -8,6 +8,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // Severities, as in the BIDS validator, plus info for notes that are
@@ -218,6 +220,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // WriteText writes a report for people: errors, then warnings, then notes,
 // each with its location, count and suggestion, and a closing summary.
+// Paths, column names and messages may carry bytes from the data, so every
+// string is shown through tabular.Printable.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, sev := range []string{SeverityError, SeverityWarning, SeverityInfo} {
@@ -225,15 +229,15 @@ func (r *Report) WriteText(w io.Writer) error {
 			if is.Severity != sev {
 				continue
 			}
-			loc := is.Location
+			loc := tabular.Printable(is.Location)
 			if is.Line > 0 {
 				loc += fmt.Sprintf(":%d", is.Line)
 			}
 			fmt.Fprintf(&b, "%-7s %s %s", strings.ToUpper(sev), is.Code, loc)
 			if is.SubCode != "" {
-				fmt.Fprintf(&b, " [%s]", is.SubCode)
+				fmt.Fprintf(&b, " [%s]", tabular.Printable(is.SubCode))
 			}
-			fmt.Fprintf(&b, "\n        %s", is.Message)
+			fmt.Fprintf(&b, "\n        %s", tabular.Printable(is.Message))
 			if is.Count > 1 {
 				fmt.Fprintf(&b, " (%d occurrences, first at record %d, line %d)", is.Count, is.Record, is.Line)
 			}
@@ -241,14 +245,14 @@ func (r *Report) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "\n        examples: %s", strings.Join(quoteAll(is.Examples), ", "))
 			}
 			if is.Suggestion != "" {
-				fmt.Fprintf(&b, "\n        suggestion: %s", is.Suggestion)
+				fmt.Fprintf(&b, "\n        suggestion: %s", tabular.Printable(is.Suggestion))
 			}
 			b.WriteString("\n")
 		}
 	}
 	s := r.Summary
 	fmt.Fprintf(&b, "\nSchema %s: %d files (%d data files, %d ignored), %d rows read, %d rows checked.\n",
-		s.Schema, s.TotalFiles, s.DataFiles, s.IgnoredFiles, s.RowsRead, s.RowsChecked)
+		tabular.Printable(s.Schema), s.TotalFiles, s.DataFiles, s.IgnoredFiles, s.RowsRead, s.RowsChecked)
 	verdict := "VALID"
 	if s.Errors > 0 {
 		verdict = "INVALID"

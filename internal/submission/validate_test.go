@@ -312,6 +312,43 @@ func TestValidate_NULByteIsInvalidEncoding(t *testing.T) {
 	}
 }
 
+// The text report escapes control characters in all it echoes from the
+// data (file names, column names, the extra values of ragged records), as
+// the JSON output does: it stays text, one line per field, and cannot
+// drive the terminal.
+func TestValidate_TextReportEscapesControlCharacters(t *testing.T) {
+	dir := copyOULAD(t)
+	lines := strings.SplitAfter(string(read(t, dir, "courses.csv")), "\n")
+	for i, l := range lines {
+		switch {
+		case l == "":
+		case i == 0:
+			lines[i] = strings.TrimSuffix(l, "\n") + ",\x1b[31mnote\u202e\n"
+		case i == 2:
+			lines[i] = strings.TrimSuffix(l, "\n") + ",x,\abell\x7f\u0085\n"
+		default:
+			lines[i] = strings.TrimSuffix(l, "\n") + ",x\n"
+		}
+	}
+	write(t, dir, "courses.csv", []byte(strings.Join(lines, "")))
+	write(t, dir, "bad\x1b[2Jname.csv", []byte("a\n"))
+	text := dump(run(t, dir, ouladSchema(t), submission.Options{}))
+	for _, want := range []string{
+		`CSV_ADDITIONAL_COLUMN_NOT_ALLOWED courses.csv:1 [\x1b[31mnote\u202e]`,
+		`extra value '\abell\x7f\u0085'`,
+		`NOT_INCLUDED bad\x1b[2Jname.csv`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %s:\n%s", want, text)
+		}
+	}
+	for _, r := range text {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == '\u202e' {
+			t.Fatalf("raw control character %U in the text report:\n%s", r, text)
+		}
+	}
+}
+
 func TestValidate_IncludeHidden(t *testing.T) {
 	dir := copyOULAD(t)
 	write(t, dir, "._studentInfo.csv", []byte("junk"))

@@ -91,7 +91,7 @@ func (e *StructureError) Error() string {
 	if len(e.Extra) > 0 {
 		quoted := make([]string, len(e.Extra))
 		for i, v := range e.Extra {
-			quoted[i] = "'" + v + "'"
+			quoted[i] = "'" + Printable(v) + "'"
 		}
 		s += "; extra value " + strings.Join(quoted, ", ")
 	}
