@@ -13,6 +13,7 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations/report"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/runnerio"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/submission"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 func writeSubmitOutputs(cmd *cobra.Command, f submitFlags, format string, rep *SubmissionReport) error {
@@ -62,17 +63,19 @@ func writeSubmitJSON(w io.Writer, rep *SubmissionReport) error {
 
 var stageMarks = map[string]string{StagePassed: "PASS", StageFailed: "FAIL", StageError: "ERROR", StageSkipped: "skip"}
 
+// writeSubmitText writes the report for people; paths, errors and issue
+// messages may carry bytes from the data, so they are shown escaped.
 func writeSubmitText(w io.Writer, rep *SubmissionReport, f submitFlags) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Submission %s\n", rep.Dataset)
+	fmt.Fprintf(&b, "Submission %s\n", tabular.Printable(rep.Dataset))
 	for _, s := range rep.Stages {
-		fmt.Fprintf(&b, "  %-5s %-9s %s", stageMarks[s.Status], s.Name, s.Summary)
+		fmt.Fprintf(&b, "  %-5s %-9s %s", stageMarks[s.Status], s.Name, tabular.Printable(s.Summary))
 		if s.Seconds > 0 {
 			fmt.Fprintf(&b, " (%.1fs)", s.Seconds)
 		}
 		b.WriteString("\n")
 		if s.Error != "" {
-			fmt.Fprintf(&b, "        %s\n", s.Error)
+			fmt.Fprintf(&b, "        %s\n", tabular.Printable(s.Error))
 		}
 		if s.Status == StageFailed {
 			writeFailures(&b, s)
@@ -84,7 +87,7 @@ func writeSubmitText(w io.Writer, rep *SubmissionReport, f submitFlags) error {
 	}
 	fmt.Fprintf(&b, "The submission %s (%.1fs).", verdict, rep.Seconds)
 	if f.htmlReport != "" {
-		fmt.Fprintf(&b, " Report: %s", f.htmlReport)
+		fmt.Fprintf(&b, " Report: %s", tabular.Printable(f.htmlReport))
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
@@ -103,7 +106,7 @@ func writeFailures(b *strings.Builder, s *StageReport) {
 				continue
 			}
 			n++
-			fmt.Fprintf(b, "        %s %s: %s\n", is.Code, is.Location, is.Message)
+			fmt.Fprintf(b, "        %s %s: %s\n", is.Code, tabular.Printable(is.Location), tabular.Printable(is.Message))
 		}
 	}
 	for _, c := range s.Checks {
@@ -112,7 +115,7 @@ func writeFailures(b *strings.Builder, s *StageReport) {
 				continue
 			}
 			n++
-			fmt.Fprintf(b, "        %s: %s: %s\n", c.File, report.Describe(r.ExpectationConfig), report.Observation(r))
+			fmt.Fprintf(b, "        %s: %s: %s\n", tabular.Printable(c.File), report.Describe(r.ExpectationConfig), report.Observation(r))
 		}
 	}
 }

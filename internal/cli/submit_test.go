@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/acctest"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/submission"
 )
 
 const (
@@ -261,4 +262,29 @@ func readText(t *testing.T, path string) string {
 	}
 
 	return string(b)
+}
+
+// submit's text report escapes control characters in what it echoes from
+// the data (paths, issue messages, check failures), like validate's.
+func TestSubmit_textReportEscapesControlCharacters(t *testing.T) {
+	rep := &SubmissionReport{Dataset: "in\x1b[2J", Stages: []*StageReport{
+		{Name: "validate", Status: StageFailed, Summary: "1 error", Error: "read \x07bell",
+			Validation: &submission.Report{Issues: submission.IssueList{Issues: []submission.Issue{
+				{Code: "CSV_RAGGED_ROW", Severity: "error", Location: "a\x1b.csv", Message: "extra value '\x1b[31m\u202e'"}}}}},
+	}}
+	var b strings.Builder
+	if err := writeSubmitText(&b, rep, submitFlags{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{`Submission in\x1b[2J`, `read \abell`, `CSV_RAGGED_ROW a\x1b.csv: extra value '\x1b[31m\u202e'`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %s:\n%s", want, out)
+		}
+	}
+	for _, r := range out {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == '\u202e' {
+			t.Fatalf("raw control character %U in the report:\n%s", r, out)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // Audit is the de-identification report: what was done to each column and
@@ -136,7 +138,9 @@ func (a *Audit) Finish() *Audit {
 // WriteText prints the report for people.
 func (a *Audit) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "De-identification report\n  input:  %s\n  output: %s\n  policy: %s\n  rows:   %d\n\n", a.Input, a.Output, a.Policy, a.Rows)
+	// Locations and column names come from the input: shown escaped.
+	fmt.Fprintf(&b, "De-identification report\n  input:  %s\n  output: %s\n  policy: %s\n  rows:   %d\n\n",
+		tabular.Printable(a.Input), tabular.Printable(a.Output), tabular.Printable(a.Policy), a.Rows)
 	fmt.Fprintf(&b, "  %-4s %-24s %-13s %-12s %-3s %12s %10s %s\n", "#", "column", "action", "identifier", "SH", "transformed", "empty", "notes")
 	for _, c := range a.Columns {
 		var notes []string
@@ -152,13 +156,13 @@ func (a *Audit) WriteText(w io.Writer) error {
 		if c.RuleSource != "policy" {
 			notes = append(notes, "rule from "+c.RuleSource)
 		}
-		fmt.Fprintf(&b, "  %-4d %-24s %-13s %-12s %-3s %12d %10d %s\n", c.Position, truncate(c.Column, 24), c.Action,
+		fmt.Fprintf(&b, "  %-4d %-24s %-13s %-12s %-3s %12d %10d %s\n", c.Position, truncate(tabular.Printable(c.Column), 24), c.Action,
 			c.Identifier, c.SafeHarbor, c.Transformed, c.Empty, strings.Join(notes, "; "))
 		for _, f := range c.Findings {
 			fmt.Fprintf(&b, "       %-22s %-22s %8d  confidence %.2f-%.2f\n", f.Identifier, f.Detector, f.Count, f.MinConfidence, f.MaxConfidence)
 		}
 		for _, w := range c.Warnings {
-			fmt.Fprintf(&b, "       WARNING: %s\n", w)
+			fmt.Fprintf(&b, "       WARNING: %s\n", tabular.Printable(w))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

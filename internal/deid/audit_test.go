@@ -149,3 +149,29 @@ func TestPolicyGuideExamples(t *testing.T) {
 		t.Errorf("identifier left in the output: %q", out)
 	}
 }
+
+// The text audit escapes control characters in what it echoes from the
+// input (column names, locations): it stays text and cannot drive the
+// terminal it is printed on.
+func TestAuditTextEscapesControlCharacters(t *testing.T) {
+	_, a, err := runCSV(t, mustPolicy(t, `{"format_version":1,"default_action":"keep","columns":{"id":{"action":"keep"}}}`), "id,note\x1b[31m\u202e\n1,x\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Input, a.Output = "in\x1b[2J.csv", "out\x7f.csv"
+	var b strings.Builder
+	if err := a.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{`note\x1b[31m\u202e`, `input:  in\x1b[2J.csv`, `output: out\x7f.csv`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the audit lacks %s:\n%s", want, out)
+		}
+	}
+	for _, r := range out {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == '\u202e' {
+			t.Fatalf("raw control character %U in the audit:\n%s", r, out)
+		}
+	}
+}

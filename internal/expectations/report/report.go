@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 // Table is one validated table with its result.
@@ -36,7 +37,9 @@ func WriteJSON(w io.Writer, tables []Table) error {
 	return enc.Encode(out)
 }
 
-// Describe renders an expectation's configuration in one short line.
+// Describe renders an expectation's configuration in one short line, with
+// control characters escaped (tabular.Printable), as every string this
+// package makes for people from a result.
 func Describe(c expectations.Config) string {
 	keys := make([]string, 0, len(c.Kwargs))
 	for k := range c.Kwargs {
@@ -55,12 +58,15 @@ func Describe(c expectations.Config) string {
 		parts[i] = k + "=" + s
 	}
 
-	return fmt.Sprintf("%s(%s)", strings.TrimPrefix(c.Type, "expect_"), strings.Join(parts, ", "))
+	return tabular.Printable(fmt.Sprintf("%s(%s)", strings.TrimPrefix(c.Type, "expect_"), strings.Join(parts, ", ")))
 }
 
 // Observation summarises an expectation result: the observed value or the
-// unexpected count.
-func Observation(r expectations.ExpectationResult) string {
+// unexpected count. Values keep JSON's escapes; what JSON leaves as it is
+// (DEL, C1 and bidirectional controls) is escaped too.
+func Observation(r expectations.ExpectationResult) string { return tabular.Printable(observation(r)) }
+
+func observation(r expectations.ExpectationResult) string {
 	if r.ExceptionInfo.Raised {
 		return "error: " + r.ExceptionInfo.Message
 	}
@@ -172,7 +178,10 @@ func MalformedOf(r *expectations.Result) *Malformed {
 	if !ok || len(se) == 0 {
 		return nil
 	}
-	m := &Malformed{Records: se, FailsRun: true}
+	m := &Malformed{Records: make([]string, len(se)), FailsRun: true}
+	for i, s := range se {
+		m.Records[i] = tabular.Printable(s) // they may quote the data
+	}
 	if f, ok := r.Meta["structural_errors_fail_run"].(bool); ok {
 		m.FailsRun = f
 	}
@@ -213,7 +222,7 @@ func WriteText(w io.Writer, tables []Table) error {
 	var b strings.Builder
 	for _, t := range tables {
 		r := t.Result
-		fmt.Fprintf(&b, "Suite %q on %s: ", r.SuiteName, t.Name)
+		fmt.Fprintf(&b, "Suite %q on %s: ", r.SuiteName, tabular.Printable(t.Name))
 		if r.Success {
 			b.WriteString("PASSED")
 		} else {

@@ -162,6 +162,41 @@ func TestMalformedRecordsReport(t *testing.T) {
 	}
 }
 
+// The text report escapes control characters in all it echoes from the
+// data: values (JSON escapes C0 but leaves DEL, C1 and bidirectional
+// controls as they are), malformed records and the table's name.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	s, err := expectations.ParseSuite([]byte(`{"name":"s","expectations":[
+	  {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"v","value_set":["ok"]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := expectations.InferColumn([]any{"ok", "del\x7f", "c1\u0085", "rtl\u202eevil", "esc\x1b[2J"})
+	res, err := expectations.Run(context.Background(), s, &expectations.MemorySource{Names: []string{"v"}, Cols: []expectations.Column{v}}, expectations.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Meta["structural_errors"] = []string{"record 9 (line 10): raw \x1b[31mred\a"}
+	res.Meta["structural_error_count"] = int64(1)
+	res.Meta["ragged_record_count"] = int64(1)
+	res.Meta["unparsable_value_count"] = int64(0)
+	var text bytes.Buffer
+	if err := WriteText(&text, []Table{{Name: "in\x1b[2J.csv", Result: res}}); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	for _, want := range []string{`on in\x1b[2J.csv:`, `"del\x7f"`, `"c1\u0085"`, `"rtl\u202eevil"`, `"esc\u001b[2J"`, `raw \x1b[31mred\a`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %s:\n%s", want, out)
+		}
+	}
+	for _, r := range out {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == '\u202e' {
+			t.Fatalf("raw control character %U in the text report:\n%s", r, out)
+		}
+	}
+}
+
 // With mostly, the text says what share of the rows mostly is measured
 // over were expected, over all rows under --mostly-of all.
 func TestObservationMostlyShare(t *testing.T) {
