@@ -83,7 +83,7 @@ var codeInfo = map[string]struct{ severity, text string }{
 	"CSV_VALUE_PATTERN_MISMATCH":        {SeverityError, "A value does not match the column's pattern."},
 	"CSV_INDEX_VALUE_NOT_UNIQUE":        {SeverityError, "Two records share the same primary key."},
 	"FOREIGN_KEY_ORPHAN":                {SeverityError, "A key does not appear in the table it references (for example a student missing from the roster)."},
-	"FOREIGN_KEY_NOT_CHECKED":           {SeverityWarning, "A foreign key was not checked: a file of the table it references could not be read in full."},
+	"FOREIGN_KEY_NOT_CHECKED":           {SeverityWarning, "A foreign key was not checked: a file of the table it references could not be read in full (unreadable, or with a record not decoded or ragged)."},
 	"ROW_CAP_REACHED":                   {SeverityInfo, "Only the first rows were checked against the column dictionary (--max-rows)."},
 	"SIDECAR_INVALID":                   {SeverityError, "A JSON sidecar is not a JSON object of the expected shape."},
 	"SIDECAR_UNKNOWN_COLUMN":            {SeverityWarning, "A sidecar describes a column the table's dictionary does not define."},

@@ -69,7 +69,7 @@ func (v *validator) parquetBatch(f *file, plan *tablePlan, batch arrow.RecordBat
 			}
 		}
 		n++
-		v.checkRow(f, plan, tabular.Record{Fields: row, Number: n})
+		v.checkRow(f, plan, tabular.Record{Fields: row, Number: n}, true)
 	}
 
 	return n

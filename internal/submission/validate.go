@@ -67,8 +67,10 @@ type validator struct {
 	seed    maphash.Seed
 	keySets map[string]map[uint64]struct{} // "table\x00col,col" -> hashed keys
 	// partial names, for each table whose keys were not all read, the
-	// first file that could not be read in full: references to that table
-	// are not checked, since every key not read would be a false orphan.
+	// first file that could not be read in full (unreadable, cut short by
+	// a parse error, or with a record that was not decoded or was ragged):
+	// references to that table are not checked, since every key not read
+	// would be a false orphan.
 	partial map[string]string
 }
 
@@ -441,15 +443,24 @@ func (v *validator) checkTable(f *file, sc *sidecar) error {
 		} else if skip {
 			continue
 		}
-		v.checkRow(f, plan, rec)
+		v.checkRow(f, plan, rec, err == nil)
 	}
 
 	return nil
 }
 
 // checkRow runs one record through the column dictionary (up to the row
-// cap) and the key checks (always).
-func (v *validator) checkRow(f *file, plan *tablePlan, rec tabular.Record) {
+// cap) and, when its fields can be trusted to be where the header says,
+// the key checks (always).
+//
+// A record left out of the key checks (ragged here; not decoded, in
+// recordError) makes its table's keys partly unknown (readPartly), so no
+// reference to the table is judged against them. Primary-key uniqueness is
+// still judged over the records that were read: a record left out can hide
+// a duplicate but never make one, so every duplicate reported is real, and
+// the issue that left the record out already marks the file as not fully
+// checked.
+func (v *validator) checkRow(f *file, plan *tablePlan, rec tabular.Record, keys bool) {
 	v.sum.RowsRead++
 	if v.opts.MaxRows < 0 || rec.Number <= v.opts.MaxRows {
 		v.sum.RowsChecked++
@@ -458,7 +469,9 @@ func (v *validator) checkRow(f *file, plan *tablePlan, rec tabular.Record) {
 		v.out.add(Issue{Code: "ROW_CAP_REACHED", Location: f.Rel, Line: rec.Line, Record: rec.Number,
 			Message: fmt.Sprintf("values of records after %d were not checked; keys and structure were", v.opts.MaxRows)}, "")
 	}
-	plan.checkKeys(v, f, rec)
+	if keys {
+		plan.checkKeys(v, f, rec)
+	}
 }
 
 // checkEncoding reports a table that is not UTF-8 (C27: a UTF-16 file is
@@ -538,7 +551,9 @@ func (v *validator) fileError(f *file, err error) {
 // recordError reports a bad record. stop is true when the file cannot be
 // read further (the parser cannot resynchronise after a syntax error); skip
 // when the record's values cannot be trusted. A ragged record is still
-// checked field by field, so its other problems are not hidden.
+// checked field by field, so its other problems are not hidden, but its
+// fields may be shifted (an unquoted delimiter), so not its keys; either
+// way the table's keys are not all known.
 func (v *validator) recordError(f *file, rec tabular.Record, err error) (stop, skip bool) {
 	if err == nil {
 		return false, false
@@ -555,11 +570,13 @@ func (v *validator) recordError(f *file, rec tabular.Record, err error) (stop, s
 		}
 		v.out.add(Issue{Code: "CSV_RAGGED_ROW", Location: f.Rel, Line: se.Line, Record: se.Record, Message: msg,
 			Suggestion: "quote fields that contain the delimiter, and give every record as many fields as the header"}, "")
+		v.readPartly(f)
 
 		return false, false
 	case errors.As(err, &enc):
 		v.out.add(Issue{Code: "INVALID_ENCODING", Location: f.Rel, Line: enc.Line, Record: rec.Number, Message: enc.Error(),
 			Suggestion: "save the file as UTF-8, or give its encoding with --encoding"}, "")
+		v.readPartly(f)
 
 		return false, true
 	}

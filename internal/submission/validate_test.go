@@ -509,3 +509,84 @@ func TestValidate_UnreadableTableDoesNotCascadeOrphans(t *testing.T) {
 		t.Errorf("the reference to assessments must still be checked:\n%s", dump(r))
 	}
 }
+
+// A table with a record that could not be decoded, or a ragged record
+// (whose fields may be shifted), was not read in full for its keys: the
+// tables referencing it get one FOREIGN_KEY_NOT_CHECKED per foreign key,
+// not an orphan for each reference to the key that was not read, and the
+// references to other tables are still checked.
+func TestValidate_RecordsNotReadDoNotCascadeOrphans(t *testing.T) {
+	const line3 = "AAA,2013J,28400,F,Scotland,HE Qualification,20-30%,35-55,0,60,N,Pass\n"
+	for _, c := range []struct {
+		name, repl, code string
+	}{
+		{"undecodable record", "AAA,2013J,28400,F,Sc\xf6tland,HE Qualification,20-30%,35-55,0,60,N,Pass\n", "INVALID_ENCODING"},
+		{"short ragged record", "AAA,2013J\n", "CSV_RAGGED_ROW"},
+		{"long ragged record", "AAA,2013J,28400,F,Scot,land,HE Qualification,20-30%,35-55,0,60,N,Pass\n", "CSV_RAGGED_ROW"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyOULAD(t)
+			edit(t, dir, "studentInfo.csv", line3, c.repl)
+			raw := read(t, dir, "studentAssessment.csv")
+			write(t, dir, "studentAssessment.csv", append(raw, []byte("99999,11391,22,0,70\n")...)) // an unknown assessment
+			r := run(t, dir, ouladSchema(t), submission.Options{})
+			if is := find(r, c.code, "studentInfo.csv"); is == nil || is.Line != 3 {
+				t.Fatalf("want %s at studentInfo.csv:3:\n%s", c.code, dump(r))
+			}
+			for _, loc := range []string{"studentRegistration.csv", "studentAssessment.csv"} {
+				if is := find(r, "FOREIGN_KEY_NOT_CHECKED", loc); is == nil || !strings.Contains(is.Message, "studentInfo.csv") {
+					t.Errorf("%s: want FOREIGN_KEY_NOT_CHECKED naming studentInfo.csv:\n%s", loc, dump(r))
+				}
+			}
+			for _, is := range r.Issues.Issues {
+				if is.Code == "FOREIGN_KEY_ORPHAN" && is.SubCode != "result_assessment" {
+					t.Errorf("orphan reported against a table not read in full: %+v", is)
+				}
+			}
+			if is := find(r, "FOREIGN_KEY_ORPHAN", "studentAssessment.csv"); is == nil || is.SubCode != "result_assessment" {
+				t.Errorf("the reference to assessments must still be checked:\n%s", dump(r))
+			}
+		})
+	}
+}
+
+// notesSchema has a free-text column before the key, where an unquoted
+// comma shifts the key of a record.
+const notesSchema = `{"format": "lakehouse.submission-schema/v1", "name": "notes",
+  "tables": [
+    {"name": "roster", "file_name": "roster.csv", "required": true, "primary_key": ["id"],
+     "columns": [{"name": "note", "type": "string"}, {"name": "id", "type": "string", "required": true}]},
+    {"name": "scores", "file_name": "scores.csv",
+     "columns": [{"name": "note", "type": "string"}, {"name": "id", "type": "string", "required": true}]}],
+  "foreign_keys": [{"name": "scored", "table": "scores", "columns": ["id"], "references_table": "roster", "references_columns": ["id"]}]}`
+
+// A ragged record's key may be another column's value, so it is judged
+// neither as a duplicate nor as an orphan: the record is reported as
+// ragged, once. Records that were not read can hide a duplicate but never
+// make one, so a duplicate among the records read is still reported.
+func TestValidate_KeysOfRecordsNotReadAreNotJudged(t *testing.T) {
+	notes := func(t *testing.T, roster, scores string) *submission.Report {
+		t.Helper()
+		dir := t.TempDir()
+		write(t, dir, "dataset_description.json", []byte(goodDescription))
+		write(t, dir, "roster.csv", []byte(roster))
+		write(t, dir, "scores.csv", []byte(scores))
+
+		return run(t, dir, mustSchema(t, notesSchema), submission.Options{})
+	}
+	r := notes(t, "note,id\nfirst,A\nsecond,B\nsee also,B,C\n", "note,id\nok,A\n")
+	if find(r, "CSV_RAGGED_ROW", "roster.csv") == nil || find(r, "CSV_INDEX_VALUE_NOT_UNIQUE", "") != nil {
+		t.Errorf("a shifted key was judged a duplicate:\n%s", dump(r))
+	}
+	r = notes(t, "note,id\nfirst,A\nsecond,B\n", "note,id\nok,A\nlate, see,B\n")
+	if find(r, "CSV_RAGGED_ROW", "scores.csv") == nil || find(r, "FOREIGN_KEY_ORPHAN", "") != nil {
+		t.Errorf("a shifted key was judged an orphan:\n%s", dump(r))
+	}
+	r = notes(t, "note,id\nfirst,A\nM\xfcnchen,B\nthird,A\n", "note,id\nok,A\n")
+	if find(r, "INVALID_ENCODING", "roster.csv") == nil {
+		t.Fatalf("want the encoding issue:\n%s", dump(r))
+	}
+	if is := find(r, "CSV_INDEX_VALUE_NOT_UNIQUE", "roster.csv"); is == nil || is.Line != 4 {
+		t.Errorf("the duplicate among records read must be reported:\n%s", dump(r))
+	}
+}
