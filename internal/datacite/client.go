@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // DOI states.
@@ -144,11 +145,7 @@ func (e *Error) Error() string {
 		b.WriteString(o.Title)
 	}
 	if len(e.Errors) == 0 && e.Body != "" {
-		body := e.Body
-		if len(body) > 300 {
-			body = body[:300] + "..."
-		}
-		b.WriteString(": " + body)
+		b.WriteString(": " + textclip.Clip(e.Body, 300))
 	}
 
 	return b.String()

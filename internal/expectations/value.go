@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // Column is one column of a batch. Values come back as Go values of a small
@@ -642,7 +643,8 @@ func shown(v any) string {
 		if _, isTime := v.(time.Time); isTime {
 			return x + " (a date)"
 		}
-		return strconv.Quote(x)
+		// Messages name a value; a field of megabytes is shown in part.
+		return strconv.Quote(textclip.Clip(x, 200))
 	case nil:
 		return "null"
 	default:

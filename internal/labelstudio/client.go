@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // Client talks to one Label Studio server. It is safe for concurrent use.
@@ -113,7 +114,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ": %s", strings.Join(msgs, "; "))
 	}
 	if e.Detail == "" && len(e.ValidationErrors) == 0 && e.Body != "" {
-		fmt.Fprintf(&b, ": %s", truncate(e.Body, 300))
+		fmt.Fprintf(&b, ": %s", textclip.Clip(e.Body, 300))
 	}
 
 	return b.String()
@@ -145,14 +146,6 @@ func IsNotFound(err error) bool {
 	var e *Error
 
 	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-
-	return s[:n] + "..."
 }
 
 func parseError(method, path string, status int, body []byte) *Error {

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // PasswordMask is what Superset shows instead of a database password. It is
@@ -436,11 +437,7 @@ func errorMessage(body []byte) string {
 	}
 	if json.Unmarshal(body, &env) != nil {
 		s := strings.TrimSpace(string(body))
-		if len(s) > 300 {
-			s = s[:300] + "..."
-		}
-
-		return s
+		return textclip.Clip(s, 300)
 	}
 	var parts []string
 	if len(env.Message) > 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/wcharczuk/go-chart/v2"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // WriteHTML writes one self-contained page: styles inline, charts as inline
@@ -119,15 +120,13 @@ func valueChart(title string, counts []map[string]any, vk, ck string) template.H
 	var bars []chart.Value
 	for _, c := range counts {
 		n, _ := toInt(c[ck])
-		label := fmt.Sprint(c[vk])
-		if b, err := json.Marshal(c[vk]); err == nil && c[vk] != nil {
-			if _, isStr := c[vk].(string); !isStr {
-				label = string(b)
-			}
+		label := "null" // as results write a missing value
+		if s, isStr := c[vk].(string); isStr {
+			label = s
+		} else if b, err := json.Marshal(c[vk]); err == nil {
+			label = string(b)
 		}
-		if len(label) > 18 {
-			label = label[:15] + "..."
-		}
+		label = textclip.Clip(label, 18)
 		bars = append(bars, chart.Value{Value: float64(n), Label: label})
 	}
 	if !anyPositive(bars) {

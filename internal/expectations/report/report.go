@@ -13,6 +13,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // Table is one validated table with its result.
@@ -51,11 +52,7 @@ func Describe(c expectations.Config) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		s := compactJSON(c.Kwargs[k])
-		if len(s) > 60 {
-			s = s[:57] + "..."
-		}
-		parts[i] = k + "=" + s
+		parts[i] = k + "=" + textclip.Clip(compactJSON(c.Kwargs[k]), 60)
 	}
 
 	return tabular.Printable(fmt.Sprintf("%s(%s)", strings.TrimPrefix(c.Type, "expect_"), strings.Join(parts, ", ")))
@@ -77,10 +74,11 @@ func observation(r expectations.ExpectationResult) string {
 			s += "; " + m
 		}
 		if o, ok := res["observed_value"]; ok && o != nil {
-			s += "; observed " + compactJSON(o) // a column's type, beside the rows it failed
+			s += "; observed " + textclip.Clip(compactJSON(o), 120) // a column's type, beside the rows it failed
 		}
 		if l, ok := res["partial_unexpected_list"].([]any); ok && len(l) > 0 {
-			s += "; e.g. " + compactJSON(l[:min(len(l), 5)])
+			// A value can be megabytes of text: the example is a glimpse.
+			s += "; e.g. " + textclip.Clip(compactJSON(l[:min(len(l), 5)]), 200)
 		}
 		if l, ok := res["partial_unexpected_line_list"].([]int); ok && len(l) > 0 {
 			s += "; lines " + compactJSON(l[:min(len(l), 10)])
@@ -88,11 +86,7 @@ func observation(r expectations.ExpectationResult) string {
 		return s
 	}
 	if v, ok := res["observed_value"]; ok {
-		s := compactJSON(v)
-		if len(s) > 120 {
-			s = s[:117] + "..."
-		}
-		return "observed " + s
+		return "observed " + textclip.Clip(compactJSON(v), 120)
 	}
 
 	return ""
@@ -114,6 +108,10 @@ func mostlyShare(r expectations.ExpectationResult) string {
 		return ""
 	}
 	over, of := all-missing, "non-missing rows"
+	if _, tracksNulls := r.Result["missing_count"]; !tracksNulls {
+		// not_be_null and be_null judge the nulls themselves: every row counts.
+		of = "rows"
+	}
 	good := over - unexpected
 	if r.Meta["mostly_denominator"] == "all" {
 		over, of = all, "all rows"

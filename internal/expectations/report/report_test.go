@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
 )
@@ -211,5 +212,53 @@ func TestObservationMostlyShare(t *testing.T) {
 	r.Meta["mostly_denominator"] = "nonmissing"
 	if got := Observation(r); !strings.Contains(got, "66.67% of non-missing rows expected, mostly needs 60%") {
 		t.Errorf("non-missing rows: %s", got)
+	}
+}
+
+// not_be_null judges the nulls themselves: its share is of every row.
+func TestObservationMostlyShareNotNull(t *testing.T) {
+	r := expectations.ExpectationResult{
+		ExpectationConfig: expectations.Config{Kwargs: map[string]any{"mostly": 0.9}},
+		Result:            map[string]any{"element_count": int64(10), "unexpected_count": int64(2), "unexpected_percent": 20.0},
+	}
+	if got := Observation(r); !strings.Contains(got, "80.00% of rows expected, mostly needs 90%") {
+		t.Errorf("not_be_null: %s", got)
+	}
+}
+
+// A huge value is shown in part, never cut inside a character.
+func TestObservationClipsLongValues(t *testing.T) {
+	long := strings.Repeat("é", 100000)
+	r := expectations.ExpectationResult{Result: map[string]any{
+		"element_count": int64(1), "unexpected_count": int64(1), "unexpected_percent": 100.0,
+		"partial_unexpected_list": []any{long}, "observed_value": long,
+	}}
+	got := Observation(r)
+	if len(got) > 1000 || !strings.Contains(got, "…") || !utf8.ValidString(got) {
+		t.Errorf("observation of a 100,000-character value: %d bytes, %q…", len(got), got[:min(len(got), 80)])
+	}
+	if d := Describe(expectations.Config{Type: "expect_column_values_to_be_in_set", Kwargs: map[string]any{"value_set": []any{long}}}); len(d) > 200 || !utf8.ValidString(d) {
+		t.Errorf("description: %d bytes", len(d))
+	}
+}
+
+// A null among the unexpected values is labelled as results write it.
+func TestHTMLNullLabel(t *testing.T) {
+	s, err := expectations.ParseSuite([]byte(`{"name":"n","expectations":[
+	  {"type":"expect_column_values_to_not_be_null","kwargs":{"column":"v","result_format":"COMPLETE"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := expectations.InferColumn([]any{"a", nil, nil})
+	res, err := expectations.Run(context.Background(), s, &expectations.MemorySource{Names: []string{"v"}, Cols: []expectations.Column{v}}, expectations.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, []Table{{Name: "t.csv", Result: res}}); err != nil {
+		t.Fatal(err)
+	}
+	if h := buf.String(); strings.Contains(h, "&lt;nil&gt;") || !strings.Contains(h, ">null<") {
+		t.Errorf("want the null value labelled null, not <nil>")
 	}
 }
