@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
@@ -22,6 +23,10 @@ type StreamSource struct {
 	types   map[string]LogicalType
 	offset  int64
 	hint    int64 // estimated rows: the first file's count times the files
+	// starts and files: the row index where each file opened so far
+	// begins, for FileOf.
+	starts []int64
+	files  []string
 }
 
 // NewStreamSource opens the first of n streams to learn the columns; open
@@ -36,6 +41,7 @@ func NewStreamSource(n int, open func(i int) (tabular.RecordStream, string, erro
 		return nil, err
 	}
 	s.cur, s.curName = st, name
+	s.starts, s.files = append(s.starts, 0), append(s.files, name)
 	if c, ok := st.(interface{ NumRows() int64 }); ok {
 		s.hint = c.NumRows() * int64(n)
 	}
@@ -69,6 +75,7 @@ func (s *StreamSource) Next(ctx context.Context) (*Batch, error) {
 				return nil, err
 			}
 			s.cur, s.curName = st, name
+			s.starts, s.files = append(s.starts, s.offset), append(s.files, name)
 		}
 		rec, err := s.cur.Next(ctx)
 		if errors.Is(err, io.EOF) {
@@ -97,6 +104,20 @@ func (s *StreamSource) Next(ctx context.Context) (*Batch, error) {
 
 		return b, nil
 	}
+}
+
+// FileOf names the file that holds table row row; many reports whether the
+// table is read from more than one file.
+func (s *StreamSource) FileOf(row int64) (name string, many bool) {
+	many = s.n > 1
+	if len(s.starts) == 0 || row < 0 {
+		return "", many
+	}
+	// The last file that starts at or before the row: an empty file starts
+	// where the next one does and holds none of its rows.
+	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > row }) - 1
+
+	return s.files[max(i, 0)], many
 }
 
 func (s *StreamSource) sameColumns(st tabular.RecordStream, name string) error {

@@ -2,8 +2,11 @@ package expectations
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
 )
 
 const conditionCSV = "g,n,r\nM,5,Pass\nF,200,Pass\nM,300,Fail\nF,,Pass\n"
@@ -116,3 +119,37 @@ func TestZScoreIndexColumns(t *testing.T) {
 }
 
 func jsonString(s string) string { return js(s) }
+
+// A table read from several CSV files names the file of each unexpected
+// row beside its line, including a uniqueness check's first row, flagged
+// after its file was read.
+func TestUnexpectedRowsNameTheirFile(t *testing.T) {
+	files := []string{"g,id\nA,1\nB,2\n", "g,id\nA,3\n", "g,id\nC,1\nA,5\n"}
+	src, err := NewStreamSource(len(files), func(i int) (tabular.RecordStream, string, error) {
+		st, err := tabular.NewCSVStream(strings.NewReader(files[i]), tabular.CSVStreamOptions{BatchRows: 1})
+		return st, fmt.Sprintf("part-%d.csv", i), err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), suiteOf(t, `{"name":"f","expectations":[
+	  {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"g","value_set":["A"],"result_format":"COMPLETE"}},
+	  {"type":"expect_column_values_to_be_unique","kwargs":{"column":"id","result_format":"COMPLETE"}}]}`), src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{`["part-0.csv","part-2.csv"] [3,2]`, `["part-0.csv","part-2.csv"] [2,2]`} {
+		r := res.Results[i].Result
+		if got := js(r["unexpected_file_list"]) + " " + js(r["unexpected_line_list"]); got != want {
+			t.Errorf("expectation %d: files and lines %s, want %s", i, got, want)
+		}
+	}
+	one, err := Run(context.Background(), suiteOf(t, `{"name":"f","expectations":[
+	  {"type":"expect_column_values_to_be_in_set","kwargs":{"column":"g","value_set":["A"]}}]}`), csvSource(t, files[0]), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := one.Results[0].Result["partial_unexpected_file_list"]; ok {
+		t.Error("a table from one file lists files")
+	}
+}

@@ -74,6 +74,15 @@ type tableInfo struct {
 	columns []string
 	types   map[string]LogicalType
 	rows    int64
+	// fileOf names the file a row came from when the table was read from
+	// several files (nil for one), so CSV line numbers say whose lines.
+	fileOf func(row int64) string
+}
+
+// multiFile is a Source read from several files that can say which file a
+// row index came from.
+type multiFile interface {
+	FileOf(row int64) (string, bool)
 }
 
 // evaluator is one expectation's streaming state. observe is called with
@@ -338,6 +347,11 @@ func Run(ctx context.Context, s *Suite, src Source, opts Options) (*Result, erro
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if mf, ok := src.(multiFile); ok {
+		if _, many := mf.FileOf(-1); many {
+			info.fileOf = func(row int64) string { name, _ := mf.FileOf(row); return name }
+		}
 	}
 	res := &Result{SuiteName: s.Name, SuiteParameters: s.SuiteParameters, ID: newUUID(), Results: make([]ExpectationResult, 0, len(exps))}
 	if res.SuiteParameters == nil {

@@ -194,7 +194,7 @@ func pct(a, b int64) any {
 	return float64(a) / float64(b) * 100
 }
 
-func (m *mapExp) finish(*tableInfo) (bool, map[string]any, error) {
+func (m *mapExp) finish(info *tableInfo) (bool, map[string]any, error) {
 	nonmissing := m.element - m.missing
 	considered := nonmissing
 	if m.env.mostly == "all" {
@@ -242,8 +242,11 @@ func (m *mapExp) finish(*tableInfo) (bool, map[string]any, error) {
 	res["partial_unexpected_index_list"] = m.indexList(partial)
 	if m.lines {
 		// Not in GX: where the rows are in the CSV file (physical lines, so
-		// quoted newlines do not shift them).
+		// quoted newlines do not shift them), and in which file.
 		res["partial_unexpected_line_list"] = lineList(partial)
+		if info.fileOf != nil {
+			res["partial_unexpected_file_list"] = fileList(partial, info.fileOf)
+		}
 	}
 	if !rf.ExcludeUnexpected {
 		if m.hashable {
@@ -267,6 +270,9 @@ func (m *mapExp) finish(*tableInfo) (bool, map[string]any, error) {
 	res["unexpected_index_list"] = m.indexList(m.rows)
 	if m.lines {
 		res["unexpected_line_list"] = lineList(m.rows)
+		if info.fileOf != nil {
+			res["unexpected_file_list"] = fileList(m.rows, info.fileOf)
+		}
 	}
 
 	return success, res, nil
@@ -356,6 +362,15 @@ func mostlyOK(good, considered int64, mostly float64) bool {
 	ratio := float64(good) / float64(considered)
 
 	return ratio >= mostly || math.Abs(ratio-mostly) < 1e-12
+}
+
+func fileList(rows []unexRow, fileOf func(int64) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fileOf(r.row)
+	}
+
+	return out
 }
 
 func lineList(rows []unexRow) []int {

@@ -81,7 +81,7 @@ func observation(r expectations.ExpectationResult) string {
 			s += "; e.g. " + textclip.Clip(compactJSON(l[:min(len(l), 5)]), 200)
 		}
 		if l, ok := res["partial_unexpected_line_list"].([]int); ok && len(l) > 0 {
-			s += "; lines " + compactJSON(l[:min(len(l), 10)])
+			s += "; lines " + lineRefs(l[:min(len(l), 10)], res["partial_unexpected_file_list"])
 		}
 		return s
 	}
@@ -90,6 +90,21 @@ func observation(r expectations.ExpectationResult) string {
 	}
 
 	return ""
+}
+
+// lineRefs lists CSV lines, as file:line when the table came from several
+// files.
+func lineRefs(lines []int, files any) string {
+	names, ok := files.([]string)
+	if !ok || len(names) < len(lines) {
+		return compactJSON(lines)
+	}
+	refs := make([]string, len(lines))
+	for i, l := range lines {
+		refs[i] = fmt.Sprintf("%s:%d", names[i], l)
+	}
+
+	return strings.Join(refs, ", ")
 }
 
 // mostlyShare says, for an expectation with a mostly below 1, what share

@@ -262,3 +262,14 @@ func TestHTMLNullLabel(t *testing.T) {
 		t.Errorf("want the null value labelled null, not <nil>")
 	}
 }
+
+// Lines of a table read from several files say which file they are in.
+func TestObservationLinesWithFiles(t *testing.T) {
+	r := expectations.ExpectationResult{Result: map[string]any{
+		"element_count": int64(5), "unexpected_count": int64(2), "unexpected_percent": 40.0,
+		"partial_unexpected_line_list": []int{3, 3}, "partial_unexpected_file_list": []string{"a.csv", "b.csv"},
+	}}
+	if got := Observation(r); !strings.HasSuffix(got, "; lines a.csv:3, b.csv:3") {
+		t.Errorf("got %s", got)
+	}
+}
