@@ -274,15 +274,25 @@ func shiftDays(key []byte, subject string, maxDays int) int {
 	return off
 }
 
-// ageAt returns the whole years between birth and ref.
+// ageAt returns the whole years between birth and ref: one more on each
+// birthday, compared by month and day (the day of the year shifts by one
+// after 28 February in leap years). A 29 February birthday falls on 28
+// February in a year without one, not on 1 March: the earlier day makes the
+// person 90 a day sooner, so the top-coding errs towards privacy.
 func ageAt(birth, ref time.Time) int {
 	age := ref.Year() - birth.Year()
-	if ref.YearDay() < birth.YearDay() {
+	month, day := birth.Month(), birth.Day()
+	if month == time.February && day == 29 && !isLeapYear(ref.Year()) {
+		day = 28
+	}
+	if ref.Month() < month || ref.Month() == month && ref.Day() < day {
 		age--
 	}
 
 	return age
 }
+
+func isLeapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 func allDigits(s string) bool {
 	if s == "" {

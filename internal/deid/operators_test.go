@@ -3,6 +3,7 @@ package deid
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Safe Harbor (164.514(b)(2)(i)(B)): the initial three digits of a ZIP are
@@ -78,5 +79,77 @@ func TestPolicyRefusesInlineKey(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("the error repeats the key: %v", err)
 		}
+	}
+}
+
+// Whole years of age change on the birthday itself, in leap years and
+// others alike: counting days of the year instead is a day late after 28
+// February of a leap year. A 29 February birthday falls on 28 February in
+// a year without one, the earlier of the two candidates, so nobody is
+// counted younger than they may be.
+func TestAgeAt(t *testing.T) {
+	d := func(s string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		return v
+	}
+	for _, c := range []struct {
+		birth, ref string
+		want       int
+	}{
+		// Reference year not a leap year, birth year a leap year.
+		{"1936-12-04", "2026-12-03", 89},
+		{"1936-12-04", "2026-12-04", 90},
+		{"1936-12-04", "2026-12-05", 90},
+		{"1936-03-01", "2026-02-28", 89},
+		{"1936-03-01", "2026-03-01", 90},
+		// Reference year a leap year, birth year not.
+		{"1938-12-04", "2028-12-03", 89},
+		{"1938-12-04", "2028-12-04", 90},
+		{"1938-12-04", "2028-12-05", 90},
+		{"1938-03-01", "2028-02-29", 89},
+		{"1938-03-01", "2028-03-01", 90},
+		{"1938-02-28", "2028-02-28", 90},
+		{"1938-02-28", "2028-02-27", 89},
+		// Both leap years.
+		{"1936-12-04", "2024-12-03", 87},
+		{"1936-12-04", "2024-12-04", 88},
+		// 29 February births.
+		{"1936-02-29", "2026-02-27", 89},
+		{"1936-02-29", "2026-02-28", 90}, // no 29 February in 2026: the birthday is the 28th
+		{"1936-02-29", "2026-03-01", 90},
+		{"1936-02-29", "2028-02-28", 91},
+		{"1938-02-28", "2028-02-29", 90},
+		{"1936-02-29", "2024-02-28", 87},
+		{"1936-02-29", "2024-02-29", 88}, // a leap year has the real birthday
+		{"1936-02-29", "2024-03-01", 88},
+		// Before the birthday in the birth year itself.
+		{"2000-06-15", "2000-06-15", 0},
+		{"2000-06-15", "2001-06-14", 0},
+	} {
+		if got := ageAt(d(c.birth), d(c.ref)); got != c.want {
+			t.Errorf("ageAt(%s, %s) = %d, want %d", c.birth, c.ref, got, c.want)
+		}
+	}
+}
+
+// A birth date is top-coded from the 90th birthday on, the day itself
+// included.
+func TestBirthDateTopCodedOnThe90thBirthday(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"reference_date":"2026-12-04","columns":{
+		"id":{"action":"keep"},"dob":{"action":"date_year","birth_date":true}}}`)
+	out, a, err := runCSV(t, p, "id,dob\n1,1936-12-03\n2,1936-12-04\n3,1936-12-05\n4,1936-02-29\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "id,dob\n1," + DefaultAgeLabel + "\n2," + DefaultAgeLabel + "\n3,1936\n4," + DefaultAgeLabel + "\n"; out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+	if c := a.Columns[1]; c.TopCoded != 3 {
+		t.Fatalf("top-coded %d, want 3", c.TopCoded)
 	}
 }
