@@ -279,6 +279,25 @@ func (e *Engine) value(c *ColumnPlan, v, subject string) (string, error) {
 	case "pseudonymise":
 		out = r.Prefix + Pseudonym(e.key, v, r.Length)
 	case "date_year", "date_shift":
+		if y, ok := bareYear(v); ok && r.Action == "date_year" {
+			// Only the year is known: a person born in the reference
+			// year minus 90 turns 90 during the reference year, maybe
+			// already, so that year is top-coded too rather than risk
+			// showing an age over 89.
+			if r.BirthDate && e.ref.Year()-y >= 90 {
+				out = e.ageLabel
+				ca.TopCoded++
+
+				break
+			}
+			if s := strings.TrimSpace(v); s != v {
+				out = s
+
+				break
+			}
+
+			return v, nil
+		}
 		t, layout, ok := ParseColumnDate(v)
 		if !ok {
 			ca.Suppressed++
@@ -343,6 +362,17 @@ func (e *Engine) value(c *ColumnPlan, v, subject string) (string, error) {
 	ca.Transformed++
 
 	return out, nil
+}
+
+// bareYear reads a cell that is a year alone, four digits such as 1931.
+func bareYear(v string) (int, bool) {
+	s := strings.TrimSpace(v)
+	if len(s) != 4 || !allDigits(s) || s[0] == '0' {
+		return 0, false
+	}
+	y, err := strconv.Atoi(s)
+
+	return y, err == nil
 }
 
 // ageBand top-codes an age cell. Besides plain numbers it accepts bands that

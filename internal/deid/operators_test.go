@@ -153,3 +153,39 @@ func TestBirthDateTopCodedOnThe90thBirthday(t *testing.T) {
 		t.Fatalf("top-coded %d, want 3", c.TopCoded)
 	}
 }
+
+// A column of birth years alone is a date element Safe Harbor keeps only
+// while it shows no age over 89. With no month or day, a person born in
+// the reference year minus 90 may have had the 90th birthday already, so
+// that year is top-coded too; a year of 89 or less passes. A bare year in
+// any date_year column is already the year, not an unparseable date.
+func TestDateYearReadsBareYears(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"reference_date":"2026-01-01","columns":{
+		"birth_year":{"action":"date_year","birth_date":true},"grad_year":{"action":"date_year"},
+		"dob":{"action":"date_shift","birth_date":true,"max_shift_days":10}},"subject_column":"birth_year"}`)
+	out, a, err := runCSV(t, p, "birth_year,grad_year,dob\n"+
+		"1931,1931,1931\n"+
+		"1936,2019,\n"+
+		"1937, 2020 ,\n"+
+		"2010,,\n"+
+		"19x6,20,\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "birth_year,grad_year,dob\n" +
+		DefaultAgeLabel + ",1931,\n" + // date_shift needs a whole date: a bare year is suppressed
+		DefaultAgeLabel + ",2019,\n" +
+		"1937,2020,\n" +
+		"2010,,\n" +
+		",,\n"
+	if out != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+	by, gy := a.Columns[0], a.Columns[1]
+	if by.TopCoded != 2 || by.Transformed != 2 || by.Suppressed != 1 {
+		t.Errorf("birth_year audit: %+v", by)
+	}
+	if gy.TopCoded != 0 || gy.Transformed != 1 || gy.Suppressed != 1 {
+		t.Errorf("grad_year audit: %+v", gy)
+	}
+}

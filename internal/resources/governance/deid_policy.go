@@ -213,7 +213,9 @@ func deidColumnAttributes() map[string]schema.Attribute {
 		"max_shift_days": schema.Int64Attribute{Optional: true, MarkdownDescription: "`date_shift`: largest shift in days either way (default 365).", Validators: []validator.Int64{int64validator.Between(1, 3650)}},
 		"birth_date": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-			MarkdownDescription: "`date_year`, `date_shift`: the column is a birth date, so a person over 89 at `reference_date` gets `age_label` instead of a year.",
+			MarkdownDescription: "`date_year`, `date_shift`: the column is a birth date, so a person over 89 at `reference_date` gets `age_label` instead of a year. " +
+				"Under `date_year` it may also be a birth year alone (`1936`): with no month or day known, a year 90 or more before " +
+				"the reference year gets `age_label`.",
 		},
 		"scrub": schema.SingleNestedAttribute{
 			Optional:            true,
