@@ -408,3 +408,182 @@ func TestSafeHarborClassificationSchoolColumns(t *testing.T) {
 		}
 	}
 }
+
+// The headers of the real data the runner is tried on: the OULAD tables
+// (CC BY 4.0) of examples/quickstart/data/oulad and every file of the
+// Synthea CSV export (Apache-2.0) that testdata/synthea_patients.csv comes
+// from. Their classification is pinned, so that a pattern added for one
+// export cannot quietly take a column of another.
+var realDataHeaders = map[string]string{
+	"synthea/allergies.csv":         "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION",
+	"oulad/assessments.csv":         "code_module,code_presentation,id_assessment,assessment_type,date,weight",
+	"synthea/careplans.csv":         "Id,START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION,REASONCODE,REASONDESCRIPTION",
+	"synthea/conditions.csv":        "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION",
+	"oulad/courses.csv":             "code_module,code_presentation,module_presentation_length",
+	"synthea/devices.csv":           "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION,UDI",
+	"synthea/encounters.csv":        "Id,START,STOP,PATIENT,ORGANIZATION,PROVIDER,PAYER,ENCOUNTERCLASS,CODE,DESCRIPTION,BASE_ENCOUNTER_COST,TOTAL_CLAIM_COST,PAYER_COVERAGE,REASONCODE,REASONDESCRIPTION",
+	"synthea/imaging_studies.csv":   "Id,DATE,PATIENT,ENCOUNTER,SERIES_UID,BODYSITE_CODE,BODYSITE_DESCRIPTION,MODALITY_CODE,MODALITY_DESCRIPTION,INSTANCE_UID,SOP_CODE,SOP_DESCRIPTION,PROCEDURE_CODE",
+	"synthea/immunizations.csv":     "DATE,PATIENT,ENCOUNTER,CODE,DESCRIPTION,BASE_COST",
+	"synthea/medications.csv":       "START,STOP,PATIENT,PAYER,ENCOUNTER,CODE,DESCRIPTION,BASE_COST,PAYER_COVERAGE,DISPENSES,TOTALCOST,REASONCODE,REASONDESCRIPTION",
+	"synthea/organizations.csv":     "Id,NAME,ADDRESS,CITY,STATE,ZIP,LAT,LON,PHONE,REVENUE,UTILIZATION",
+	"synthea/patients.csv":          "Id,BIRTHDATE,DEATHDATE,SSN,DRIVERS,PASSPORT,PREFIX,FIRST,LAST,SUFFIX,MAIDEN,MARITAL,RACE,ETHNICITY,GENDER,BIRTHPLACE,ADDRESS,CITY,STATE,COUNTY,ZIP,LAT,LON,HEALTHCARE_EXPENSES,HEALTHCARE_COVERAGE",
+	"synthea/payer_transitions.csv": "PATIENT,START_YEAR,END_YEAR,PAYER,OWNERSHIP",
+	"synthea/payers.csv":            "Id,NAME,ADDRESS,CITY,STATE_HEADQUARTERED,ZIP,PHONE,AMOUNT_COVERED,AMOUNT_UNCOVERED,REVENUE,COVERED_ENCOUNTERS,UNCOVERED_ENCOUNTERS,COVERED_MEDICATIONS,UNCOVERED_MEDICATIONS,COVERED_PROCEDURES,UNCOVERED_PROCEDURES,COVERED_IMMUNIZATIONS,UNCOVERED_IMMUNIZATIONS,UNIQUE_CUSTOMERS,QOLS_AVG,MEMBER_MONTHS",
+	"synthea/procedures.csv":        "DATE,PATIENT,ENCOUNTER,CODE,DESCRIPTION,BASE_COST,REASONCODE,REASONDESCRIPTION",
+	"synthea/providers.csv":         "Id,ORGANIZATION,NAME,GENDER,SPECIALITY,ADDRESS,CITY,STATE,ZIP,LAT,LON,UTILIZATION",
+	"oulad/studentAssessment.csv":   "id_assessment,id_student,date_submitted,is_banked,score",
+	"oulad/studentInfo.csv":         "code_module,code_presentation,id_student,gender,region,highest_education,imd_band,age_band,num_of_prev_attempts,studied_credits,disability,final_result",
+	"oulad/studentRegistration.csv": "code_module,code_presentation,id_student,date_registration,date_unregistration",
+	"synthea/supplies.csv":          "DATE,PATIENT,ENCOUNTER,CODE,DESCRIPTION,QUANTITY",
+	"oulad/vle.csv":                 "id_site,code_module,code_presentation,activity_type,week_from,week_to",
+}
+
+// realDataClasses is what the profile makes of each column above, as
+// "IDENTIFIER action [birth_date]"; a column not listed is unclassified.
+var realDataClasses = map[string]string{
+	"age_band": "AGE age", "DATE": "DATE date_year", "DEATHDATE": "DATE date_year", "date": "DATE date_year", "date_registration": "DATE date_year",
+	"date_submitted": "DATE date_year", "date_unregistration": "DATE date_year", "BIRTHDATE": "DATE date_year birth_date",
+	"DESCRIPTION": "FREE_TEXT scrub", "INSTANCE_UID": "ID_NUMBER pseudonymise", "Id": "ID_NUMBER pseudonymise", "PATIENT": "ID_NUMBER pseudonymise",
+	"SERIES_UID": "ID_NUMBER pseudonymise", "id_student": "ID_NUMBER pseudonymise", "DRIVERS": "LICENSE drop", "PASSPORT": "LICENSE drop",
+	"ADDRESS": "LOCATION drop", "BIRTHPLACE": "LOCATION drop", "CITY": "LOCATION drop", "COUNTY": "LOCATION drop",
+	"LAT": "LOCATION drop", "LON": "LOCATION drop", "FIRST": "NAME drop", "LAST": "NAME drop", "MAIDEN": "NAME drop",
+	"NAME": "NAME drop", "PHONE": "PHONE drop", "SSN": "SSN drop", "ZIP": "ZIP zip3",
+	// Synthea's devices.csv UDI is the FDA Unique Device Identifier, which
+	// carries the device's serial number: identifier M.
+	"UDI": "DEVICE drop",
+}
+
+func TestSafeHarborClassificationRealData(t *testing.T) {
+	for file, header := range realDataHeaders {
+		for _, col := range strings.Split(header, ",") {
+			got := ""
+			if id, rule, ok := ClassifyColumn(col); ok {
+				got = string(id) + " " + rule.Action
+				if rule.BirthDate {
+					got += " birth_date"
+				}
+			}
+			if want := realDataClasses[col]; got != want {
+				t.Errorf("%s: ClassifyColumn(%q) = %q, want %q", file, col, got, want)
+			}
+		}
+	}
+}
+
+// Abbreviated and split names, census geography, address parts, device
+// identifiers and years of birth are identifiers however an export spells
+// them; column names that merely contain such a word are not.
+func TestSafeHarborClassificationAbbreviations(t *testing.T) {
+	cases := []struct {
+		col    string
+		id     Identifier
+		action string
+	}{
+		// A: names.
+		{"first_nm", IDName, "drop"},
+		{"last_nm", IDName, "drop"},
+		{"FirstNm", IDName, "drop"},
+		{"STUDENT_NM", IDName, "drop"},
+		{"nm", IDName, "drop"},
+		{"fname", IDName, "drop"},
+		{"lname", IDName, "drop"},
+		{"mname", IDName, "drop"},
+		{"given", IDName, "drop"},
+		{"given_names", IDName, "drop"},
+		{"surname", IDName, "drop"},
+		{"middle_initial", IDName, "drop"},
+		{"middle", IDName, "drop"},
+		{"student_mi", IDName, "drop"},
+		{"first_initial", IDName, "drop"},
+		{"teacher_name", IDName, "drop"},
+		{"username", IDName, "drop"},
+		// B: census geography (a state code is not below a state).
+		{"census_tract", IDGeo, "drop"},
+		{"tract", IDGeo, "drop"},
+		{"TRACTCE10", IDGeo, "drop"},
+		{"block_group", IDGeo, "drop"},
+		{"BLKGRPCE", IDGeo, "drop"},
+		{"census_block", IDGeo, "drop"},
+		{"GEOID", IDGeo, "drop"},
+		{"geoid10", IDGeo, "drop"},
+		{"fips", IDGeo, "drop"},
+		{"county_fips", IDGeo, "drop"},
+		{"COUNTYFP", IDGeo, "drop"},
+		{"fips_code", IDGeo, "drop"},
+		{"tract_fips", IDGeo, "drop"},
+		{"zcta", IDZip, "zip3"},
+		{"ZCTA5CE10", IDZip, "zip3"},
+		// B: address parts.
+		{"apt", IDGeo, "drop"},
+		{"apt_no", IDGeo, "drop"},
+		{"apartment", IDGeo, "drop"},
+		{"AptNumber", IDGeo, "drop"},
+		{"address_line_2", IDGeo, "drop"},
+		{"addr2", IDGeo, "drop"},
+		{"street", IDGeo, "drop"},
+		{"street_suite", IDGeo, "drop"},
+		{"mailing_unit", IDGeo, "drop"},
+		{"residence_suite", IDGeo, "drop"},
+		{"house_number", IDGeo, "drop"},
+		{"po_box", IDGeo, "drop"},
+		{"neighborhood", IDGeo, "drop"},
+		// M: devices, before the address rule ("mac_address" is no place).
+		{"mac", IDDevice, "drop"},
+		{"mac_address", IDDevice, "drop"},
+		{"MACAddress", IDDevice, "drop"},
+		{"wifi_mac", IDDevice, "drop"},
+		{"imei", IDDevice, "drop"},
+		{"serial_number", IDDevice, "drop"},
+		{"device_id", IDDevice, "drop"},
+		{"udid", IDDevice, "drop"},
+		{"UDI", IDDevice, "drop"},
+		{"imsi", IDDevice, "drop"},
+		// N: a web address is a URL, not a place.
+		{"web_address", IDURL, "drop"},
+		// C: years of birth keep the year, top-coded; the month of birth is removed.
+		{"birth_year", IDDate, "date_year"},
+		{"BirthYear", IDDate, "date_year"},
+		{"yob", IDDate, "date_year"},
+		{"YOB", IDDate, "date_year"},
+		{"year_of_birth", IDDate, "date_year"},
+		{"student_yob", IDDate, "date_year"},
+		{"birth_yr", IDDate, "date_year"},
+		{"birth_month", IDDate, "drop"},
+		{"month_of_birth", IDDate, "drop"},
+	}
+	for _, c := range cases {
+		id, rule, ok := ClassifyColumn(c.col)
+		if !ok || id != c.id || rule.Action != c.action {
+			t.Errorf("ClassifyColumn(%q) = %q %q %v; want %q %q", c.col, id, rule.Action, ok, c.id, c.action)
+		}
+		if c.action == "date_year" && !rule.BirthDate {
+			t.Errorf("ClassifyColumn(%q): a year of birth needs birth_date, so ages over 89 are top-coded", c.col)
+		}
+	}
+	for _, col := range []string{
+		"term", "contract_type", "extract_type", "aptitude_score", "unit", "unit_number", "suite", "test_suite",
+		"block_period", "is_mac", "macro_score", "state_fips", "STATEFP", "state_fips_code", "START_YEAR", "END_YEAR",
+		"graduation_year", "school_year", "mi", "semester", "stomach_pain",
+	} {
+		if id, rule, ok := ClassifyColumn(col); ok {
+			t.Errorf("ClassifyColumn(%q) = %q %q, want unclassified", col, id, rule.Action)
+		}
+	}
+}
+
+// The steward's repro: a safe-harbor profile that keeps what it does not
+// classify must still remove every identifier of this header.
+func TestSafeHarborProfileCoversAbbreviatedHeader(t *testing.T) {
+	p := mustPolicy(t, `{"format_version":1,"profile":"safe-harbor","default_action":"keep","reference_date":"2026-01-01"}`)
+	out, _, err := runCSV(t, p, "student_id,first_nm,last_nm,birth_year,census_tract,apt,mac\n"+
+		"1001,Maria,Garcia,1931,25017353101,Apt 4B,00:1A:2B:3C:4D:5E\n"+
+		"1002,Ana,Li,1990,25017353102,,\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "student_id,birth_year\n" + Pseudonym(testKey, "1001", 0) + "," + DefaultAgeLabel + "\n" +
+		Pseudonym(testKey, "1002", 0) + ",1990\n"
+	if out != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+}

@@ -15,16 +15,23 @@ const ProfileSafeHarbor = "safe-harbor"
 // "home_tel" and "Counselor Comments" give home+phone, home+tel and
 // counselor+comments). A rule matches when token matches one token, when
 // last matches the final token, or when pattern matches the tokens joined
-// without separators (so "E-mail", "e_mail" and "EMAIL" are all "email").
+// without separators (so "E-mail", "e_mail" and "EMAIL" are all "email");
+// except, on the tokens joined by single spaces, vetoes the rule for names
+// that hold one of its words but mean something else ("state_fips" is no
+// place below a state).
 type classRule struct {
 	pattern    *regexp.Regexp // on the joined tokens; nil = unused
 	token      *regexp.Regexp // on each token, anchored; nil = unused
 	last       *regexp.Regexp // on the final token, anchored; nil = unused
+	except     *regexp.Regexp // on the space-joined tokens; nil = unused
 	identifier Identifier
 	rule       Rule
 }
 
 func (c classRule) match(toks []string, joined string) bool {
+	if c.except != nil && c.except.MatchString(strings.Join(toks, " ")) {
+		return false
+	}
 	if c.pattern != nil && c.pattern.MatchString(joined) {
 		return true
 	}
@@ -58,12 +65,27 @@ var safeHarborRules = []classRule{
 	{pattern: re(`fax`), identifier: IDFax, rule: Rule{Action: "drop"}},
 	{pattern: re(`phone|telephone|^tel$|mobile|^cell(no|num|number)?$|pager`), token: re(`^(tel|telno|cell|cellphone|mobile|phone)$`), identifier: IDPhone, rule: Rule{Action: "drop"}},
 	{pattern: re(`^ip$|ipaddress|ipaddr|^ipv[46]`), token: re(`^(ip|ipv4|ipv6)$`), identifier: IDIP, rule: Rule{Action: "drop"}},
-	// B: ZIP generalised, every other unit below a state removed.
-	{pattern: re(`^zip|zipcode|postal|postcode`), token: re(`^(zip|zip5|zip9|zipcode|postcode|postal)$`), identifier: IDZip, rule: Rule{Action: "zip3"}},
-	{pattern: re(`address|street|^addr|^city$|town|county|precinct|^lat$|latitude|^lon$|^lng$|longitude|geocode|coordinates|birthplace|placeofbirth`),
-		token: re(`^(addr|city|lat|lon|lng|geo)$`), identifier: IDGeo, rule: Rule{Action: "drop"}},
-	// C: dates to year (birth dates top-coded over 89), ages over 89 bucketed.
-	{pattern: re(`birthdate|dateofbirth|^dob$|birthday|^born`), token: re(`^(dob|birthdate|birthday)$`), identifier: IDDate, rule: Rule{Action: "date_year", BirthDate: true}},
+	// B: ZIP generalised (a ZCTA is a ZIP's area), every other unit below
+	// a state removed.
+	{pattern: re(`^zip|zipcode|postal|postcode|zcta`), token: re(`^(zip|zip5|zip9|zipcode|postcode|postal)$`), identifier: IDZip, rule: Rule{Action: "zip3"}},
+	// M and N before addresses: a MAC or web address is no place.
+	{pattern: re(`^mac$|macaddr|^hwaddr|hardwareaddr|ethernetaddr|bluetoothaddr|wifiaddr`), last: re(`^mac$`),
+		except: re(`^(is|has|uses?|on) mac$`), identifier: IDDevice, rule: Rule{Action: "drop"}},
+	{pattern: re(`webaddr|websiteaddr|urladdr`), identifier: IDURL, rule: Rule{Action: "drop"}},
+	// Census units are all below a state, FIPS codes too except the
+	// two-digit state code; "unit" and "suite" are address parts only
+	// beside an address word ("unit_number" is a course unit), and "apt" and
+	// "tract" only as whole tokens ("aptitude", "contract").
+	{pattern: re(`address|street|^addr|^city$|town|county|precinct|^lat$|latitude|^lon$|^lng$|longitude|geocode|coordinates|` +
+		`birthplace|placeofbirth|censustract|censusblock|blockgroup|blkgrp|geoid|fips|neighbou?rhood|pobox|` +
+		`housenum|houseno|apartment|(mailing|residential|residence|postal|building|bldg)(unit|suite|ste|apt)`),
+		token:  re(`^(addr|city|lat|lon|lng|geo|tract|tractce|blockce|apt|aptno|aptnum)$`),
+		except: re(`^(state|st) ?(fips|fp)( ?(code|cd))?$|^fips ?(state|st)( ?(code|cd))?$`), identifier: IDGeo, rule: Rule{Action: "drop"}},
+	// C: dates to year (birth dates and years top-coded over 89), the
+	// month of birth removed, ages over 89 bucketed.
+	{pattern: re(`birthmonth|monthofbirth`), identifier: IDDate, rule: Rule{Action: "drop"}},
+	{pattern: re(`birthdate|dateofbirth|^dob$|birthday|^born|birthyear|birthyr|yearofbirth|^yrofbirth|^byear$|yearborn`),
+		token: re(`^(dob|birthdate|birthday|yob|birthyear|birthyr)$`), identifier: IDDate, rule: Rule{Action: "date_year", BirthDate: true}},
 	{pattern: re(`date|^dt|dt$|time$|timestamp|^(admitted|discharged|died|deceased)|^dod$`), token: re(`^(dt|dod)$`), identifier: IDDate, rule: Rule{Action: "date_year"}},
 	{pattern: re(`^age$|^ageyears$|^ageatvisit$|^age`), identifier: IDAge, rule: Rule{Action: "age"}},
 	// H, I, J, K, L, M before names ("drivers" is a licence, "plate" a vehicle).
@@ -75,15 +97,23 @@ var safeHarborRules = []classRule{
 	{pattern: re(`vehicle|^vin$|licen[cs]eplate|numberplate`), token: re(`^(vin|plate|plates|plateno|platenumber)$`),
 		identifier: IDVehicle, rule: Rule{Action: "drop"}},
 	{pattern: re(`licen[cs]e|drivers|certificate|passport|^npi|^dea$|^deanumber`), identifier: IDLicense, rule: Rule{Action: "drop"}},
-	{pattern: re(`device|serial|imei|udid|macaddress`), identifier: IDDevice, rule: Rule{Action: "drop"}},
+	// UDI is the FDA unique device identifier; IMSI, MEID and ICCID name a
+	// phone and its SIM.
+	{pattern: re(`device|serial|imei|udid|macaddress`), token: re(`^(udi|imsi|meid|iccid)$`), identifier: IDDevice, rule: Rule{Action: "drop"}},
 	// N, O
 	{pattern: re(`url|website|homepage|webpage|link`), identifier: IDURL, rule: Rule{Action: "drop"}},
 	// P, Q
 	{pattern: re(`biometric|fingerprint|voiceprint|retina|^iris`), identifier: IDBiometric, rule: Rule{Action: "drop"}},
 	{pattern: re(`photo|image|picture|^face|portrait`), identifier: IDPhoto, rule: Rule{Action: "drop"}},
-	// A: names of the person, relatives, employers, household members.
-	{pattern: re(`name|^first$|^last$|^given|^middle|^surname|^family$|maiden|^initials$|mother|father|parent|guardian|spouse|employer|emergencycontact|nextofkin`),
-		token: re(`^(fname|lname|firstname|lastname|surname|forename)$`), identifier: IDName, rule: Rule{Action: "drop"}},
+	// A: names of the person, relatives, employers, household members,
+	// abbreviated too ("first_nm", "lname"); a middle initial "mi" only
+	// after a person word, as "mi" alone is as often Michigan, miles or
+	// myocardial infarction.
+	{pattern: re(`name|^first$|^last$|^given|^middle|^surname|^family$|maiden|^initials?$|(first|last|middle|mid)initials?$|` +
+		`mother|father|parent|guardian|spouse|employer|emergencycontact|nextofkin|(student|stu|person|patient|teacher|staff|contact|legal)mi$`),
+		token:      re(`^(fname|lname|mname|fnm|lnm|mnm|firstname|lastname|surname|forename|firstnm|lastnm|middlenm|givenname|nickname)$`),
+		last:       re(`^(nm|nme)$`),
+		identifier: IDName, rule: Rule{Action: "drop"}},
 	// R: record and person ids are kept linkable through a keyed pseudonym.
 	{pattern: re(`^id$|identifier|^uuid$|^guid$|(patient|person|student|subject|member|user|learner|pupil|record|encounter)(id|no|number|key)$|^(patient|person|student|subject|user)$|id$|^id(student|patient|person|subject|user|learner|pupil)$`),
 		identifier: IDOther, rule: Rule{Action: "pseudonymise"}},
