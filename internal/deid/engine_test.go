@@ -561,9 +561,14 @@ func TestSafeHarborClassificationAbbreviations(t *testing.T) {
 		}
 	}
 	for _, col := range []string{
-		"term", "contract_type", "extract_type", "aptitude_score", "unit", "unit_number", "suite", "test_suite",
-		"block_period", "is_mac", "macro_score", "state_fips", "STATEFP", "state_fips_code", "START_YEAR", "END_YEAR",
-		"graduation_year", "school_year", "mi", "semester", "stomach_pain",
+		// Names of things, not of people.
+		"course_name", "school_name", "module_name", "assessment_name", "CourseName", "COURSENAME", "name_of_course",
+		"class_nm", "district_name", "program_name", "file_name", "test_name", "activity_name",
+		// Words that hold a listed word.
+		"is_paid", "term", "middle_school", "given_dose", "contract_type", "extract_type", "aptitude_score",
+		"unit", "unit_number", "suite", "test_suite", "block_period", "is_mac", "macro_score", "state_fips", "STATEFP",
+		"state_fips_code", "START_YEAR", "END_YEAR", "graduation_year", "school_year", "valid", "financial_aid",
+		"mi", "semester", "stomach_pain",
 	} {
 		if id, rule, ok := ClassifyColumn(col); ok {
 			t.Errorf("ClassifyColumn(%q) = %q %q, want unclassified", col, id, rule.Action)

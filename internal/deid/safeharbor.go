@@ -14,16 +14,17 @@ const ProfileSafeHarbor = "safe-harbor"
 // "_", "-", ".", spaces, camelCase and letter/digit boundaries: "HomePhone",
 // "home_tel" and "Counselor Comments" give home+phone, home+tel and
 // counselor+comments). A rule matches when token matches one token, when
-// last matches the final token, or when pattern matches the tokens joined
-// without separators (so "E-mail", "e_mail" and "EMAIL" are all "email");
-// except, on the tokens joined by single spaces, vetoes the rule for names
-// that hold one of its words but mean something else ("state_fips" is no
-// place below a state).
+// last (or lastFn) matches the final token, or when pattern matches the
+// tokens joined without separators (so "E-mail", "e_mail" and "EMAIL" are
+// all "email"); except, on the tokens joined by single spaces, vetoes the
+// rule for names that hold one of its words but mean something else
+// ("course_name" is no person's name, "state_fips" no place below a state).
 type classRule struct {
-	pattern    *regexp.Regexp // on the joined tokens; nil = unused
-	token      *regexp.Regexp // on each token, anchored; nil = unused
-	last       *regexp.Regexp // on the final token, anchored; nil = unused
-	except     *regexp.Regexp // on the space-joined tokens; nil = unused
+	pattern    *regexp.Regexp    // on the joined tokens; nil = unused
+	token      *regexp.Regexp    // on each token, anchored; nil = unused
+	last       *regexp.Regexp    // on the final token, anchored; nil = unused
+	lastFn     func(string) bool // on the final token; nil = unused
+	except     *regexp.Regexp    // on the space-joined tokens; nil = unused
 	identifier Identifier
 	rule       Rule
 }
@@ -38,6 +39,9 @@ func (c classRule) match(toks []string, joined string) bool {
 	if c.last != nil && c.last.MatchString(toks[len(toks)-1]) {
 		return true
 	}
+	if c.lastFn != nil && c.lastFn(toks[len(toks)-1]) {
+		return true
+	}
 	if c.token != nil {
 		for _, t := range toks {
 			if c.token.MatchString(t) {
@@ -49,6 +53,16 @@ func (c classRule) match(toks []string, joined string) bool {
 	return false
 }
 
+// nonPersonNamed lists things whose "name" column names no person: a
+// school, course or test name is kept or dropped by default_action like
+// any other unclassified column. Employers, organisations, providers and
+// users are left out on purpose: their names are identifier A or a login.
+const nonPersonNamed = `course|school|module|assessment|assignment|program|programme|class|section|district|campus|` +
+	`college|university|institution|department|dept|site|activity|test|exam|quiz|lesson|unit|event|file|table|` +
+	`column|field|variable|item|product|drug|medication|facility|building|room|group|team|category|type|status|` +
+	`level|grade|term|semester|session|task|resource|skill|standard|competency|project|study|dataset|role|award|` +
+	`degree|major|language|plan|region|state|country`
+
 // safeHarborRules is the column classification of the safe-harbor profile,
 // first match wins, so specific patterns come before general ones. It is
 // documented in docs/resources/deid_policy.md (keep the two in step).
@@ -57,8 +71,10 @@ var safeHarborRules = []classRule{
 	// "Counselor Comments": a name ending in a free-text word is free text.
 	{pattern: re(`^(notes?|comments?|narrative|description|freetext|text|remarks?|observations?|reason|message|body|summary)$`),
 		last: re(`^(notes?|comments?|narratives?|remarks?|observations?|freetext|memos?|feedback)$`), identifier: IDFreeText, rule: Rule{Action: "scrub"}},
-	// G: SSN before generic numbers.
-	{pattern: re(`ssn|socialsecurity|socsec`), identifier: IDSSN, rule: Rule{Action: "drop"}},
+	// G: SSN before generic numbers, as a token or at a token's edge
+	// ("student_ssn", "studentssn"), since "class_nm" and "businessname"
+	// hold the letters too.
+	{pattern: re(`socialsecurity|socsec`), token: re(`^ssn|ssn$`), identifier: IDSSN, rule: Rule{Action: "drop"}},
 	// F ("mailing_address" is a postal address, not an e-mail).
 	{pattern: re(`email|^mail$`), identifier: IDEmail, rule: Rule{Action: "drop"}},
 	// E before D: "faxphone" is a fax.
@@ -106,17 +122,36 @@ var safeHarborRules = []classRule{
 	{pattern: re(`biometric|fingerprint|voiceprint|retina|^iris`), identifier: IDBiometric, rule: Rule{Action: "drop"}},
 	{pattern: re(`photo|image|picture|^face|portrait`), identifier: IDPhoto, rule: Rule{Action: "drop"}},
 	// A: names of the person, relatives, employers, household members,
-	// abbreviated too ("first_nm", "lname"); a middle initial "mi" only
-	// after a person word, as "mi" alone is as often Michigan, miles or
-	// myocardial infarction.
-	{pattern: re(`name|^first$|^last$|^given|^middle|^surname|^family$|maiden|^initials?$|(first|last|middle|mid)initials?$|` +
+	// abbreviated too ("first_nm", "lname"). "given" and "middle" alone or
+	// as a name part only ("given_dose", "middle_school" are not names); a
+	// middle initial "mi" only after a person word, as "mi" alone is as
+	// often Michigan, miles or myocardial infarction.
+	{pattern: re(`name|^first$|^last$|^given$|^middle(initial|init|i)?$|^surname|^family$|maiden|^initials?$|(first|last|middle|mid)initials?$|` +
 		`mother|father|parent|guardian|spouse|employer|emergencycontact|nextofkin|(student|stu|person|patient|teacher|staff|contact|legal)mi$`),
 		token:      re(`^(fname|lname|mname|fnm|lnm|mnm|firstname|lastname|surname|forename|firstnm|lastnm|middlenm|givenname|nickname)$`),
 		last:       re(`^(nm|nme)$`),
+		except:     re(`(^| )(` + nonPersonNamed + `) ?(name|nm)$|^(name|nm) of (` + nonPersonNamed + `)( |$)`),
 		identifier: IDName, rule: Rule{Action: "drop"}},
 	// R: record and person ids are kept linkable through a keyed pseudonym.
-	{pattern: re(`^id$|identifier|^uuid$|^guid$|(patient|person|student|subject|member|user|learner|pupil|record|encounter)(id|no|number|key)$|^(patient|person|student|subject|user)$|id$|^id(student|patient|person|subject|user|learner|pupil)$`),
-		identifier: IDOther, rule: Rule{Action: "pseudonymise"}},
+	// A name ending in "id" is an id unless its last token is an English
+	// word ("is_paid", "valid", "financial_aid").
+	{pattern: re(`^id$|identifier|^uuid$|^guid$|(patient|person|student|subject|member|user|learner|pupil|record|encounter)(id|no|number|key)$|^(patient|person|student|subject|user)$|^id(student|patient|person|subject|user|learner|pupil)$`),
+		lastFn: endsInID, identifier: IDOther, rule: Rule{Action: "pseudonymise"}},
+}
+
+// endsInID reports whether a column name's last token ends in "id" as an
+// id does ("id", "StudentID", "uid"), rather than as a word does ("paid",
+// "valid", "aid"). Without the word list, anything ending in "id" is an id.
+func endsInID(t string) bool {
+	if !strings.HasSuffix(t, "id") {
+		return false
+	}
+	if t == "id" {
+		return true
+	}
+	l, err := loadLexicon()
+
+	return err != nil || !l.english[t] && t != "covid"
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
