@@ -264,3 +264,33 @@ func TestDeidCommandMissingFormatVersion(t *testing.T) {
 		t.Fatalf("exit %d, %q", code, stderr)
 	}
 }
+
+// A safe-harbor policy that keeps what it does not classify says, in the
+// text report on stdout and in the --audit JSON, which columns passed
+// through unjudged.
+func TestDeidCommandWarnsOfUnclassifiedKeptColumns(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "policy.json")
+	in := filepath.Join(dir, "in.csv")
+	audit := filepath.Join(dir, "audit.json")
+	deidMust(t, os.WriteFile(pol, []byte(`{"format_version":1,"profile":"safe-harbor","default_action":"keep"}`), 0o600))
+	deidMust(t, os.WriteFile(in, []byte("student_id,first_nm,locker_combo,final_result\n1,Maria,12-34-56,Pass\n"), 0o600))
+	t.Setenv("LAKEHOUSE_DEID_KEY", "a-test-key-of-32-bytes-exactly!!")
+	code, stdout, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "out.csv"), "--audit", audit)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `WARNING: the safe-harbor profile does not recognise 2 columns, which default_action "keep" `+
+		`passes through unchanged: "locker_combo", "final_result"`) {
+		t.Errorf("the text report does not name the unjudged columns:\n%s", stdout)
+	}
+	var rep struct {
+		UnclassifiedKept []string `json:"unclassified_kept"`
+	}
+	b, err := os.ReadFile(audit)
+	deidMust(t, err)
+	deidMust(t, json.Unmarshal(b, &rep))
+	if strings.Join(rep.UnclassifiedKept, ",") != "locker_combo,final_result" {
+		t.Errorf("unclassified_kept = %q in %s", rep.UnclassifiedKept, b)
+	}
+}

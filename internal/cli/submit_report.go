@@ -158,7 +158,10 @@ th{background:#f3f5f8}.passed{color:#1a7f37}.failed,.error{color:#c62828}.skippe
 {{range .Deid}}<h3><code>{{.Input}}</code> → <code>{{.Output}}</code> ({{.Rows}} rows)</h3>
 <table><tr><th>Column</th><th>Identifier</th><th>Action</th><th>Rule</th><th>Transformed</th><th>Empty</th></tr>
 {{range .Columns}}<tr><td><code>{{.Column}}</code></td><td>{{.Identifier}}{{if .SafeHarbor}} ({{.SafeHarbor}}){{end}}</td><td>{{.Action}}</td><td>{{.RuleSource}}</td><td>{{.Transformed}}</td><td>{{.Empty}}</td></tr>
-{{end}}</table>{{end}}{{end}}
+{{end}}</table>
+{{range .Columns}}{{$col := .Column}}{{range .Warnings}}<p class="failed">Warning: <code>{{$col}}</code>: {{.}}</p>
+{{end}}{{end}}{{with .UnclassifiedKept}}<p class="failed">Warning: the safe-harbor profile does not recognise {{len .}} {{if eq (len .) 1}}column{{else}}columns{{end}}, which default_action "keep" passes through unchanged: {{range $i, $c := .}}{{if $i}}, {{end}}<code>{{$c}}</code>{{end}}.</p>
+{{end}}{{end}}{{end}}
 {{if .Loads}}<h2>Load</h2>
 <table><tr><th>Table</th><th>Rows</th><th>Snapshot</th><th>Data files</th><th>Created</th></tr>
 {{range .Loads}}<tr><td><code>{{.Table}}</code></td><td>{{.Rows}}</td><td>{{.SnapshotID}}</td><td>{{.DataFiles}}</td><td>{{.Created}}</td></tr>

@@ -288,3 +288,31 @@ func TestSubmit_textReportEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// The HTML report shows what the de-identification audit warns of: columns
+// a safe-harbor policy kept without recognising them, and identifier
+// columns a policy keeps in clear.
+func TestSubmit_HTMLReportShowsDeidWarnings(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	pol := writeFile(t, f.dir, "profile-policy.json", []byte(`{"format_version":1,"profile":"safe-harbor","default_action":"keep",
+	  "columns":{"age_band":{"action":"keep"}}}`))
+	code, stdout, stderr := runCLI(t, "submit", "--schema", f.schema, "--policy", "studentInfo.csv="+pol, "--out", f.out,
+		"--report", filepath.Join(f.dir, "r.html"), "--result", filepath.Join(f.dir, "r.json"), f.dataset)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	page := readText(t, filepath.Join(f.dir, "r.html"))
+	for _, want := range []string{
+		"the safe-harbor profile does not recognise 10 columns",
+		"<code>code_module</code>", "<code>final_result</code>",
+		"<code>age_band</code>: kept by policy: the column is AGE, Safe Harbor C",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	rep := readSubmitReport(t, filepath.Join(f.dir, "r.json"))
+	if kept := rep.Stages[2].Deid[0].UnclassifiedKept; len(kept) != 10 {
+		t.Errorf("unclassified_kept = %q", kept)
+	}
+}

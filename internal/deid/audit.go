@@ -21,6 +21,10 @@ type Audit struct {
 	Columns []ColumnAudit `json:"columns"`
 	// ZIP3Source records which Census list the restricted ZIP3 prefixes come from.
 	ZIP3Source string `json:"zip3_source"`
+	// UnclassifiedKept names, in input order, the columns the safe-harbor
+	// profile does not recognise and default_action "keep" passes through
+	// unchanged: nothing judged them, so a reviewer has to.
+	UnclassifiedKept []string `json:"unclassified_kept,omitempty"`
 
 	columns []ColumnAudit
 }
@@ -165,9 +169,26 @@ func (a *Audit) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "       WARNING: %s\n", tabular.Printable(w))
 		}
 	}
+	if n := len(a.UnclassifiedKept); n > 0 {
+		quoted := make([]string, n)
+		for i, c := range a.UnclassifiedKept {
+			quoted[i] = fmt.Sprintf("%q", c)
+		}
+		fmt.Fprintf(&b, "\n  WARNING: the safe-harbor profile does not recognise %d %s, which default_action \"keep\" passes through "+
+			"unchanged: %s. Confirm that %s no identifier, or give %s a rule.\n", n, plural(n, "column", "columns"),
+			strings.Join(quoted, ", "), plural(n, "it holds", "they hold"), plural(n, "it", "each"))
+	}
 	_, err := io.WriteString(w, b.String())
 
 	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+
+	return many
 }
 
 func truncate(s string, n int) string {

@@ -1,6 +1,7 @@
 package deid
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"strings"
@@ -107,6 +108,57 @@ func TestAuditKeptIdentifierWarning(t *testing.T) {
 	}
 	if strings.Count(text, "WARNING") != 3 {
 		t.Errorf("want 3 warnings:\n%s", text)
+	}
+}
+
+// With the safe-harbor profile and default_action keep, a column the
+// profile does not recognise passes through unjudged: the audit names every
+// such column (unclassified_kept in JSON, one WARNING line in text). A
+// column kept by its own rule was judged by the steward, one the profile
+// classifies was judged by the profile, and a column default_action drops
+// leaks nothing, so none of them is listed.
+func TestAuditNamesUnclassifiedKeptColumns(t *testing.T) {
+	const input = "student_id,first_nm,favourite_colour,shoe size,GPA,final_result\nS1,Ann,red,38,3.5,Pass\n"
+	p := mustPolicy(t, `{"format_version":1,"profile":"safe-harbor","default_action":"keep",
+		"columns":{"GPA":{"action":"keep"}}}`)
+	_, a, err := runCSV(t, p, input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(a.UnclassifiedKept, ","); got != "favourite_colour,shoe size,final_result" {
+		t.Fatalf("unclassified_kept = %q", got)
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"unclassified_kept":["favourite_colour","shoe size","final_result"]`) {
+		t.Errorf("JSON audit lacks unclassified_kept: %s", b)
+	}
+	var text strings.Builder
+	if err := a.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	want := `WARNING: the safe-harbor profile does not recognise 3 columns, which default_action "keep" passes ` +
+		`through unchanged: "favourite_colour", "shoe size", "final_result"`
+	if !strings.Contains(text.String(), want) {
+		t.Errorf("text report lacks %q:\n%s", want, text.String())
+	}
+	for _, policy := range []string{
+		`{"format_version":1,"profile":"safe-harbor","default_action":"drop","columns":{"GPA":{"action":"keep"}}}`,
+		`{"format_version":1,"default_action":"keep","columns":{"GPA":{"action":"keep"}}}`,
+	} {
+		_, a, err := runCSV(t, mustPolicy(t, policy), input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		if err := a.WriteText(&text); err != nil {
+			t.Fatal(err)
+		}
+		if len(a.UnclassifiedKept) != 0 || strings.Contains(text.String(), "does not recognise") {
+			t.Errorf("%s: unclassified_kept %q\n%s", policy, a.UnclassifiedKept, text.String())
+		}
 	}
 }
 

@@ -186,6 +186,13 @@ func NewEngine(p *Policy, header []string, opts Options) (*Engine, error) {
 			"give at least one column a rule that keeps it (keep, pseudonymise, generalise, mask...)", len(header))}
 	}
 	e.audit = newAudit(e.cols)
+	if p.Profile == ProfileSafeHarbor {
+		for _, c := range e.cols {
+			if c.Source == "default_action" && c.Rule.Action == "keep" {
+				e.audit.UnclassifiedKept = append(e.audit.UnclassifiedKept, c.Name)
+			}
+		}
+	}
 	e.outScratch = make([]string, len(e.outIndex))
 
 	return e, nil

@@ -137,7 +137,8 @@ func deidPolicyAttributes() map[string]schema.Attribute {
 		"default_action": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "What to do with a column that neither a rule nor the profile covers: one of " + quoted(deid.DefaultActions) +
-				". Unset means `fail`: the runner stops before writing anything and names the columns.",
+				". Unset means `fail`: the runner stops before writing anything and names the columns. With `keep` and the " +
+				"`safe-harbor` profile, the runner's report names the columns the profile did not recognise (`unclassified_kept`).",
 			Validators: []validator.String{stringvalidator.OneOf(deid.DefaultActions...)},
 		},
 		"key_env": schema.StringAttribute{
