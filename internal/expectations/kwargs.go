@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsondoc"
 )
 
 // kw reads an expectation's kwargs, remembering which were used so unknown
@@ -209,7 +211,7 @@ func (k *kw) hint(unknown []string) string {
 	}
 	sort.Strings(looked)
 	for _, u := range unknown {
-		if name := nearest(u, looked); name != "" {
+		if name := jsondoc.Nearest(u, looked); name != "" {
 			return fmt.Sprintf("unknown kwarg %q (did you mean %q?)", u, name)
 		}
 	}

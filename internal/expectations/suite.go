@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsondoc"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsonkind"
 )
 
@@ -136,14 +137,7 @@ func jsonError(data []byte, err error) error {
 	if !errors.As(err, &se) {
 		return fmt.Errorf("not valid JSON: %w", err)
 	}
-	line, col := 1, 1
-	for _, c := range data[:min(int(se.Offset), len(data))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
+	line, col := jsondoc.Position(data, se.Offset)
 	hint := ""
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' && t[0] != '[' {
 		hint = " (suites are JSON; a YAML suite must be converted)"
@@ -181,7 +175,7 @@ func strayKey(m map[string]any, known []string, inExpectation bool) error {
 		if slices.Contains(known, k) {
 			continue
 		}
-		if n := nearest(k, known); n != "" {
+		if n := jsondoc.Nearest(k, known); n != "" {
 			return fmt.Errorf("unknown key %q (did you mean %q?)", k, n)
 		}
 		if inExpectation && misplacedKwargs[k] {
@@ -285,41 +279,5 @@ func suggestType(t string) string {
 		return "expect_" + t
 	}
 
-	return nearest(t, Types())
-}
-
-// nearest is the candidate closest to s in edit distance when it is close
-// enough to be a slip of the keyboard (up to one edit in six characters,
-// at least two), and "" otherwise.
-func nearest(s string, candidates []string) string {
-	best, bestD := "", max(2, len(s)/6)+1
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-
-	return prev[len(b)]
+	return jsondoc.Nearest(t, Types())
 }
