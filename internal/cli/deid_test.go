@@ -117,6 +117,12 @@ func TestDeidCommandUsageErrors(t *testing.T) {
 	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv")); code != ExitUsage || !strings.Contains(stderr, `columns["Id"].action`) {
 		t.Fatalf("bad policy: exit %d, %q", code, stderr)
 	}
+	// A misspelt parameter is named where it is, with the field it is a slip for.
+	deidMust(t, os.WriteFile(pol, []byte(`{"format_version":1,"columns":{"Id":{"action":"pseudonymise","lentgh":32}}}`), 0o600))
+	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv")); code != ExitUsage ||
+		!strings.Contains(stderr, `columns["Id"].lentgh: unknown field (did you mean "length"?)`) {
+		t.Fatalf("misspelt parameter: exit %d, %q", code, stderr)
+	}
 	deidMust(t, os.WriteFile(pol, []byte(deidTestPolicy), 0o600))
 	t.Setenv("LAKEHOUSE_DEID_KEY", "")
 	if code, _, stderr := runDeidCmd(t, "--policy", pol, in, "--out", filepath.Join(dir, "o.csv")); code != ExitUsage || !strings.Contains(stderr, "LAKEHOUSE_DEID_KEY") {

@@ -592,3 +592,55 @@ func TestSafeHarborProfileCoversAbbreviatedHeader(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// Every problem in decoding a policy is reported at its JSON path, as the
+// problems Validate finds are, all of them at once; none repeats a value.
+func TestPolicyDecodingProblemsNameTheirPath(t *testing.T) {
+	for doc, want := range map[string][]string{
+		`{"format_version":1,"columns":{"Id":{"action":"pseudonymise","lentgh":32}}}`: {
+			`columns["Id"].lentgh: unknown field (did you mean "length"?)`},
+		`{"format_version":1,"colums":{"Id":{"action":"drop"}},"profile":"safe-harbor"}`: {
+			`colums: unknown field (did you mean "columns"?)`},
+		`{"format_version":1,"key":{"env":"K","fiel":"/k"},"default_action":"drop","profile":"safe-harbor"}`: {
+			`key.fiel: unknown field (did you mean "file"?)`},
+		`{"format_version":"1","columns":{"Id":{"action":"keep","positions":[1,"2"]},"n":{"action":"mask","chars_to_mask":2.5}}}`: {
+			`format_version: must be a whole number, not a string`,
+			`columns["Id"].positions[1]: must be a whole number, not a string`,
+			`columns["n"].chars_to_mask: must be a whole number written without a fraction or exponent, got 2.5`},
+		`{"format_version":1,"columns":{"t":{"action":"scrub","scrub":{"min_confidence":"high","skip":"NAME"}}}}`: {
+			`columns["t"].scrub.min_confidence: must be a number, not a string`,
+			`columns["t"].scrub.skip: must be an array, not a string`},
+		`{"format_version":1,"columns":{"Id":{"action":"drop","from_end":"yes"},"x":"keep"}}`: {
+			`columns["Id"].from_end: must be true or false, not a string`,
+			`columns["x"]: must be an object, not a string`},
+		`{"format_version":1,"columns":[]}`: {`columns: must be an object, not an array`},
+		`[{"format_version":1}]`:            {`(document): must be an object, not an array`},
+		`{"format_version":1,"columns":{"SSN":{"action":"drop"},"SSN":{"action":"keep"}}}`: {
+			`columns["SSN"]: given more than once in the same object; JSON readers keep only the last, so the others would be silently ignored`},
+		"{\"format_version\":1,\n\"columns\":{\"Id\":{\"action\":\"drop\",}}}": {
+			`columns["Id"]: not valid JSON at line 2, column 34: invalid character '}' looking for beginning of object key string`},
+		`{"format_version":1,"columns":{"Id":{"action":"drop"}}`: {
+			`(document): not valid JSON: the document ends before this value is complete`},
+		`{"format_version":1,"default_action":"drop","profile":"safe-harbor"} {}`: {`(document): trailing data after the JSON object`},
+		``: {`(document): empty: the document is a JSON object`},
+	} {
+		_, err := ParsePolicy([]byte(doc))
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("%s: got %v, want problems", doc, err)
+
+			continue
+		}
+		var got []string
+		for _, p := range ve.Problems {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", doc, got, want)
+		}
+	}
+	// Field names match as encoding/json matches them, case aside.
+	if _, err := ParsePolicy([]byte(`{"Format_Version":1,"columns":{"Id":{"Action":"drop"},"x":{"action":"keep"}}}`)); err != nil {
+		t.Errorf("a field name in another case is the field: %v", err)
+	}
+}

@@ -1,14 +1,13 @@
 package deid
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsondoc"
 )
 
 // FormatVersion is the policy document version this package writes and reads.
@@ -113,31 +112,23 @@ func (e *ValidationError) Error() string {
 }
 
 // ParsePolicy decodes and validates a policy document. Unknown keys are
-// errors so a misspelt parameter never silently falls back to a default.
+// errors so a misspelt parameter never silently falls back to a default;
+// every problem, in decoding as in validation, names its JSON path.
 func ParsePolicy(data []byte) (*Policy, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var p Policy
-	if err := dec.Decode(&p); err != nil {
-		return nil, &ValidationError{Problems: []Problem{{Path: "(document)", Message: jsonError(err)}}}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &ValidationError{Problems: []Problem{{Path: "(document)", Message: "trailing data after the JSON object"}}}
+	if probs := jsondoc.Decode(data, &p); len(probs) > 0 {
+		ve := &ValidationError{}
+		for _, pr := range probs {
+			ve.Problems = append(ve.Problems, Problem{Path: pr.Path, Message: pr.Message})
+		}
+
+		return nil, ve
 	}
 	if probs := p.Validate(); len(probs) > 0 {
 		return nil, &ValidationError{Problems: probs}
 	}
 
 	return &p, nil
-}
-
-func jsonError(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("not valid JSON at byte %d: %v", se.Offset, err)
-	}
-
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // Validate checks every field and rule and returns all problems, sorted by path.
