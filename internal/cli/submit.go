@@ -364,32 +364,36 @@ func submitValidate(ctx context.Context, store *runnerio.Store, f submitFlags, p
 	return nil
 }
 
+// forFile puts the dataset file a stage was working on in front of its
+// error, keeping the exit code: with several --suite, --policy or --table
+// files, an error such as `column "age_band": named in the policy but not in
+// the input header` is no use without it.
+func forFile(file string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *ExitError
+	if !errors.As(err, &ee) {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	inner := err
+	if top, ok := err.(*ExitError); ok { //nolint:errorlint // only the outermost ExitError is unwrapped, to re-wrap its cause
+		inner = top.Err
+	}
+
+	return &ExitError{Code: ee.Code, Err: fmt.Errorf("%s: %w", file, inner)}
+}
+
 func submitCheck(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, settings *providerdata.Data,
 	f submitFlags, p *submitPlan, s *StageReport) error {
 	passed := 0
 	for _, a := range p.suites {
-		loc, err := runnerio.Parse(a.value)
+		res, err := submitCheckFile(ctx, cmd, store, settings, f, p, a)
 		if err != nil {
-			return Usage(fmt.Errorf("--suite %s: %w", a.file, err))
+			return forFile(a.file, err)
 		}
-		raw, err := readDocument(ctx, store, loc, "suite")
-		if err != nil {
-			return err
-		}
-		suite, err := expectations.ParseSuite(raw)
-		if err != nil {
-			return Usage(fmt.Errorf("suite %s: %w", loc, err))
-		}
-		cf := checkFlags{suite: a.value, engine: "local", dialect: "postgres", encoding: f.encoding, ragged: "fail",
-			mostlyOf: "nonmissing", batchRows: tabular.DefaultBatchRows}
-		t, err := checkLocal(ctx, cmd, cf, store, settings, suite, p.child(a.file).String(),
-			expectations.Options{MostlyDenominator: cf.mostlyOf})
-		if err != nil {
-			return err
-		}
-		withholdValues(t.Result)
-		s.Checks = append(s.Checks, &FileCheck{File: a.file, Suite: a.value, Result: t.Result})
-		if t.Result.Success {
+		s.Checks = append(s.Checks, &FileCheck{File: a.file, Suite: a.value, Result: res})
+		if res.Success {
 			passed++
 		}
 	}
@@ -401,43 +405,81 @@ func submitCheck(ctx context.Context, cmd *cobra.Command, store *runnerio.Store,
 	return nil
 }
 
+// submitCheckFile checks one file against its suite.
+func submitCheckFile(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, settings *providerdata.Data,
+	f submitFlags, p *submitPlan, a fileArg) (*expectations.Result, error) {
+	loc, err := runnerio.Parse(a.value)
+	if err != nil {
+		return nil, Usage(fmt.Errorf("--suite %s: %w", a.value, err))
+	}
+	raw, err := readDocument(ctx, store, loc, "suite")
+	if err != nil {
+		return nil, err
+	}
+	suite, err := expectations.ParseSuite(raw)
+	if err != nil {
+		return nil, Usage(fmt.Errorf("suite %s: %w", loc, err))
+	}
+	cf := checkFlags{suite: a.value, engine: "local", dialect: "postgres", encoding: f.encoding, ragged: "fail",
+		mostlyOf: "nonmissing", batchRows: tabular.DefaultBatchRows}
+	t, err := checkLocal(ctx, cmd, cf, store, settings, suite, p.child(a.file).String(),
+		expectations.Options{MostlyDenominator: cf.mostlyOf})
+	if err != nil {
+		return nil, err
+	}
+	withholdValues(t.Result)
+
+	return t.Result, nil
+}
+
 func submitDeid(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, f submitFlags, p *submitPlan, s *StageReport) error {
 	var rows int64
 	for _, file := range p.order {
-		polLoc, err := runnerio.Parse(p.policies[file])
+		audit, err := submitDeidFile(ctx, cmd, store, f, p, file)
 		if err != nil {
-			return Usage(fmt.Errorf("--policy %s: %w", file, err))
+			return forFile(file, err)
 		}
-		raw, err := readDocument(ctx, store, polLoc, "policy")
-		if err != nil {
-			return err
-		}
-		policy, err := deid.ParsePolicy(raw)
-		if err != nil {
-			return Usage(fmt.Errorf("%s: %w", polLoc, err))
-		}
-		df := deidFlags{encoding: f.encoding, keyEnv: f.keyEnv, keyFile: f.keyFile}
-		key, keyErr := deidKey(policy, df)
-		if keyErr != nil && policy.NeedsKey() && policy.Profile == "" {
-			return Usage(keyErr)
-		}
-		in := p.child(file)
-		format, err := deidFormat("", file)
-		if err != nil {
-			return err
-		}
-		out := runnerio.Location{Key: filepath.Join(f.out, filepath.FromSlash(file))}
-		audit, err := deidRun(ctx, cmd, store, policy, in, out, format, df, key, keyErr)
-		if err != nil {
-			return err
-		}
-		audit.Policy, audit.Input, audit.Output = p.policies[file], in.String(), out.String()
 		s.Deid = append(s.Deid, audit)
 		rows += audit.Rows
 	}
 	s.Summary = fmt.Sprintf("%d files, %d rows de-identified into %s", len(p.order), rows, f.out)
 
 	return nil
+}
+
+// submitDeidFile de-identifies one file with its policy into --out.
+func submitDeidFile(ctx context.Context, cmd *cobra.Command, store *runnerio.Store, f submitFlags, p *submitPlan,
+	file string) (*deid.Audit, error) {
+	polLoc, err := runnerio.Parse(p.policies[file])
+	if err != nil {
+		return nil, Usage(fmt.Errorf("--policy %s: %w", p.policies[file], err))
+	}
+	raw, err := readDocument(ctx, store, polLoc, "policy")
+	if err != nil {
+		return nil, err
+	}
+	policy, err := deid.ParsePolicy(raw)
+	if err != nil {
+		return nil, Usage(fmt.Errorf("%s: %w", polLoc, err))
+	}
+	df := deidFlags{encoding: f.encoding, keyEnv: f.keyEnv, keyFile: f.keyFile}
+	key, keyErr := deidKey(policy, df)
+	if keyErr != nil && policy.NeedsKey() && policy.Profile == "" {
+		return nil, Usage(keyErr)
+	}
+	in := p.child(file)
+	format, err := deidFormat("", file)
+	if err != nil {
+		return nil, err
+	}
+	out := runnerio.Location{Key: filepath.Join(f.out, filepath.FromSlash(file))}
+	audit, err := deidRun(ctx, cmd, store, policy, in, out, format, df, key, keyErr)
+	if err != nil {
+		return nil, err
+	}
+	audit.Policy, audit.Input, audit.Output = p.policies[file], in.String(), out.String()
+
+	return audit, nil
 }
 
 func submitLoad(ctx context.Context, settings *providerdata.Data, f submitFlags, p *submitPlan, s *StageReport) error {
@@ -449,7 +491,7 @@ func submitLoad(ctx context.Context, settings *providerdata.Data, f submitFlags,
 	for _, t := range p.tables {
 		ident, err := catalog.ParseIdentifier(t.value)
 		if err != nil || len(ident) < 2 {
-			return Usage(fmt.Errorf("--table %s: %q is not namespace.table", t.file, t.value))
+			return forFile(t.file, Usage(fmt.Errorf("--table %q is not namespace.table", t.value)))
 		}
 		file := filepath.Join(f.out, filepath.FromSlash(t.file))
 		res, err := loadFile(ctx, cat, file, ident, f)
@@ -464,7 +506,7 @@ func submitLoad(ctx context.Context, settings *providerdata.Data, f submitFlags,
 				return nil
 			}
 
-			return Runtime(fmt.Errorf("loading %s into %s: %w", t.file, t.value, err))
+			return forFile(t.file, Runtime(fmt.Errorf("loading into %s: %w", t.value, err)))
 		}
 		s.Loads = append(s.Loads, res)
 		rows += res.Rows

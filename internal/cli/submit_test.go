@@ -316,3 +316,59 @@ func TestSubmit_HTMLReportShowsDeidWarnings(t *testing.T) {
 		t.Errorf("unclassified_kept = %q", kept)
 	}
 }
+
+// With several files in a stage, an error names the file it is about, so a
+// steward knows which --policy, --suite or --table to fix: on stderr and in
+// the report.
+func TestSubmit_perFileErrorsNameTheFile(t *testing.T) {
+	f := newSubmitFixture(t, "700")
+	loadTestCatalog(t) // a SQLite catalog with the namespace "sales"
+	keep := writeFile(t, f.dir, "keep.json", []byte(`{"format_version":1,"default_action":"keep","columns":{"imd_band":{"action":"drop"}}}`))
+	regKeep := writeFile(t, f.dir, "reg-keep.json", []byte(`{"format_version":1,"default_action":"keep","columns":{"id_student":{"action":"pseudonymise"}}}`))
+	ageBand := writeFile(t, f.dir, "p2.json", []byte(`{"format_version":1,"default_action":"keep","columns":{"age_band":{"action":"age"}}}`))
+	misspelt := writeFile(t, f.dir, "p3.json", []byte(`{"format_version":1,"default_action":"keep","columns":{"id_student":{"action":"pseudonymise","lentgh":24}}}`))
+	keyed := writeFile(t, f.dir, "p4.json", []byte(`{"format_version":1,"default_action":"keep","columns":{"id_student":{"action":"pseudonymise"}}}`))
+	badSuite := writeFile(t, f.dir, "s2.json", []byte(`{"name":"x","expectations":[{"type":"expect_the_best","kwargs":{}}]}`))
+	const second = "studentRegistration.csv"
+	deid := func(pol string, extra ...string) []string {
+		return append([]string{"--policy", "studentInfo.csv=" + keep, "--policy", second + "=" + pol}, extra...)
+	}
+	for name, c := range map[string]struct {
+		args []string
+		code int
+		want string
+	}{
+		"deid: policy column missing from the file": {deid(ageBand), ExitUsage, `column "age_band": named in the policy but not in the input header`},
+		"deid: policy document missing":             {deid(filepath.Join(f.dir, "none.json")), ExitUsage, "does not exist"},
+		"deid: policy document invalid":             {deid(misspelt), ExitUsage, `columns["id_student"].lentgh: unknown field`},
+		"deid: key missing": {deid(keyed, "--key-env", "LAKEHOUSE_TEST_NO_SUCH_KEY"), ExitUsage,
+			"LAKEHOUSE_TEST_NO_SUCH_KEY is empty or unset"},
+		"check: suite document invalid": {[]string{"--suite", "studentInfo.csv=" + f.suite, "--suite", second + "=" + badSuite},
+			ExitUsage, "expect_the_best"},
+		"check: suite document missing": {[]string{"--suite", "studentInfo.csv=" + f.suite, "--suite", second + "=" + filepath.Join(f.dir, "none.json")},
+			ExitUsage, "does not exist"},
+		"load: namespace missing": {append(deid(regKeep), "--create", "--table", "studentInfo.csv=sales.student_info",
+			"--table", second+"=nowhere.registration"), ExitRuntime, "nowhere"},
+		"load: not a table name": {append(deid(regKeep), "--table", "studentInfo.csv=sales.student_info", "--create",
+			"--table", second+"=registration"), ExitUsage, "not namespace.table"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			result := filepath.Join(t.TempDir(), "r.json")
+			args := append([]string{"submit", "--schema", f.schema, "--out", out, "--result", result}, c.args...)
+			code, _, stderr := runCLI(t, append(args, f.dataset)...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr)
+			}
+			if !strings.HasPrefix(stderr, "error: "+second+": ") || !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr does not start with the file and say %q:\n%s", c.want, stderr)
+			}
+			rep := readSubmitReport(t, result)
+			for _, st := range rep.Stages {
+				if st.Status == StageError && !strings.HasPrefix(st.Error, second+": ") {
+					t.Errorf("stage %s: the report's error does not name the file: %s", st.Name, st.Error)
+				}
+			}
+		})
+	}
+}
