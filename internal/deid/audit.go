@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/tabular"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/textclip"
 )
 
 // Audit is the de-identification report: what was done to each column and
@@ -160,7 +161,7 @@ func (a *Audit) WriteText(w io.Writer) error {
 		if c.RuleSource != "policy" {
 			notes = append(notes, "rule from "+c.RuleSource)
 		}
-		fmt.Fprintf(&b, "  %-4d %-24s %-13s %-12s %-3s %12d %10d %s\n", c.Position, truncate(tabular.Printable(c.Column), 24), c.Action,
+		fmt.Fprintf(&b, "  %-4d %-24s %-13s %-12s %-3s %12d %10d %s\n", c.Position, textclip.Clip(tabular.Printable(c.Column), 24), c.Action,
 			c.Identifier, c.SafeHarbor, c.Transformed, c.Empty, strings.Join(notes, "; "))
 		for _, f := range c.Findings {
 			fmt.Fprintf(&b, "       %-22s %-22s %8d  confidence %.2f-%.2f\n", f.Identifier, f.Detector, f.Count, f.MinConfidence, f.MaxConfidence)
@@ -189,13 +190,4 @@ func plural(n int, one, many string) string {
 	}
 
 	return many
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-
-	return string(r[:n-1]) + "…"
 }
