@@ -109,11 +109,15 @@ type DocumentSpec[T any] struct {
 	// Validate checks the configuration at plan time and attaches every
 	// problem to its attribute path. Values may be unknown; skip those.
 	Validate func(ctx context.Context, m *T, d *diag.Diagnostics)
-	// PlanCheck runs at plan time with the configured backends, for checks
-	// against live systems (for example that a bound table has the columns
-	// the document names). It is optional and runs only when every input is
-	// known and the provider is configured.
-	PlanCheck func(ctx context.Context, data *providerdata.Data, m *T, d *diag.Diagnostics)
+	// LiveCheck checks the model against live systems (for example that a
+	// bound table has the columns the document names). It is optional and
+	// runs when every input is known and the provider is configured: in the
+	// plan, where the base turns its errors into warnings, and again right
+	// before the object is written, where its errors stop the apply. A plan
+	// error would also stop `terraform destroy`, whose refresh is a normal
+	// plan of the whole configuration that the provider cannot tell apart
+	// from any other, so a destroy would depend on live state.
+	LiveCheck func(ctx context.Context, data *providerdata.Data, m *T, d *diag.Diagnostics)
 	// Backends names the provider blocks (providerdata.Block*) the planned
 	// model needs besides s3, which every document needs; for example the
 	// catalog when a suite is bound to a table. Optional. The plan fails
@@ -248,11 +252,10 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if !pd.Bucket.IsUnknown() && !pd.Key.IsUnknown() {
 		pd.ID = types.StringValue(pd.Bucket.ValueString() + "/" + pd.Key.ValueString())
 	}
-	if known && r.spec.PlanCheck != nil && r.data != nil {
-		r.spec.PlanCheck(ctx, r.data, &plan, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	if known && r.spec.LiveCheck != nil && r.data != nil {
+		var live diag.Diagnostics
+		r.spec.LiveCheck(ctx, r.data, &plan, &live)
+		resp.Diagnostics.Append(r.planWarnings(live)...)
 	}
 	content := jsontypes.NewNormalizedUnknown()
 	if known {
@@ -284,6 +287,29 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planWarnings turns the errors of a live check into warnings that say the
+// apply will fail on them.
+func (r *DocumentResource[T, P]) planWarnings(live diag.Diagnostics) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(live))
+	for _, d := range live {
+		if d.Severity() != diag.SeverityError {
+			out = append(out, d)
+
+			continue
+		}
+		detail := d.Detail() + "\n\n`terraform apply` stops on this before the " + r.spec.Kind + " is written. The plan " +
+			"only warns because Terraform plans the whole configuration before every destroy, and a destroy must not " +
+			"depend on live systems."
+		if dp, ok := d.(diag.DiagnosticWithPath); ok {
+			out = append(out, diag.NewAttributeWarningDiagnostic(dp.Path(), d.Summary(), detail))
+		} else {
+			out = append(out, diag.NewWarningDiagnostic(d.Summary(), detail))
+		}
+	}
+
+	return out
 }
 
 // inputsKnown reports whether every attribute the resource owns (all but
@@ -506,6 +532,12 @@ func (r *DocumentResource[T, P]) write(ctx context.Context, m *T, action string,
 	d.Append(dd...)
 	if d.HasError() {
 		return
+	}
+	if r.spec.LiveCheck != nil && r.data != nil {
+		r.spec.LiveCheck(ctx, r.data, m, d)
+		if d.HasError() {
+			return
+		}
 	}
 	c := r.client(d, action, id)
 	if c == nil {

@@ -55,7 +55,7 @@ func NewExpectationSuiteResource() resource.Resource {
 			"`lakehouse-runner check --suite s3://<bucket>/<key> <data>`. Each expectation has a GX type and its " +
 			"kwargs as JSON; the types and kwargs are checked at plan time with the same engine the runner uses, and " +
 			"when `table` binds the suite to an Iceberg table, every column an expectation names must exist in the " +
-			"table's live schema. The key defaults to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites " +
+			"table's live schema: the plan warns and the apply fails before writing the suite. The key defaults to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites " +
 			"written by GX 0.18 can be imported with an empty plan; the document is rewritten in GX 1.x form on its " +
 			"next change.",
 		Attributes: expectationSuiteAttributes(),
@@ -63,7 +63,7 @@ func NewExpectationSuiteResource() resource.Resource {
 		Encode:     encodeExpectationSuite,
 		Decode:     decodeExpectationSuite,
 		Validate:   validateExpectationSuite,
-		PlanCheck:  checkSuiteColumns,
+		LiveCheck:  checkSuiteColumns,
 		Backends:   suiteBackends,
 	})
 }
@@ -87,8 +87,9 @@ func expectationSuiteAttributes() map[string]schema.Attribute {
 		},
 		"table": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Iceberg table the suite is written for, as `namespace.table`. When set, the plan fails " +
-				"if an expectation names a column the table does not have. Recorded in the suite's `meta.table`.",
+			MarkdownDescription: "Iceberg table the suite is written for, as `namespace.table`. When set, an expectation " +
+				"that names a column the live table does not have is a warning in the plan and an error in the apply, " +
+				"before the suite is written; `terraform destroy` never depends on it. Recorded in the suite's `meta.table`.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"meta": schema.StringAttribute{
@@ -239,6 +240,13 @@ func stringOrNull(v any) basetypes.StringValue {
 // validateExpectationSuite runs each known expectation through the runner's
 // own engine, so the plan refuses exactly what `check` would refuse.
 func validateExpectationSuite(_ context.Context, m *expectationSuiteResourceModel, d *diag.Diagnostics) {
+	if !m.Table.IsNull() && !m.Table.IsUnknown() {
+		if ident, err := catalog.ParseIdentifier(m.Table.ValueString()); err != nil || len(ident) < 2 {
+			d.AddAttributeError(path.Root("table"), "Invalid table name",
+				fmt.Sprintf("table: %q is not `namespace.table`. Name the Iceberg table the suite is written for, for "+
+					"example `oulad.assessments`.", m.Table.ValueString()))
+		}
+	}
 	known := expectations.Types()
 	for i, e := range m.Expectations {
 		p := path.Root("expectations").AtListIndex(i)
@@ -311,9 +319,10 @@ func checkSuiteColumns(ctx context.Context, data *providerdata.Data, m *expectat
 		for _, f := range sch.Fields() {
 			have = append(have, f.Name)
 		}
-		d.AddAttributeError(path.Root("expectations").AtListIndex(i).AtName("kwargs"), "Column not in the bound table",
-			fmt.Sprintf("Expectation %d (%s) names %s, which table %s does not have. Its columns are: %s. "+
-				"Fix the column name, or change the table first.", i, e.Type.ValueString(),
+		p := path.Root("expectations").AtListIndex(i).AtName("kwargs")
+		d.AddAttributeError(p, "Column not in the bound table",
+			fmt.Sprintf("%s: expectation %d (%s) names %s, which table %s does not have. Its columns are: %s. "+
+				"Fix the column name, or change the table first.", p, i, e.Type.ValueString(),
 				"`"+strings.Join(missing, "`, `")+"`", m.Table.ValueString(), strings.Join(have, ", ")))
 	}
 }
@@ -322,15 +331,13 @@ func loadBoundTable(ctx context.Context, data *providerdata.Data, name string, d
 	p := path.Root("table")
 	ident, err := catalog.ParseIdentifier(name)
 	if err != nil || len(ident) < 2 {
-		d.AddAttributeError(p, "Invalid table name", fmt.Sprintf("%q is not `namespace.table`.", name))
-
-		return nil, false
+		return nil, false // reported by validateExpectationSuite
 	}
 	cat, err := catalog.FromData(data)
 	if err != nil {
 		d.AddAttributeError(p, "Cannot check the bound table",
-			"The suite is bound to an Iceberg table, so the plan checks its columns, but the catalog is not reachable.\n\n"+
-				"Configure the provider's catalog block, or remove `table`.\n\nOriginal error: "+err.Error())
+			fmt.Sprintf("table: the suite is bound to %s, so its columns are checked, but the catalog is not reachable.\n\n"+
+				"Configure the provider's catalog block, or remove `table`.\n\nOriginal error: %s", name, err))
 
 		return nil, false
 	}
@@ -339,7 +346,8 @@ func loadBoundTable(ctx context.Context, data *providerdata.Data, name string, d
 		// A table created in the same apply does not exist yet; the runner
 		// checks the columns again when it runs the suite.
 		d.AddAttributeWarning(p, "Bound table not found",
-			fmt.Sprintf("Table %s could not be loaded, so the columns the suite names were not checked: %v", name, err))
+			fmt.Sprintf("table: %s could not be loaded, so the columns the suite names were not checked. The runner "+
+				"checks them when it runs the suite.\n\nOriginal error: %v", name, err))
 
 		return nil, false
 	}
