@@ -331,7 +331,7 @@ func checkColumns(t *Table, at string) []Problem {
 			add(cat+".minimum", "minimum and maximum apply only to integer and number columns")
 		}
 		if c.Minimum != nil && c.Maximum != nil && *c.Minimum > *c.Maximum {
-			add(cat+".maximum", "must not be less than minimum (%v > %v)", *c.Minimum, *c.Maximum)
+			add(cat+".maximum", "maximum %v is less than minimum %v", *c.Maximum, *c.Minimum)
 		}
 		if c.Pattern != "" {
 			if _, err := regexp.Compile(c.Pattern); err != nil {

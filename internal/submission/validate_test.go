@@ -470,7 +470,7 @@ func TestParseSchema_Problems(t *testing.T) {
 			{"name": "b", "file_name": "b.csv", "columns": [{"name": "id", "type": "string"}]}],
 		  "foreign_keys": [{"table": "a", "columns": ["id"], "references_table": "b", "references_columns": ["id"]},
 		                   {"table": "b", "columns": ["id"], "references_table": "a", "references_columns": ["id"]}]}`: `cycle (a -> b -> a)`,
-		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "n", "type": "integer", "minimum": 3, "maximum": 1}]}]}`: `tables[0].columns[0].maximum: must not be less than minimum`,
+		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "n", "type": "integer", "minimum": 3, "maximum": 1}]}]}`: `tables[0].columns[0].maximum: maximum 1 is less than minimum 3`,
 	}
 	for doc, want := range cases {
 		_, err := submission.ParseSchema([]byte(doc))

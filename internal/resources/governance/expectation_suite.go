@@ -23,6 +23,7 @@ import (
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/expectations"
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsonkind"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/providerdata"
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/validators"
 )
@@ -55,8 +56,8 @@ func NewExpectationSuiteResource() resource.Resource {
 			"`lakehouse-runner check --suite s3://<bucket>/<key> <data>`. Each expectation has a GX type and its " +
 			"kwargs as JSON; the types and kwargs are checked at plan time with the same engine the runner uses, and " +
 			"when `table` binds the suite to an Iceberg table, every column an expectation names must exist in the " +
-			"table's live schema: the plan warns and the apply fails before writing the suite. The key defaults to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites " +
-			"written by GX 0.18 can be imported with an empty plan; the document is rewritten in GX 1.x form on its " +
+			"table's live schema: the plan warns and the apply fails before writing the suite. The key defaults " +
+			"to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites written by GX 0.18 can be imported with an empty plan; the document is rewritten in GX 1.x form on its " +
 			"next change.",
 		Attributes: expectationSuiteAttributes(),
 		DefaultKey: func(m *expectationSuiteResourceModel) string { return keyFromName(ExpectationSuiteKeyPrefix, m.Name) },
@@ -138,13 +139,23 @@ type expectationDoc struct {
 	Notes  string         `json:"notes,omitempty"`
 }
 
-func jsonObject(v jsontypes.Normalized, p path.Path, d *diag.Diagnostics) map[string]any {
+// jsonObject decodes a JSON attribute that must hold an object; about names
+// the expectation it belongs to, if any.
+func jsonObject(v jsontypes.Normalized, p path.Path, about string, d *diag.Diagnostics) map[string]any {
 	if v.IsNull() || v.IsUnknown() {
 		return nil
 	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(v.ValueString()), &m); err != nil || m == nil {
-		d.AddAttributeError(p, "Invalid JSON object", fmt.Sprintf("The value must be a JSON object (use jsonencode): %v", err))
+	var doc any
+	if err := json.Unmarshal([]byte(v.ValueString()), &doc); err != nil {
+		d.AddAttributeError(p, "Invalid JSON object", fmt.Sprintf("%s%s: the value is no JSON. Write it with "+
+			"jsonencode({ ... }).\n\nOriginal error: %s", p, about, err))
+
+		return nil
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		d.AddAttributeError(p, "Invalid JSON object", fmt.Sprintf("%s%s: the value is %s, but it must be a JSON object. "+
+			"Write it with jsonencode({ ... }).", p, about, jsonkind.Of(doc)))
 
 		return nil
 	}
@@ -152,11 +163,21 @@ func jsonObject(v jsontypes.Normalized, p path.Path, d *diag.Diagnostics) map[st
 	return m
 }
 
+// expectationAbout names expectation i for a diagnostic: " (expectation 2,
+// expect_column_values_to_not_be_null)".
+func expectationAbout(i int, e expectationModel) string {
+	if e.Type.IsNull() || e.Type.IsUnknown() {
+		return fmt.Sprintf(" (expectation %d)", i)
+	}
+
+	return fmt.Sprintf(" (expectation %d, %s)", i, e.Type.ValueString())
+}
+
 func encodeExpectationSuite(_ context.Context, m *expectationSuiteResourceModel) (any, diag.Diagnostics) {
 	var d diag.Diagnostics
 	doc := suiteDocument{
 		Name:  m.Name.ValueString(),
-		Meta:  jsonObject(m.Meta, path.Root("meta"), &d),
+		Meta:  jsonObject(m.Meta, path.Root("meta"), "", &d),
 		Notes: m.Notes.ValueString(),
 	}
 	if t := m.Table.ValueString(); t != "" {
@@ -167,12 +188,13 @@ func encodeExpectationSuite(_ context.Context, m *expectationSuiteResourceModel)
 	}
 	for i, e := range m.Expectations {
 		p := path.Root("expectations").AtListIndex(i)
-		kw := jsonObject(e.Kwargs, p.AtName("kwargs"), &d)
+		about := expectationAbout(i, e)
+		kw := jsonObject(e.Kwargs, p.AtName("kwargs"), about, &d)
 		if kw == nil {
 			kw = map[string]any{}
 		}
 		doc.Expectations = append(doc.Expectations, expectationDoc{
-			Type: e.Type.ValueString(), Kwargs: kw, Meta: jsonObject(e.Meta, p.AtName("meta"), &d), Notes: e.Notes.ValueString(),
+			Type: e.Type.ValueString(), Kwargs: kw, Meta: jsonObject(e.Meta, p.AtName("meta"), about, &d), Notes: e.Notes.ValueString(),
 		})
 	}
 
@@ -253,7 +275,8 @@ func validateExpectationSuite(_ context.Context, m *expectationSuiteResourceMode
 		if e.Type.IsUnknown() || e.Kwargs.IsUnknown() || e.Type.IsNull() || !slices.Contains(known, e.Type.ValueString()) {
 			continue // unknown types are reported by the type's validator
 		}
-		kw := jsonObject(e.Kwargs, p.AtName("kwargs"), d)
+		kp := p.AtName("kwargs")
+		kw := jsonObject(e.Kwargs, kp, expectationAbout(i, e), d)
 		if kw == nil {
 			continue
 		}
@@ -264,8 +287,9 @@ func validateExpectationSuite(_ context.Context, m *expectationSuiteResourceMode
 			if errors.As(err, &ce) {
 				msg = ce.Err.Error()
 			}
-			d.AddAttributeError(p.AtName("kwargs"), "Invalid expectation kwargs",
-				fmt.Sprintf("%s: %s", e.Type.ValueString(), msg))
+			d.AddAttributeError(kp, "Invalid expectation kwargs",
+				fmt.Sprintf("%s%s: %s. The runner's check command refuses the suite with these kwargs.",
+					kp, expectationAbout(i, e), msg))
 		}
 	}
 }

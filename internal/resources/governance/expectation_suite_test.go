@@ -314,9 +314,10 @@ resource "lakehouse_expectation_suite" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid expectation kwargs.*kwarg "column" is required`),
 			},
 			{
-				Config:      cfg("expect_column_values_to_be_in_set", `{ column = "a", value_set = ["x"], bogus = 1 }`),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid expectation kwargs`),
+				Config:   cfg("expect_column_values_to_be_in_set", `{ column = "a", value_set = ["x"], bogus = 1 }`),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid expectation kwargs.*expectations\[0\]\.kwargs\s+\(expectation\s+0,\s+` +
+					`expect_column_values_to_be_in_set\):.*bogus`),
 			},
 			{
 				// Well typed: a set is a list, mostly a number.
@@ -333,6 +334,11 @@ resource "lakehouse_expectation_suite" "test" {
 				Config:      cfg("expect_column_to_be_wonderful", `{ column = "a" }`),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Unknown expectation type.*expectations\[0\]\.type:.*"expect_column_to_be_wonderful"\s+is\s+not\s+a\s+known`),
+			},
+			{
+				Config:      cfg("expect_column_values_to_not_be_null", `["a"]`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid JSON object.*expectations\[0\]\.kwargs\s+\(expectation\s+0,\s+expect_column_values_to_not_be_null\):\s+the\s+value\s+is\s+an\s+array`),
 			},
 			{
 				// The table's name is checked without the catalog.

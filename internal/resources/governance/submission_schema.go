@@ -278,7 +278,7 @@ func (spdxValidator) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if msg := submission.CheckLicense(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid licence", msg)
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid licence", fmt.Sprintf("%s: %s.", req.Path, msg))
 	}
 }
 
@@ -459,7 +459,7 @@ func encodeSubmissionSchema(ctx context.Context, m *submissionSchemaResourceMode
 		return nil, c.d
 	}
 	for _, p := range s.Check() {
-		c.d.AddAttributeError(problemPath(p.Path, names), "Invalid submission schema", p.Message)
+		addSchemaProblem(&c.d, s, names, p)
 	}
 
 	return s, c.d
@@ -476,8 +476,52 @@ func validateSubmissionSchema(ctx context.Context, m *submissionSchemaResourceMo
 		return
 	}
 	for _, p := range s.Check() {
-		d.AddAttributeError(problemPath(p.Path, names), "Invalid submission schema", p.Message)
+		addSchemaProblem(d, s, names, p)
 	}
+}
+
+// addSchemaProblem reports a problem of the runner's schema check at its
+// attribute. The path and what it is about are repeated in the text, as
+// Terraform shows a problem inside a nested attribute at the resource line.
+func addSchemaProblem(d *diag.Diagnostics, s *submission.Schema, names []string, p submission.Problem) {
+	at := problemPath(p.Path, names)
+	where := at.String()
+	if about := problemSubject(s, p.Path); about != "" {
+		where += " (" + about + ")"
+	}
+	d.AddAttributeError(at, "Invalid submission schema", where+": "+p.Message+".")
+}
+
+// problemSubject names the table, column, entity or foreign key a document
+// path (tables[2].columns[0].type) is about: `table "roster", column "id"`.
+func problemSubject(s *submission.Schema, p string) string {
+	var out []string
+	var tbl *submission.Table
+	for _, seg := range strings.Split(p, ".") {
+		m := segRE.FindStringSubmatch(seg)
+		if m == nil || m[2] == "" {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		switch {
+		case m[1] == "tables" && i < len(s.Tables):
+			tbl = &s.Tables[i]
+			out = append(out, fmt.Sprintf("table %q", tbl.Name))
+		case m[1] == "columns" && tbl != nil && i < len(tbl.Columns):
+			out = append(out, fmt.Sprintf("column %q", tbl.Columns[i].Name))
+		case m[1] == "entities" && i < len(s.Entities):
+			out = append(out, fmt.Sprintf("entity %q", s.Entities[i].Name))
+		case m[1] == "foreign_keys" && i < len(s.ForeignKeys):
+			fk := s.ForeignKeys[i]
+			if fk.Name != "" {
+				out = append(out, fmt.Sprintf("foreign key %q", fk.Name))
+			} else {
+				out = append(out, fmt.Sprintf("foreign key from %q to %q", fk.Table, fk.ReferencesTable))
+			}
+		}
+	}
+
+	return strings.Join(out, ", ")
 }
 
 var segRE = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?$`)
