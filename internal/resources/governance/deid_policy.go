@@ -376,6 +376,9 @@ func deidProblemPath(p string) path.Path {
 		}
 		field, idx, hasIdx := strings.Cut(part, "[")
 		out = out.AtName(field)
+		if field == "skip" { // a set: its elements cannot be addressed by index
+			break
+		}
 		if hasIdx {
 			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
 				out = out.AtListIndex(n)

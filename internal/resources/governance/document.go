@@ -25,6 +25,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -32,7 +33,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/minio-go/v7"
@@ -221,7 +224,122 @@ func (r *DocumentResource[T, P]) ValidateConfig(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.spec.Validate(ctx, &m, &resp.Diagnostics)
+	var found diag.Diagnostics
+	r.spec.Validate(ctx, &m, &found)
+	for _, d := range found {
+		if dp, ok := d.(diag.DiagnosticWithPath); ok && d.Severity() == diag.SeverityError && schemaRefuses(ctx, req.Config, dp.Path()) {
+			continue
+		}
+		resp.Diagnostics.Append(d)
+	}
+}
+
+// schemaRefuses reports whether the schema's validators refuse the value
+// at p, the path of a problem the spec found. The spec's checks are the
+// runner's and repeat some validators; the framework reports the
+// validator's error anyway, so the spec's is dropped and each problem is
+// reported once. An element of a collection is checked by its attribute's
+// validators, and a problem the spec puts on a set (whose elements it
+// cannot address) is the one a validator puts on an element of it.
+func schemaRefuses(ctx context.Context, config tfsdk.Config, p path.Path) bool {
+	at := p
+	a, d := config.Schema.AttributeAtPath(ctx, at)
+	for d.HasError() && len(at.Steps()) > 1 {
+		at = at.ParentPath()
+		a, d = config.Schema.AttributeAtPath(ctx, at)
+	}
+	if d.HasError() {
+		return false
+	}
+	var v attr.Value
+	if config.GetAttribute(ctx, at, &v).HasError() || v == nil {
+		return false
+	}
+	for _, e := range validateAttribute(ctx, config, a, at, v).Errors() {
+		if ep, ok := e.(diag.DiagnosticWithPath); ok && within(ep.Path(), p) {
+			return true
+		}
+	}
+
+	return false
+}
+
+// within reports whether p is q or inside it.
+func within(p, q path.Path) bool {
+	ps, qs := p.Steps(), q.Steps()
+
+	return len(ps) >= len(qs) && ps[:len(qs)].Equal(qs)
+}
+
+// validateAttribute runs the validators of attribute a, at p with value v,
+// as the framework does for the kinds of attribute the documents validate.
+func validateAttribute(ctx context.Context, config tfsdk.Config, a any, p path.Path, v attr.Value) diag.Diagnostics {
+	var out diag.Diagnostics
+	expr := p.Expression()
+	switch a := a.(type) {
+	case interface{ StringValidators() []validator.String }:
+		if x, ok := v.(basetypes.StringValuable); ok {
+			cv, dd := x.ToStringValue(ctx)
+			out.Append(dd...)
+			for _, vd := range a.StringValidators() {
+				r := &validator.StringResponse{}
+				vd.ValidateString(ctx, validator.StringRequest{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	case interface{ Int64Validators() []validator.Int64 }:
+		if x, ok := v.(basetypes.Int64Valuable); ok {
+			cv, dd := x.ToInt64Value(ctx)
+			out.Append(dd...)
+			for _, vd := range a.Int64Validators() {
+				r := &validator.Int64Response{}
+				vd.ValidateInt64(ctx, validator.Int64Request{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	case interface{ Float64Validators() []validator.Float64 }:
+		if x, ok := v.(basetypes.Float64Valuable); ok {
+			cv, dd := x.ToFloat64Value(ctx)
+			out.Append(dd...)
+			for _, vd := range a.Float64Validators() {
+				r := &validator.Float64Response{}
+				vd.ValidateFloat64(ctx, validator.Float64Request{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	case interface{ ListValidators() []validator.List }:
+		if x, ok := v.(basetypes.ListValuable); ok {
+			cv, dd := x.ToListValue(ctx)
+			out.Append(dd...)
+			for _, vd := range a.ListValidators() {
+				r := &validator.ListResponse{}
+				vd.ValidateList(ctx, validator.ListRequest{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	case interface{ SetValidators() []validator.Set }:
+		if x, ok := v.(basetypes.SetValuable); ok {
+			cv, dd := x.ToSetValue(ctx)
+			out.Append(dd...)
+			for _, vd := range a.SetValidators() {
+				r := &validator.SetResponse{}
+				vd.ValidateSet(ctx, validator.SetRequest{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	case interface{ MapValidators() []validator.Map }:
+		if x, ok := v.(basetypes.MapValuable); ok {
+			cv, dd := x.ToMapValue(ctx)
+			out.Append(dd...)
+			for _, vd := range a.MapValidators() {
+				r := &validator.MapResponse{}
+				vd.ValidateMap(ctx, validator.MapRequest{Config: config, ConfigValue: cv, Path: p, PathExpression: expr}, r)
+				out.Append(r.Diagnostics...)
+			}
+		}
+	}
+
+	return out
 }
 
 // ModifyPlan fills the default key, plans the exact document when every

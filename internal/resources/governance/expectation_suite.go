@@ -276,6 +276,9 @@ func validateExpectationSuite(_ context.Context, m *expectationSuiteResourceMode
 			continue // unknown types are reported by the type's validator
 		}
 		kp := p.AtName("kwargs")
+		if !json.Valid([]byte(e.Kwargs.ValueString())) {
+			continue // the attribute's JSON type reports it
+		}
 		kw := jsonObject(e.Kwargs, kp, expectationAbout(i, e), d)
 		if kw == nil {
 			continue
