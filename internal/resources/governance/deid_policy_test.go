@@ -204,6 +204,38 @@ func TestAccGovernanceDeidPolicy_drift(t *testing.T) {
 	})
 }
 
+// An object overwritten with text that is no JSON at all still exists: the
+// plan rewrites it in place (content null before), it does not create it.
+func TestAccGovernanceDeidPolicy_notJSON(t *testing.T) {
+	bucket := testBucket(t)
+	key := "governance/deid-policies/patients.json"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDeidPolicyConfig_basic(bucket, "zip3"),
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					return putObject(ctx, c, bucket, key, []byte("name: patients\ncolumns: {}\n"))
+				}),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(deidAddr, plancheck.ResourceActionUpdate),
+						contentDrift{deidAddr, ""},
+					},
+				},
+			},
+			{
+				Config: testAccDeidPolicyConfig_basic(bucket, "zip3"),
+				Check:  checkRunnerEnforces(t, bucket),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // Every rule is validated at plan time by the runner's own validation, with
 // the attribute path of the offending setting.
 func TestAccGovernanceDeidPolicy_validation(t *testing.T) {

@@ -205,8 +205,9 @@ func (r *DocumentResource[T, P]) Schema(_ context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.spec.MarkdownDescription + "\n\n" + fmt.Sprintf("The %s is stored as one JSON "+
 			"object in `bucket` under `key`. `terraform plan` reads the object back: an edit made outside "+
-			"Terraform shows as a diff on the attributes it changed, and a deleted object is planned for "+
-			"re-creation. Import with the ID `bucket/key`.", r.spec.Kind),
+			"Terraform shows as a diff on the attributes it changed; an edit the runner would refuse (an unknown "+
+			"key, text that is no JSON) shows as a change of `content`, with a warning, and the document is "+
+			"rewritten in place; only a deleted object is planned for re-creation. Import with the ID `bucket/key`.", r.spec.Kind),
 		Attributes: attrs,
 	}
 }
@@ -398,8 +399,11 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		// Typed attributes equal to the state also mean the stored document
 		// already says the same thing, even when it was written by hand with
-		// defaults left out; it is not rewritten.
-		same := SameDocument(sd.Content, content) || sameInputs(req.Plan.Raw, req.State.Raw)
+		// defaults left out; it is not rewritten. That holds only while the
+		// stored document is readable: the typed attributes of one that is
+		// not are the last ones known.
+		same := SameDocument(sd.Content, content) ||
+			(sameInputs(req.Plan.Raw, req.State.Raw) && r.readable(ctx, sd.Content))
 		if same && pd.Key.Equal(sd.Key) && pd.Bucket.Equal(sd.Bucket) {
 			pd.Content, pd.ETag, pd.VersionID = sd.Content, sd.ETag, sd.VersionID
 		}
@@ -708,9 +712,12 @@ func (r *DocumentResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 
 // refresh maps a fetched object onto the state. A document that is only
 // reformatted keeps the state as it was; one that changes in meaning is
-// decoded into the typed attributes so the plan shows the drift; one that
-// is no longer a valid document is dropped from state, so the next apply
-// writes it again.
+// decoded into the typed attributes so the plan shows the drift. One that
+// can no longer be read (a key or expectation type the runner refuses, or
+// no JSON at all) still exists, so it stays in the state: the typed
+// attributes keep their last known values and content shows what the
+// object holds (null when it is no JSON), and the plan rewrites it in
+// place. Only a missing object is dropped for re-creation.
 func (r *DocumentResource[T, P]) refresh(ctx context.Context, state *T, raw []byte, info minio.ObjectInfo, id string, st stateSetter) diag.Diagnostics {
 	var d diag.Diagnostics
 	sd := P(state).Document()
@@ -727,21 +734,38 @@ func (r *DocumentResource[T, P]) refresh(ctx context.Context, state *T, raw []by
 
 			return d
 		}
-		err = r.spec.Decode(ctx, []byte(doc), state)
-	}
-	if err != nil {
-		d.AddWarning(fmt.Sprintf("%s (%s) holds an invalid document", r.typeName(), id),
-			fmt.Sprintf("The object no longer holds a valid %s, so it was removed from the state and the next "+
-				"apply writes the configured document again.\n\nOriginal error: %s", r.spec.Kind, err))
-		st.RemoveResource(ctx)
-
-		return d
+		decoded := *state
+		if err = r.spec.Decode(ctx, []byte(doc), &decoded); err == nil {
+			*state = decoded
+		}
 	}
 	tflog.Debug(ctx, "governance document changed outside Terraform", map[string]any{"type": r.typeName(), "id": id})
-	sd.Content = jsontypes.NewNormalizedValue(doc)
+	sd = P(state).Document()
+	sd.Content = jsontypes.NewNormalizedNull()
+	if doc != "" {
+		sd.Content = jsontypes.NewNormalizedValue(doc)
+	}
+	if err != nil {
+		d.AddWarning(fmt.Sprintf("Reading %s (%s): the object is no valid %s", r.typeName(), id, r.spec.Kind),
+			diags.Detail("The object was changed outside Terraform into a document the runner refuses; the original error "+
+				"below names the part it cannot read.",
+				"The plan shows an update that writes the configured document again; its content shows what the "+
+					"object holds now. Apply it, or correct the object and plan again.", err))
+	}
 	d.Append(st.Set(ctx, state)...)
 
 	return d
+}
+
+// readable reports whether content is a document the spec can decode, that
+// is one the runner accepts.
+func (r *DocumentResource[T, P]) readable(ctx context.Context, content jsontypes.Normalized) bool {
+	if content.IsNull() || content.IsUnknown() {
+		return false
+	}
+	var scratch T
+
+	return r.spec.Decode(ctx, []byte(content.ValueString()), &scratch) == nil
 }
 
 // stateSetter is the part of tfsdk.State that refresh needs.

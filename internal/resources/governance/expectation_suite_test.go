@@ -227,6 +227,49 @@ func TestAccGovernanceExpectationSuite_drift(t *testing.T) {
 	})
 }
 
+// An expectation type the runner does not know, added to the stored suite
+// by hand, plans an in-place rewrite, not a create.
+func TestAccGovernanceExpectationSuite_unreadableEdit(t *testing.T) {
+	bucket, name := testBucket(t), acctest.RandomName()
+	key := "governance/expectation-suites/" + name + ".json"
+	cfg := testAccExpectationSuiteConfig_basic(bucket, name, "100", false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					return rewrite(ctx, c, bucket, key, func(doc map[string]any) {
+						doc["expectations"] = append(doc["expectations"].([]any), map[string]any{
+							"type": "expect_column_values_to_be_house_style", "kwargs": map[string]any{"column": "id_student"},
+						})
+					})
+				}),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(suiteAddr, plancheck.ResourceActionUpdate),
+						contentDrift{suiteAddr, "expect_column_values_to_be_house_style"},
+					},
+				},
+			},
+			{
+				Config: cfg,
+				Check: checkStoredSuite(t, bucket, key, func(s *expectations.Suite) error {
+					if len(s.Expectations) != 2 {
+						return fmt.Errorf("declared suite not restored: %+v", s.Expectations)
+					}
+
+					return nil
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // A suite written by GX 0.18 imports into the 1.x attributes with an empty
 // plan (the runner reads 0.18 as well); its next change rewrites it as 1.x.
 func TestAccGovernanceExpectationSuite_importGX018(t *testing.T) {

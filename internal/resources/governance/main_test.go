@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/minio/minio-go/v7"
 
@@ -58,4 +60,32 @@ func checkObjectGone(t *testing.T, typ string) resource.TestCheckFunc {
 
 		return nil
 	}
+}
+
+// contentDrift is a plan check that addr's content changes from what an
+// out-of-band edit left (holding marker; null when marker is empty, for an
+// object that is no JSON) to the configured document, which lacks marker.
+type contentDrift struct{ addr, marker string }
+
+func (c contentDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		was, _ := before["content"].(string)
+		will, _ := after["content"].(string)
+		switch {
+		case c.marker == "" && before["content"] != nil:
+			resp.Error = fmt.Errorf("%s: content before the update is %q, want null", c.addr, was)
+		case c.marker != "" && !strings.Contains(was, c.marker):
+			resp.Error = fmt.Errorf("%s: content before the update lacks %q: %s", c.addr, c.marker, was)
+		case will == "" || (c.marker != "" && strings.Contains(will, c.marker)):
+			resp.Error = fmt.Errorf("%s: planned content %q is not the configured document", c.addr, will)
+		}
+
+		return
+	}
+	resp.Error = fmt.Errorf("%s: no planned change", c.addr)
 }

@@ -229,6 +229,41 @@ func TestAccGovernanceSubmissionSchema_drift(t *testing.T) {
 	})
 }
 
+// A key the runner refuses, added by hand, leaves the object in place: the
+// resource stays in the state and the plan rewrites the document in place,
+// showing the edit as a change of content (a missing object is the only
+// reason to plan a create).
+func TestAccGovernanceSubmissionSchema_unreadableEdit(t *testing.T) {
+	bucket, name := testBucket(t), acctest.RandomName()
+	key := "governance/submission-schemas/" + name + ".json"
+	cfg := testAccSubmissionSchemaConfig_basic(bucket, name, `"9", "10"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					return rewrite(ctx, c, bucket, key, func(doc map[string]any) { doc["x_custom"] = "added by hand" })
+				}),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(schemaAddr, plancheck.ResourceActionUpdate),
+						contentDrift{schemaAddr, "x_custom"},
+					},
+				},
+			},
+			{
+				Config: cfg,
+				Check:  checkStoredSchema(t, bucket, key, func(*submission.Schema) error { return nil }),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // A rule change updates the object in place and the etag; a new name moves
 // the document to a new default key (replace).
 func TestAccGovernanceSubmissionSchema_update(t *testing.T) {
