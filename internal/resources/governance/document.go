@@ -115,11 +115,8 @@ type DocumentSpec[T any] struct {
 	// LiveCheck checks the model against live systems (for example that a
 	// bound table has the columns the document names). It is optional and
 	// runs when every input is known and the provider is configured: in the
-	// plan, where the base turns its errors into warnings, and again right
-	// before the object is written, where its errors stop the apply. A plan
-	// error would also stop `terraform destroy`, whose refresh is a normal
-	// plan of the whole configuration that the provider cannot tell apart
-	// from any other, so a destroy would depend on live state.
+	// plan, and again right before the object is written, since the live
+	// system may have changed in between (earlier in the same apply).
 	LiveCheck func(ctx context.Context, data *providerdata.Data, m *T, d *diag.Diagnostics)
 	// Backends names the provider blocks (providerdata.Block*) the planned
 	// model needs besides s3, which every document needs; for example the
@@ -374,7 +371,10 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if known && r.spec.LiveCheck != nil && r.data != nil {
 		var live diag.Diagnostics
 		r.spec.LiveCheck(ctx, r.data, &plan, &live)
-		resp.Diagnostics.Append(r.planWarnings(live)...)
+		resp.Diagnostics.Append(withDestroyNote(live)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	content := jsontypes.NewNormalizedUnknown()
 	if known {
@@ -411,9 +411,13 @@ func (r *DocumentResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// planWarnings turns the errors of a live check into warnings that say the
-// apply will fail on them.
-func (r *DocumentResource[T, P]) planWarnings(live diag.Diagnostics) diag.Diagnostics {
+// withDestroyNote adds to each error of a live check how to destroy
+// regardless: Terraform plans the whole configuration before a destroy, in
+// a plan the provider cannot tell apart from others, so the error stops
+// `terraform destroy` too unless that plan is skipped.
+func withDestroyNote(live diag.Diagnostics) diag.Diagnostics {
+	const note = "\n\nTo destroy the configuration without fixing this, run `terraform destroy -refresh=false`: " +
+		"Terraform plans the whole configuration before a destroy, and this check is part of that plan."
 	out := make(diag.Diagnostics, 0, len(live))
 	for _, d := range live {
 		if d.Severity() != diag.SeverityError {
@@ -421,13 +425,10 @@ func (r *DocumentResource[T, P]) planWarnings(live diag.Diagnostics) diag.Diagno
 
 			continue
 		}
-		detail := d.Detail() + "\n\n`terraform apply` stops on this before the " + r.spec.Kind + " is written. The plan " +
-			"only warns because Terraform plans the whole configuration before every destroy, and a destroy must not " +
-			"depend on live systems."
 		if dp, ok := d.(diag.DiagnosticWithPath); ok {
-			out = append(out, diag.NewAttributeWarningDiagnostic(dp.Path(), d.Summary(), detail))
+			out = append(out, diag.NewAttributeErrorDiagnostic(dp.Path(), d.Summary(), d.Detail()+note))
 		} else {
-			out = append(out, diag.NewWarningDiagnostic(d.Summary(), detail))
+			out = append(out, diag.NewErrorDiagnostic(d.Summary(), d.Detail()+note))
 		}
 	}
 

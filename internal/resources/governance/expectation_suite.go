@@ -56,7 +56,7 @@ func NewExpectationSuiteResource() resource.Resource {
 			"`lakehouse-runner check --suite s3://<bucket>/<key> <data>`. Each expectation has a GX type and its " +
 			"kwargs as JSON; the types and kwargs are checked at plan time with the same engine the runner uses, and " +
 			"when `table` binds the suite to an Iceberg table, every column an expectation names must exist in the " +
-			"table's live schema: the plan warns and the apply fails before writing the suite. The key defaults " +
+			"table's live schema (checked in the plan, and again before the suite is written). The key defaults " +
 			"to `" + ExpectationSuiteKeyPrefix + "<name>.json`. Suites written by GX 0.18 can be imported with an empty plan; the document is rewritten in GX 1.x form on its " +
 			"next change.",
 		Attributes: expectationSuiteAttributes(),
@@ -88,9 +88,9 @@ func expectationSuiteAttributes() map[string]schema.Attribute {
 		},
 		"table": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Iceberg table the suite is written for, as `namespace.table`. When set, an expectation " +
-				"that names a column the live table does not have is a warning in the plan and an error in the apply, " +
-				"before the suite is written; `terraform destroy` never depends on it. Recorded in the suite's `meta.table`.",
+			MarkdownDescription: "Iceberg table the suite is written for, as `namespace.table`. When set, the plan fails " +
+				"if an expectation names a column the live table does not have, and the apply checks again before the " +
+				"suite is written. Recorded in the suite's `meta.table`.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"meta": schema.StringAttribute{
@@ -349,7 +349,8 @@ func checkSuiteColumns(ctx context.Context, data *providerdata.Data, m *expectat
 		p := path.Root("expectations").AtListIndex(i).AtName("kwargs")
 		d.AddAttributeError(p, "Column not in the bound table",
 			fmt.Sprintf("%s: expectation %d (%s) names %s, which table %s does not have. Its columns are: %s. "+
-				"Fix the column name, or change the table first.", p, i, e.Type.ValueString(),
+				"Fix the column name. If this configuration also renames or adds the column in the table, apply the "+
+				"table first (`terraform apply -target` on it), since the plan checks the live table.", p, i, e.Type.ValueString(),
 				"`"+strings.Join(missing, "`, `")+"`", m.Table.ValueString(), strings.Join(have, ", ")))
 	}
 }

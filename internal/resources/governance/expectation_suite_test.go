@@ -457,17 +457,12 @@ resource "lakehouse_expectation_suite" "test" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// Only a warning in the plan: a plan error would also stop
-				// terraform destroy.
-				Config:             cfg("scroe"),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				// The apply fails, naming the attribute, the expectation and the column.
-				Config: cfg("scroe"),
+				// The plan fails, naming the attribute, the expectation and
+				// the column, and says how to destroy regardless.
+				Config:   cfg("scroe"),
+				PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)Column not in the bound table.*expectations\[1\]\.kwargs:\s+expectation\s+1\s+` +
-					`\(expect_column_values_to_be_between\)\s+names\s+.scroe.`),
+					`\(expect_column_values_to_be_between\)\s+names\s+.scroe.*terraform\s+destroy\s+-refresh=false`),
 			},
 			{
 				PreConfig: func() {
@@ -518,46 +513,35 @@ resource "lakehouse_expectation_suite" "test" {
 `, bucket, name, column, named)
 }
 
-// terraform destroy never depends on whether the configuration is valid
-// against live systems. Terraform plans the whole configuration before a
-// destroy (a normal plan that the provider cannot tell apart from others),
-// so a column check that failed that plan stopped the destroy of a table
-// and namespace the failed apply had left, though the suite was never
-// created. A Destroy step runs plan -destroy with refresh, as terraform
-// destroy does; the implicit destroy at the end of a test does not refresh.
+// The destroy a live-check error names, terraform destroy -refresh=false,
+// removes what a failed apply left (the test's closing destroy does not
+// refresh either), and the check runs again right before the write: the
+// table is created in the same apply, after the plan found it missing.
 func TestAccGovernanceExpectationSuite_destroyAfterFailedBind(t *testing.T) {
 	bucket, name := testBucket(t), acctest.RandomName()
 	sqlCatalogEnv(t, bucket)
 	cfg := destroyCaseConfig(bucket, name, "id", "idd")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			d, err := provider.Settings()
+			if err != nil {
+				return err
+			}
+			cat, err := catalog.Open(context.Background(), d)
+			if err != nil {
+				return err
+			}
+			if ok, err := cat.CheckTableExists(context.Background(), []string{"bind", "t"}); err != nil || ok {
+				return fmt.Errorf("table bind.t left after destroy: %v %v", ok, err)
+			}
+
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`Column not in the bound table`),
-			},
-			{
-				Config:  cfg,
-				Destroy: true,
-			},
-		},
-	})
-}
-
-// The same with the suite in state: the bound table's column renamed in its
-// configuration, and the suite with it, is planned for destroy while the
-// live table still has the old name.
-func TestAccGovernanceExpectationSuite_destroyAfterRename(t *testing.T) {
-	bucket, name := testBucket(t), acctest.RandomName()
-	sqlCatalogEnv(t, bucket)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkObjectGone(t, "lakehouse_expectation_suite"),
-		Steps: []resource.TestStep{
-			{Config: destroyCaseConfig(bucket, name, "score", "score")},
-			{
-				Config:  destroyCaseConfig(bucket, name, "points", "points"),
-				Destroy: true,
 			},
 		},
 	})
