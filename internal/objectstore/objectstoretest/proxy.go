@@ -2,10 +2,12 @@
 // S3 server (MinIO in tests). It counts requests per operation, so tests can
 // assert how many calls a refresh costs, and can hide a freshly created
 // bucket for a few requests, as some S3-compatible stores do, lose replies
-// or cut them short mid-body, as a failing network does.
+// or cut them short mid-body, as a failing network does, and answer with an
+// error another server would give.
 package objectstoretest
 
 import (
+	"html"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -33,13 +35,22 @@ type Proxy struct {
 	cutAt  int                  // body bytes a cut reply keeps
 	cutOp  func(op string) bool // which requests get a cut reply
 	cuts   int
+	refuse int                  // S3 errors still to answer instead of forwarding
+	refOp  func(op string) bool // which requests get them
+	refErr refusal
+}
+
+// refusal is the S3 error answer Refuse makes up.
+type refusal struct {
+	status        int
+	code, message string
 }
 
 // NewProxy starts a proxy in front of endpoint (host:port, plain HTTP). The
 // Host header is passed through unchanged, so SigV4 signatures stay valid.
 func NewProxy(endpoint string) *Proxy {
 	never := func(string) bool { return false }
-	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: never, dropOp: never, cutOp: never}
+	p := &Proxy{counts: map[string]int{}, hidden: map[string]int{}, match: never, dropOp: never, cutOp: never, refOp: never}
 	target := &url.URL{Scheme: "http", Host: endpoint}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +68,21 @@ func NewProxy(endpoint string) *Proxy {
 			p.drop--
 		}
 		cut := !drop && p.cut > 0 && p.cutOp(op)
+		refuse, ref := !drop && !cut && p.refuse > 0 && p.refOp(op), p.refErr
+		if refuse {
+			p.refuse--
+		}
 		p.mu.Unlock()
+		if refuse {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(ref.status)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>` + html.EscapeString(ref.code) + `</Code><Message>` +
+					html.EscapeString(ref.message) + `</Message><BucketName>` + html.EscapeString(bucket) + `</BucketName></Error>`))
+			}
+
+			return
+		}
 		if cut {
 			p.cutReply(w, r, rp)
 
@@ -118,6 +143,15 @@ func (p *Proxy) DropReplies(n int, match func(op string) bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.drop, p.dropOp = n, match
+}
+
+// Refuse answers the next n requests whose operation match accepts with an
+// S3 error of the given status, code and message, without forwarding them,
+// to stand in for another server's answer (AWS S3 where the test has MinIO).
+func (p *Proxy) Refuse(n int, match func(op string) bool, status int, code, message string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refuse, p.refOp, p.refErr = n, match, refusal{status: status, code: code, message: message}
 }
 
 // CutReplies cuts the next n replies, to requests whose operation match

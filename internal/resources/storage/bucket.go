@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -94,10 +95,11 @@ func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"object_lock_enabled": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Enable S3 Object Lock (WORM retention; it turns versioning on). Set at creation where possible. " +
-					"Turning it on for an existing bucket is an in-place change on servers that allow it (AWS S3); servers that do not " +
-					"(MinIO allows it only at creation) fail the apply with an explanation, and the bucket is never replaced. " +
-					"Object Lock can never be turned off again.",
+				MarkdownDescription: "Enable S3 Object Lock (WORM retention; at creation it turns versioning on). Set at creation where possible. " +
+					"Turning it on for an existing bucket is an in-place change on servers that allow it: AWS S3 does when versioning is enabled, " +
+					"so set `versioning = \"Enabled\"` beside it (versioning is never turned on unasked, since it can only be suspended afterwards, never undone). " +
+					"Servers that do not (MinIO allows it only at creation) fail the apply with an explanation, leaving the bucket and its versioning as they were; " +
+					"the bucket is never replaced. Object Lock can never be turned off again.",
 			},
 			"default_retention": schema.SingleNestedAttribute{
 				Optional: true,
@@ -525,7 +527,10 @@ func (r *bucketResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 // apply sends each managed sub-configuration that differs between prior and
-// plan. Object Lock goes after versioning, which it needs.
+// plan. On an existing bucket Object Lock goes first, before versioning: a
+// bucket that was ever versioned can never be unversioned again, so
+// versioning is changed only once the server has taken the lock or said it
+// needs versioning for it.
 func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string, prior, plan bucketResourceModel, ds *diag.Diagnostics) {
 	action := "updating"
 	if prior.Bucket.IsNull() {
@@ -534,7 +539,14 @@ func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string
 	fail := func(what, todo string, err error) {
 		diags.AddError(ds, action, bucketType, name, what, todo, err)
 	}
-	if !plan.Versioning.IsNull() && !plan.Versioning.Equal(prior.Versioning) {
+	versioningSet := false
+	if plan.ObjectLockEnabled.ValueBool() && !prior.ObjectLockEnabled.ValueBool() && !prior.Bucket.IsNull() {
+		var ok bool
+		if ok, versioningSet = enableObjectLock(ctx, c, name, plan.Versioning.ValueString() == "Enabled", ds); !ok {
+			return
+		}
+	}
+	if !versioningSet && !plan.Versioning.IsNull() && !plan.Versioning.Equal(prior.Versioning) {
 		var err error
 		if plan.Versioning.ValueString() == "Enabled" {
 			err = c.EnableVersioning(ctx, name)
@@ -544,11 +556,6 @@ func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string
 		if err != nil {
 			fail("Setting versioning to "+plan.Versioning.ValueString()+" failed.", "", err)
 
-			return
-		}
-	}
-	if plan.ObjectLockEnabled.ValueBool() && !prior.ObjectLockEnabled.ValueBool() && !prior.Bucket.IsNull() {
-		if !r.enableObjectLock(ctx, c, name, ds) {
 			return
 		}
 	}
@@ -571,28 +578,75 @@ func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string
 	}
 }
 
-func (r *bucketResource) enableObjectLock(ctx context.Context, c *minio.Client, name string, ds *diag.Diagnostics) bool {
-	if err := c.EnableVersioning(ctx, name); err != nil {
-		diags.AddError(ds, "updating", bucketType, name, "Enabling versioning, which Object Lock needs, failed.", "", err)
+// needsVersioning reports whether the server refused Object Lock only because
+// the bucket's versioning is not enabled (AWS S3), as opposed to refusing it
+// on any existing bucket (MinIO answers the same code with "cannot be
+// enabled on existing buckets").
+func needsVersioning(err error) bool {
+	return objectstore.Code(err) == "InvalidBucketState" &&
+		strings.Contains(strings.ToLower(minio.ToErrorResponse(err).Message), "versioning")
+}
 
-		return false
-	}
-	err := c.SetObjectLockConfig(ctx, name, nil, nil, nil)
-	if err == nil {
+// refusesObjectLock reports whether the server refuses Object Lock on this
+// existing bucket whatever its versioning.
+func refusesObjectLock(err error) bool {
+	switch objectstore.Code(err) {
+	case "InvalidBucketState", "ObjectLockConfigurationNotAllowed", "NotImplemented":
 		return true
 	}
-	if code := objectstore.Code(err); code == "InvalidBucketState" || code == "ObjectLockConfigurationNotAllowed" ||
-		code == "NotImplemented" {
-		diags.AddError(ds, "updating", bucketType, name,
-			"This server does not allow turning Object Lock on for an existing bucket (MinIO allows it only when the bucket is created).",
-			"The bucket was left as it was; this provider never replaces a bucket to change this, because that would delete its data. "+
-				"Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration.", err)
-
-		return false
-	}
-	diags.AddError(ds, "updating", bucketType, name, "Turning Object Lock on failed.", "", err)
 
 	return false
+}
+
+// enableObjectLock turns Object Lock on for an existing bucket. It asks for
+// the lock before touching versioning, and enables versioning (then asks
+// again) only when the server says the lock needs it and the configuration
+// asks for versioning = "Enabled" anyway. It reports whether the lock is on
+// and whether it enabled versioning.
+func enableObjectLock(ctx context.Context, c *minio.Client, name string, versioningWanted bool, ds *diag.Diagnostics) (locked, versioningSet bool) {
+	fail := func(what, todo string, err error) { diags.AddError(ds, "updating", bucketType, name, what, todo, err) }
+	const never = "This provider never replaces a bucket to change this, because that would delete its data. " +
+		"Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration."
+	err := c.SetObjectLockConfig(ctx, name, nil, nil, nil)
+	switch {
+	case err == nil:
+		return true, false
+	case needsVersioning(err) && !versioningWanted:
+		fail("This server turns Object Lock on for an existing bucket only when the bucket's versioning is enabled.",
+			"Object Lock and versioning were left as they were: once enabled, versioning can only be suspended, never turned off, "+
+				"so this provider enables it only when the configuration asks for it. Set versioning = \"Enabled\" beside "+
+				"object_lock_enabled = true to turn both on, or remove object_lock_enabled from the configuration.", err)
+
+		return false, false
+	case needsVersioning(err):
+		// The configuration asks for versioning anyway.
+	case refusesObjectLock(err):
+		fail("This server does not allow turning Object Lock on for an existing bucket (MinIO allows it only when the bucket is created).",
+			"The bucket was left as it was, its versioning included. "+never, err)
+
+		return false, false
+	default:
+		fail("Turning Object Lock on failed.", "The bucket's versioning was left as it was.", err)
+
+		return false, false
+	}
+	if err := c.EnableVersioning(ctx, name); err != nil {
+		fail("Enabling versioning, which this server needs before it turns Object Lock on, failed.",
+			"Object Lock is still off.", err)
+
+		return false, false
+	}
+	if err := c.SetObjectLockConfig(ctx, name, nil, nil, nil); err != nil {
+		what := "Turning Object Lock on failed after versioning was enabled."
+		if refusesObjectLock(err) {
+			what = "This server refused Object Lock for this existing bucket even with versioning enabled."
+		}
+		fail(what, "Versioning is now enabled, as the configuration asks; Object Lock is still off. "+never, err)
+
+		return false, true
+	}
+
+	return true, true
 }
 
 func setDefaultRetention(ctx context.Context, c *minio.Client, name string, o types.Object) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -328,23 +329,43 @@ resource "lakehouse_bucket" "test" {
 
 // MinIO refuses Object Lock on an existing bucket. The plan is an in-place
 // update (never a replacement that would delete the data); the apply fails
-// with an explanation and the bucket and its objects stay.
+// with an explanation and the bucket and its objects stay. The refusal
+// leaves versioning as it was: the bucket was never versioned, so an update
+// of its object afterwards overwrites it and keeps no noncurrent version.
 func TestAccStorageBucket_objectLockOnExisting(t *testing.T) {
 	name := acctest.RandomName()
-	config := func(lock string) string {
+	config := func(lock, content string) string {
 		return fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
-  bucket = %[1]q
+  bucket        = %[1]q
+  force_destroy = true
   %[2]s
 }
-`, name, lock)
+
+resource "lakehouse_object" "test" {
+  bucket  = lakehouse_bucket.test.bucket
+  key     = "codebook.json"
+  content = %[3]q
+}
+`, name, lock, content)
+	}
+	neverVersioned := func(ctx context.Context, c *minio.Client) error {
+		v, err := c.GetBucketVersioning(ctx, name)
+		if err != nil {
+			return err
+		}
+		if v.Status != "" {
+			return fmt.Errorf("versioning is %q, want never enabled", v.Status)
+		}
+
+		return nil
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
-				Config: config(`force_destroy = true`),
+				Config: config("", "v1"),
 				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
 					_, err := c.PutObject(ctx, name, "keep.txt", bytes.NewReader([]byte("data")), 4, minio.PutObjectOptions{})
 
@@ -352,19 +373,95 @@ resource "lakehouse_bucket" "test" {
 				}),
 			},
 			{
-				Config: config("force_destroy = true\n  object_lock_enabled = true"),
+				Config: config("object_lock_enabled = true", "v1"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionUpdate)},
 				},
-				ExpectError: regexp.MustCompile(`(?s)does not allow turning Object Lock on for an existing bucket.*never replaces a bucket`),
+				ExpectError: errRe(`does not allow turning Object Lock on for an existing bucket.*The bucket was left as it was, its versioning included.*never replaces a bucket`),
 			},
 			{
-				Config: config(`force_destroy = true`),
+				PreConfig: func() {
+					if err := neverVersioned(t.Context(), s3(t)); err != nil {
+						t.Fatalf("after the refused Object Lock: %v", err)
+					}
+				},
+				Config: config("", "v2"),
 				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
-					_, err := c.StatObject(ctx, name, "keep.txt", minio.StatObjectOptions{})
+					if _, err := c.StatObject(ctx, name, "keep.txt", minio.StatObjectOptions{}); err != nil {
+						return err
+					}
+					if err := neverVersioned(ctx, c); err != nil {
+						return err
+					}
+					n := 0
+					for o := range c.ListObjects(ctx, name, minio.ListObjectsOptions{Prefix: "codebook.json", WithVersions: true, Recursive: true}) {
+						if o.Err != nil {
+							return o.Err
+						}
+						n++
+					}
+					if n != 1 {
+						return fmt.Errorf("codebook.json has %d versions after an update, want 1", n)
+					}
 
-					return err
+					return nil
 				}),
+			},
+		},
+	})
+}
+
+// AWS S3 turns Object Lock on for an existing bucket only when its
+// versioning is enabled (InvalidBucketState otherwise); the proxy gives that
+// answer in front of MinIO. Without versioning = "Enabled" in the
+// configuration, versioning stays as it was and the error says how to ask
+// for it; with it, versioning is enabled and the lock asked for again (here
+// MinIO then refuses outright, and the error says versioning is now on).
+func TestAccStorageBucket_objectLockNeedsVersioning(t *testing.T) {
+	p := startProxy(t)
+	name := acctest.RandomName()
+	config := func(extra string) string {
+		return proxied(p).provider("", 0) + fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket = %[1]q
+  %[2]s
+}
+`, name, extra)
+	}
+	awsAnswer := func() {
+		p.Refuse(1, func(op string) bool { return op == "PutObjectLock" }, http.StatusConflict, "InvalidBucketState",
+			"Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
+	}
+	versioning := func(want string) {
+		v, err := s3(t).GetBucketVersioning(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Status != want {
+			t.Fatalf("versioning is %q, want %q", v.Status, want)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{Config: config("")},
+			{
+				PreConfig:   awsAnswer,
+				Config:      config("object_lock_enabled = true"),
+				ExpectError: errRe(`only when the bucket's versioning is enabled.*Object Lock and versioning were left as they were.*Set versioning = "Enabled" beside object_lock_enabled = true`),
+			},
+			{
+				PreConfig: func() {
+					versioning("")
+					awsAnswer()
+				},
+				Config:      config("object_lock_enabled = true\n  versioning = \"Enabled\""),
+				ExpectError: errRe(`refused Object Lock for this existing bucket even with versioning enabled.*Versioning is now enabled, as the configuration asks; Object Lock is still off`),
+			},
+			{
+				PreConfig: func() { versioning("Enabled") },
+				Config:    config(`versioning = "Enabled"`),
 			},
 		},
 	})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -47,4 +49,10 @@ func checkBucketDestroyed(t *testing.T) resource.TestCheckFunc {
 // change made by hand in a console.
 func outOfBand(t *testing.T, fn func(ctx context.Context, c *minio.Client) error) resource.TestCheckFunc {
 	return func(*terraform.State) error { return fn(context.Background(), s3(t)) }
+}
+
+// errRe compiles an expected error pattern in which a space matches any run
+// of white space, because Terraform wraps diagnostic lines.
+func errRe(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
 }
