@@ -2,6 +2,7 @@ package objectstore
 
 import (
 	"errors"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -53,9 +54,16 @@ func IsAbsentConfig(err error) bool {
 
 // OutcomeUnknown reports whether a failed write may still have taken effect:
 // the request failed in transport (connection reset, timeout) with no S3
-// answer, so the server may have done the work and lost only the reply.
+// answer, so the server may have done the work and lost only the reply. A
+// local file that could not be read is never one: no complete request left
+// this process. (Its syscall error, ENOENT or EACCES, would otherwise pass
+// for a net.Error.)
 func OutcomeUnknown(err error) bool {
 	if err == nil || Code(err) != "" {
+		return false
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return false
 	}
 	var ue *url.Error

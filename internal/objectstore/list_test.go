@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"strings"
 	"sync"
@@ -324,6 +325,7 @@ func TestTransient(t *testing.T) {
 		"xml broken":     {&xml.SyntaxError{Msg: "element <a> closed by </b>", Line: 1}, false},
 		"s3 answer":      {minio.ErrorResponse{Code: "SlowDown", StatusCode: 503}, false},
 		"canceled":       {context.Canceled, false},
+		"local file":     {&fs.PathError{Op: "open", Path: "seed.csv", Err: syscall.ENOENT}, false},
 	} {
 		if got := objectstore.Transient(c.err); got != c.want {
 			t.Errorf("%s: Transient = %v, want %v", name, got, c.want)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -229,6 +230,8 @@ func mustEndpoint(t *testing.T) string {
 // local failure certainly did not.
 func TestOutcomeUnknown(t *testing.T) {
 	reset := &url.Error{Op: "Put", URL: "http://127.0.0.1:9000/b/", Err: syscall.ECONNRESET}
+	// What os.Stat really returns: its syscall.Errno is also a net.Error.
+	_, missingErr := os.Stat(filepath.Join(t.TempDir(), "no-such-file"))
 	for name, c := range map[string]struct {
 		err  error
 		want bool
@@ -239,6 +242,9 @@ func TestOutcomeUnknown(t *testing.T) {
 		"timeout":          {&net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, true},
 		"s3 refusal":       {minio.ErrorResponse{Code: "AccessDenied", StatusCode: 403}, false},
 		"local file":       {&fs.PathError{Op: "open", Path: "seed.csv", Err: fs.ErrNotExist}, false},
+		"missing file":     {fmt.Errorf("reading source: %w", missingErr), false},
+		"unreadable file":  {&fs.PathError{Op: "open", Path: "seed.csv", Err: syscall.EACCES}, false},
+		"directory":        {&fs.PathError{Op: "read", Path: "seeds", Err: syscall.EISDIR}, false},
 	} {
 		if got := objectstore.OutcomeUnknown(c.err); got != c.want {
 			t.Errorf("%s: OutcomeUnknown = %v, want %v", name, got, c.want)
