@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/md5" //nolint:gosec // S3 ETags of single-part uploads are MD5 digests; this is not a security use
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"unicode/utf8"
@@ -93,7 +95,8 @@ func (r *objectResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("content"), path.MatchRoot("source"))},
 			},
 			"source": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Path of a local file to upload. A change of the file's bytes is detected at plan time.",
+				Optional: true, MarkdownDescription: "Path of a local file to upload. A change of the file's bytes is detected at plan time. " +
+					"The file must exist, be readable and hold at most 64 MiB when Terraform plans; otherwise the plan fails at this attribute.",
 			},
 			"content_type": schema.StringAttribute{
 				Optional: true, Computed: true, PlanModifiers: keep,
@@ -123,25 +126,124 @@ func (r *objectResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.data = providerdata.FromResource(req, resp)
 }
 
-// body returns the bytes the configuration asks for.
+// sourceError says why the source file cannot be uploaded. It is found on
+// this machine before any request, so nothing was written.
+type sourceError struct {
+	summary string // at plan time, e.g. "Source file not found"
+	what    string
+	todo    string
+	err     error
+}
+
+func (e *sourceError) Error() string {
+	if e.err != nil {
+		return e.what + " " + e.err.Error()
+	}
+
+	return e.what
+}
+
+func (e *sourceError) Unwrap() error { return e.err }
+
+const fixSource = "Correct source or put the file in place (a relative path is read from the directory Terraform runs in), then run Terraform again."
+
+func unreadable(p string, err error) *sourceError {
+	if errors.Is(err, fs.ErrNotExist) {
+		return &sourceError{summary: "Source file not found", what: fmt.Sprintf("The source file %q does not exist.", p), todo: fixSource, err: err}
+	}
+
+	return &sourceError{summary: "Source file cannot be read", what: fmt.Sprintf("The source file %q cannot be read.", p),
+		todo: "Make the file readable by the user running Terraform, or correct source, then run Terraform again.", err: err}
+}
+
+func tooLarge(p string, size int64) *sourceError {
+	return &sourceError{
+		summary: "Source file too large",
+		what:    fmt.Sprintf("The source file %q has %d bytes; lakehouse_object takes objects of at most 64 MiB (%d bytes).", p, size, maxObjectSize),
+		todo:    "Upload large data with lakehouse-runner, or point source at a smaller file.",
+	}
+}
+
+// openSource opens the source file and checks that it is a regular file
+// within the size limit; the caller closes it.
+func openSource(p string) (*os.File, error) {
+	f, err := os.Open(p) //nolint:gosec // reading the file the configuration names is what source is for
+	if err != nil {
+		return nil, unreadable(p, err)
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		err = unreadable(p, err)
+	case !st.Mode().IsRegular():
+		err = &sourceError{summary: "Source is not a file", what: fmt.Sprintf("The source %q is a %s, not a regular file.", p, kindOf(st.Mode())), todo: fixSource}
+	case st.Size() > maxObjectSize:
+		err = tooLarge(p, st.Size())
+	}
+	if err != nil {
+		_ = f.Close() // only read from
+
+		return nil, err
+	}
+
+	return f, nil
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+
+	return "special file"
+}
+
+// readSource reads the whole source file, within the size limit.
+func readSource(p string) ([]byte, error) {
+	f, err := openSource(p)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }() // only read from
+	b, err := io.ReadAll(io.LimitReader(f, maxObjectSize+1))
+	if err != nil {
+		return nil, unreadable(p, err)
+	}
+	if len(b) > maxObjectSize {
+		return nil, tooLarge(p, int64(len(b))) // it grew since the check
+	}
+
+	return b, nil
+}
+
+// body returns the bytes the configuration asks for; a source that cannot be
+// read is a *sourceError.
 func (m *objectResourceModel) body() ([]byte, error) {
 	if !m.Source.IsNull() {
-		st, err := os.Stat(m.Source.ValueString())
-		if err != nil {
-			return nil, fmt.Errorf("reading source: %w", err)
-		}
-		if st.Size() > maxObjectSize {
-			return nil, fmt.Errorf("source %q has %d bytes; this resource takes objects of at most %d bytes", m.Source.ValueString(), st.Size(), maxObjectSize)
-		}
-		b, err := os.ReadFile(m.Source.ValueString())
-		if err != nil {
-			return nil, fmt.Errorf("reading source: %w", err)
-		}
-
-		return b, nil
+		return readSource(m.Source.ValueString())
 	}
 
 	return []byte(m.Content.ValueString()), nil
+}
+
+// addSourceError reports, at the source attribute, a source that cannot be
+// read at apply time: a local failure that wrote nothing, so the resource is
+// not recorded (and not tainted).
+func addSourceError(ds *diag.Diagnostics, action, id string, err error) {
+	var se *sourceError
+	if !errors.As(err, &se) {
+		diags.AddError(ds, action, objectType, id, "Reading the object's content failed; nothing was written.", "", err)
+
+		return
+	}
+	ds.AddAttributeError(path.Root("source"), diags.Summary(action, objectType, id),
+		diags.Detail(se.what+" Nothing was written to the bucket.", se.todo, se.err))
 }
 
 func md5Hex(b []byte) string {
@@ -150,17 +252,44 @@ func md5Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ModifyPlan compares the wanted bytes with the stored ETag, so a changed
+// ModifyPlan checks that a known source file can be uploaded (it exists, is
+// readable and within the size limit), so the plan fails rather than the
+// apply, and compares the wanted bytes with the stored ETag, so a changed
 // source file or an object changed out of band plans an update.
 func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_object", providerdata.BlockS3) {
 		return
 	}
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state objectResourceModel
+	var plan objectResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planSourceError := func(err error) {
+		var se *sourceError
+		if errors.As(err, &se) {
+			resp.Diagnostics.AddAttributeError(path.Root("source"), se.summary, diags.Detail(se.what, se.todo, se.err))
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
+		}
+	}
+	if req.State.Raw.IsNull() {
+		if !plan.Source.IsNull() && !plan.Source.IsUnknown() {
+			f, err := openSource(plan.Source.ValueString())
+			if err != nil {
+				planSourceError(err)
+
+				return
+			}
+			_ = f.Close() // only opened to check
+		}
+
+		return
+	}
+	var state objectResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -171,7 +300,7 @@ func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !plan.Content.IsUnknown() && !plan.Source.IsUnknown() {
 		b, err := plan.body()
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
+			planSourceError(err)
 
 			return
 		}
@@ -197,7 +326,15 @@ func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
-	err := objectstore.RetryNoSuchBucket(ctx, func(ctx context.Context) error { return r.put(ctx, c, &plan) })
+	// The source is read once, before any request: a file that cannot be
+	// read is a local failure that wrote nothing, never a lost answer.
+	b, err := plan.body()
+	if err != nil {
+		addSourceError(&resp.Diagnostics, "creating", id, err)
+
+		return
+	}
+	err = objectstore.RetryNoSuchBucket(ctx, func(ctx context.Context) error { return r.put(ctx, c, &plan, b) })
 	if objectstore.OutcomeUnknown(err) {
 		// The object may have been written: keep it in the state (tainted)
 		// so the next apply replaces it instead of leaving it orphaned.
@@ -210,7 +347,7 @@ func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	if err != nil {
-		diags.AddError(&resp.Diagnostics, "creating", objectType, id, "Writing the object failed.", "Check that the bucket exists and the source file is readable.", err)
+		diags.AddError(&resp.Diagnostics, "creating", objectType, id, "Writing the object failed.", "Check that the bucket exists and that the credentials may write to it.", err)
 
 		return
 	}
@@ -220,10 +357,10 @@ func (r *objectResource) Create(ctx context.Context, req resource.CreateRequest,
 // put writes the object as putOnce does. A write whose answer was lost is
 // written again: the same body and tags give the same object (in a
 // versioned bucket, one more version of it).
-func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
+func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectResourceModel, b []byte) error {
 	var err error
 	for range lostAnswerRetries {
-		if err = r.putOnce(ctx, c, m); !objectstore.OutcomeUnknown(err) {
+		if err = r.putOnce(ctx, c, m, b); !objectstore.OutcomeUnknown(err) {
 			return err
 		}
 		tflog.Debug(ctx, "object write got no answer; writing it again", map[string]any{
@@ -233,13 +370,9 @@ func (r *objectResource) put(ctx context.Context, c *minio.Client, m *objectReso
 	return err
 }
 
-// putOnce uploads the object in one request and records what the server
-// returned; tags go with the object when they are managed.
-func (r *objectResource) putOnce(ctx context.Context, c *minio.Client, m *objectResourceModel) error {
-	b, err := m.body()
-	if err != nil {
-		return err
-	}
+// putOnce uploads b in one request and records what the server returned;
+// tags go with the object when they are managed.
+func (r *objectResource) putOnce(ctx context.Context, c *minio.Client, m *objectResourceModel, b []byte) error {
 	opts := minio.PutObjectOptions{DisableMultipart: true, ContentType: m.ContentType.ValueString()}
 	if !m.Tags.IsNull() {
 		want, d := stringMap(ctx, m.Tags)
@@ -388,7 +521,13 @@ func (r *objectResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 
 	if plan.ETag.IsUnknown() {
-		if err := r.put(ctx, c, &plan); err != nil {
+		b, err := plan.body()
+		if err != nil {
+			addSourceError(&resp.Diagnostics, "updating", id, err)
+
+			return
+		}
+		if err := r.put(ctx, c, &plan, b); err != nil {
 			diags.AddError(&resp.Diagnostics, "updating", objectType, id, "Writing the object failed.", "", err)
 
 			return

@@ -275,3 +275,133 @@ resource "lakehouse_object" "test" {
 		},
 	})
 }
+
+// A source that cannot be uploaded fails the plan at the source attribute,
+// for a new object as for an existing one: a missing file, a file over the
+// 64 MiB limit, a folder. (Unreadable permissions cannot be tested as root.)
+func TestAccStorageObject_sourcePlanChecks(t *testing.T) {
+	name := acctest.RandomName()
+	dir := t.TempDir()
+	good, missing, large := filepath.Join(dir, "seed.csv"), filepath.Join(dir, "missing.csv"), filepath.Join(dir, "large.bin")
+	if err := os.WriteFile(good, []byte("id\n1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(65 << 20); err != nil { // sparse: costs no disk
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	config := func(source string) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  force_destroy = true
+}
+
+resource "lakehouse_object" "test" {
+  bucket = lakehouse_bucket.test.bucket
+  key    = "seed.csv"
+  source = %[2]q
+}
+`, name, source)
+	}
+	at := `.*with lakehouse_object.test,.*source = `
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(missing),
+				PlanOnly:    true,
+				ExpectError: errRe(`Source file not found` + at + `.*The source file ".*missing.csv" does not exist.*Correct source or put the file in place`),
+			},
+			{
+				Config:      config(large),
+				PlanOnly:    true,
+				ExpectError: errRe(`Source file too large` + at + `.*has 68157440 bytes; lakehouse_object takes objects of at most 64 MiB`),
+			},
+			{
+				Config:      config(dir),
+				PlanOnly:    true,
+				ExpectError: errRe(`Source is not a file` + at + `.*is a directory, not a regular file`),
+			},
+			{Config: config(good)},
+			{
+				// The file went away after the object was written.
+				PreConfig: func() {
+					if err := os.Rename(good, good+".moved"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config(good),
+				PlanOnly:    true,
+				ExpectError: errRe(`Source file not found` + at + `.*seed.csv" does not exist`),
+			},
+			{
+				PreConfig: func() {
+					if err := os.Rename(good+".moved", good); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config(good),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// A source known only at apply time is checked when Terraform plans the
+// object again with the known value, before anything is written: a missing
+// file fails at the source attribute and nothing is recorded (no tainted
+// entry), so the next apply simply creates the object. hashicorp/aws fails
+// such a source with a plain "opening S3 object source" error and taints
+// nothing either; this provider once called it a lost server answer and
+// tainted the object.
+func TestAccStorageObject_sourceKnownAtApply(t *testing.T) {
+	name := acctest.RandomName()
+	src := filepath.Join(t.TempDir(), "seed.csv")
+	config := fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket        = %[1]q
+  force_destroy = true
+}
+
+resource "terraform_data" "source" {
+  input = %[2]q
+}
+
+resource "lakehouse_object" "test" {
+  bucket = lakehouse_bucket.test.bucket
+  key    = "seed.csv"
+  source = terraform_data.source.output
+}
+`, name, src)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkBucketDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: errRe(`Source file not found.*with lakehouse_object.test,.*source = terraform_data.source.output` +
+					`.*The source file ".*seed.csv" does not exist.*Correct source.*Original error: open `),
+			},
+			{
+				PreConfig: func() {
+					if err := os.WriteFile(src, []byte("id\n1\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_object.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
