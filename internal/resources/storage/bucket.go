@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -131,7 +132,9 @@ func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"lifecycle_rules": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Lifecycle (ILM) rules. An empty list removes the lifecycle configuration; leave unset to not manage it. " +
-					"MinIO ignores `abort_incomplete_multipart_upload_days` (it cleans stale uploads itself), so the apply fails with an explanation there.",
+					"MinIO does not support `abort_incomplete_multipart_upload_days` (it removes stale multipart uploads itself, after 24 hours by default): " +
+					"it refuses a rule whose only action that is and drops it from other rules, so the apply fails there with an error at that attribute. " +
+					"A bucket being created when a setting is refused is removed again, so nothing is left over and the next apply creates it afresh.",
 				Validators: []validator.List{listvalidator.SizeAtMost(1000)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id": schema.StringAttribute{
@@ -174,7 +177,7 @@ func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					},
 					"abort_incomplete_multipart_upload_days": schema.Int64Attribute{
 						Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
-						MarkdownDescription: "Abort multipart uploads not completed this many days after they started (AWS S3; MinIO does not support it).",
+						MarkdownDescription: "Abort multipart uploads not completed this many days after they started (AWS S3; MinIO does not support it, and the apply fails there).",
 					},
 				}},
 			},
@@ -341,11 +344,31 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 			"Run apply again; the bucket is recorded in the state.", err)
 	}
 	plan.ID = types.StringValue(name)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, c, name, bucketResourceModel{}, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		// The bucket exists: keep it in the state (Terraform taints it)
+		// so it is never orphaned.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+		return
 	}
-	// The bucket exists whatever failed after MakeBucket: keep it in the
-	// state (Terraform taints it) so it is never orphaned.
+	failed := r.apply(ctx, c, name, bucketResourceModel{}, plan)
+	if len(failed) == 0 {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+		return
+	}
+	// A setting the server refused: the bucket this create made is still
+	// empty (dependants wait for it), so removing it leaves nothing behind,
+	// where a tainted entry would make the next plan replace it.
+	err = c.RemoveBucket(ctx, name)
+	if err == nil || objectstore.IsNoSuchBucket(err) {
+		failed.report(&resp.Diagnostics, "creating", name,
+			"The bucket this apply created was removed again, so nothing is left over and nothing is recorded in the state.")
+
+		return
+	}
+	failed.report(&resp.Diagnostics, "creating", name, fmt.Sprintf("The bucket this apply created could not be removed again (%v); "+
+		"it is recorded in the state as tainted, and the next apply replaces it.", err))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -518,32 +541,58 @@ func (r *bucketResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 
-	r.apply(ctx, c, name, state, plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if failed := r.apply(ctx, c, name, state, plan); len(failed) > 0 {
+		failed.report(&resp.Diagnostics, "updating", name, "")
+
 		return
 	}
 	plan.ID = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// failure is one setting a server refused, reported by the caller once it
+// knows what became of the bucket.
+type failure struct {
+	at         path.Path // the attribute at fault, or empty
+	what, todo string
+	err        error
+}
+
+type failures []failure
+
+func (f *failures) add(at path.Path, what, todo string, err error) {
+	*f = append(*f, failure{at: at, what: what, todo: todo, err: err})
+}
+
+// report adds one error per failure; fate, when set, says what became of
+// the bucket, after what happened.
+func (f failures) report(ds *diag.Diagnostics, action, name, fate string) {
+	for _, x := range f {
+		what := x.what
+		if fate != "" {
+			what += " " + fate
+		}
+		if x.at.Equal(path.Empty()) {
+			diags.AddError(ds, action, bucketType, name, what, x.todo, x.err)
+
+			continue
+		}
+		ds.AddAttributeError(x.at, diags.Summary(action, bucketType, name), diags.Detail(what, x.todo, x.err))
+	}
+}
+
 // apply sends each managed sub-configuration that differs between prior and
-// plan. On an existing bucket Object Lock goes first, before versioning: a
-// bucket that was ever versioned can never be unversioned again, so
-// versioning is changed only once the server has taken the lock or said it
-// needs versioning for it.
-func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string, prior, plan bucketResourceModel, ds *diag.Diagnostics) {
-	action := "updating"
-	if prior.Bucket.IsNull() {
-		action = "creating"
-	}
-	fail := func(what, todo string, err error) {
-		diags.AddError(ds, action, bucketType, name, what, todo, err)
-	}
+// plan, stopping at the first the server refuses. On an existing bucket
+// Object Lock goes first, before versioning: a bucket that was ever
+// versioned can never be unversioned again, so versioning is changed only
+// once the server has taken the lock or said it needs versioning for it.
+func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string, prior, plan bucketResourceModel) failures {
+	var failed failures
 	versioningSet := false
 	if plan.ObjectLockEnabled.ValueBool() && !prior.ObjectLockEnabled.ValueBool() && !prior.Bucket.IsNull() {
 		var ok bool
-		if ok, versioningSet = enableObjectLock(ctx, c, name, plan.Versioning.ValueString() == "Enabled", ds); !ok {
-			return
+		if ok, versioningSet = enableObjectLock(ctx, c, name, plan.Versioning.ValueString() == "Enabled", &failed); !ok {
+			return failed
 		}
 	}
 	if !versioningSet && !plan.Versioning.IsNull() && !plan.Versioning.Equal(prior.Versioning) {
@@ -554,28 +603,30 @@ func (r *bucketResource) apply(ctx context.Context, c *minio.Client, name string
 			err = c.SuspendVersioning(ctx, name)
 		}
 		if err != nil {
-			fail("Setting versioning to "+plan.Versioning.ValueString()+" failed.", "", err)
+			failed.add(path.Root("versioning"), "Setting versioning to "+plan.Versioning.ValueString()+" failed.", "", err)
 
-			return
+			return failed
 		}
 	}
 	if !plan.DefaultRetention.IsNull() && !plan.DefaultRetention.Equal(prior.DefaultRetention) {
 		if err := setDefaultRetention(ctx, c, name, plan.DefaultRetention); err != nil {
-			fail("Setting the default retention failed.", "Default retention needs a bucket with Object Lock on.", err)
+			failed.add(path.Root("default_retention"), "Setting the default retention failed.", "Default retention needs a bucket with Object Lock on.", err)
 
-			return
+			return failed
 		}
 	}
 	if !plan.Tags.IsNull() && !plan.Tags.Equal(prior.Tags) {
 		if err := setBucketTags(ctx, c, name, plan.Tags); err != nil {
-			fail("Setting the bucket tags failed.", "Tag keys and values must follow the S3 tag rules (at most 50 tags).", err)
+			failed.add(path.Root("tags"), "Setting the bucket tags failed.", "Tag keys and values must follow the S3 tag rules (at most 50 tags).", err)
 
-			return
+			return failed
 		}
 	}
 	if !plan.LifecycleRules.IsNull() && !plan.LifecycleRules.Equal(prior.LifecycleRules) {
-		setLifecycle(ctx, c, name, plan.LifecycleRules, func(what, todo string, err error) { fail(what, todo, err) })
+		setLifecycle(ctx, c, name, plan.LifecycleRules, &failed)
 	}
+
+	return failed
 }
 
 // needsVersioning reports whether the server refused Object Lock only because
@@ -603,8 +654,8 @@ func refusesObjectLock(err error) bool {
 // again) only when the server says the lock needs it and the configuration
 // asks for versioning = "Enabled" anyway. It reports whether the lock is on
 // and whether it enabled versioning.
-func enableObjectLock(ctx context.Context, c *minio.Client, name string, versioningWanted bool, ds *diag.Diagnostics) (locked, versioningSet bool) {
-	fail := func(what, todo string, err error) { diags.AddError(ds, "updating", bucketType, name, what, todo, err) }
+func enableObjectLock(ctx context.Context, c *minio.Client, name string, versioningWanted bool, failed *failures) (locked, versioningSet bool) {
+	fail := func(what, todo string, err error) { failed.add(path.Root("object_lock_enabled"), what, todo, err) }
 	const never = "This provider never replaces a bucket to change this, because that would delete its data. " +
 		"Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration."
 	err := c.SetObjectLockConfig(ctx, name, nil, nil, nil)
@@ -683,31 +734,66 @@ func setBucketTags(ctx context.Context, c *minio.Client, name string, m types.Ma
 	return c.SetBucketTagging(ctx, name, t)
 }
 
+// abortNote says why MinIO has no use for abort_incomplete_multipart_upload_days.
+const abortNote = "MinIO, which does not support it, removes incomplete multipart uploads by itself once they are older than " +
+	"its api stale_uploads_expiry setting (24 hours by default)."
+
+// abortPath is the attribute of rule i that MinIO does not support.
+func abortPath(i int) path.Path {
+	return path.Root("lifecycle_rules").AtListIndex(i).AtName("abort_incomplete_multipart_upload_days")
+}
+
+// abortTodo says how to change rule i of want so MinIO takes it.
+func abortTodo(want []canonicalRule, i int) string {
+	todo := fmt.Sprintf("Remove abort_incomplete_multipart_upload_days from rule %q", want[i].ID)
+	if want[i].ExpirationDays == 0 && want[i].NoncurrentDays == 0 {
+		todo += " and give the rule another action (expiration_days or noncurrent_version_expiration_days), or remove the rule"
+	}
+
+	return todo + ", then apply again."
+}
+
 // setLifecycle writes the rules and reads them back: a server that drops
-// part of a rule (MinIO ignores AbortIncompleteMultipartUpload) must fail
-// the apply rather than leave a permanent diff.
-func setLifecycle(ctx context.Context, c *minio.Client, name string, l types.List, fail func(what, todo string, err error)) {
+// part of a rule must fail the apply rather than leave a permanent diff.
+// MinIO does not support AbortIncompleteMultipartUpload: it refuses a rule
+// whose only action that is and drops it from other rules, so either way the
+// error names each rule's abort_incomplete_multipart_upload_days.
+func setLifecycle(ctx context.Context, c *minio.Client, name string, l types.List, failed *failures) {
+	rules := path.Root("lifecycle_rules")
 	want, d := canonicalFromModel(ctx, l)
 	if d.HasError() {
-		fail("Reading the lifecycle rules from the plan failed.", "This is a bug in the provider; please report it.", nil)
+		failed.add(rules, "Reading the lifecycle rules from the plan failed.", "This is a bug in the provider; please report it.", nil)
 
 		return
 	}
 	if len(want) == 0 {
 		if err := c.SetBucketLifecycle(ctx, name, toServer(nil)); err != nil && !objectstore.IsAbsentConfig(err) {
-			fail("Removing the lifecycle configuration failed.", "", err)
+			failed.add(rules, "Removing the lifecycle configuration failed.", "", err)
 		}
 
 		return
 	}
 	if err := c.SetBucketLifecycle(ctx, name, toServer(want)); err != nil {
-		fail("The server refused the lifecycle rules.", "Check the rules against the server's lifecycle support.", err)
+		aborts := 0
+		if minio.ToErrorResponse(err).Server == "MinIO" {
+			for i := range want {
+				if want[i].AbortUploadsAfter != 0 {
+					aborts++
+					failed.add(abortPath(i), fmt.Sprintf("This server (MinIO) does not support lifecycle_rules[%d].abort_incomplete_multipart_upload_days "+
+						"(rule %q) and refused the lifecycle rules, which were left as they were. %s", i, want[i].ID, abortNote), abortTodo(want, i), err)
+				}
+			}
+		}
+		if aborts == 0 {
+			failed.add(rules, "The server refused the lifecycle rules, which were left as they were.",
+				"Check the rules against the server's lifecycle support.", err)
+		}
 
 		return
 	}
 	cfg, err := c.GetBucketLifecycle(ctx, name)
 	if err != nil {
-		fail("Reading back the lifecycle rules failed.", "", err)
+		failed.add(rules, "Reading back the lifecycle rules failed.", "", err)
 
 		return
 	}
@@ -715,14 +801,18 @@ func setLifecycle(ctx context.Context, c *minio.Client, name string, l types.Lis
 	if rulesEqual(want, got) {
 		return
 	}
-	todo := "Remove the settings this server does not support from the rules."
+	aborts := 0
 	for i := range want {
-		if i < len(got) && want[i].AbortUploadsAfter != 0 && got[i].AbortUploadsAfter == 0 {
-			todo = "This server ignores abort_incomplete_multipart_upload_days (MinIO removes stale multipart uploads itself); remove it from rule " +
-				want[i].ID + "."
+		if i < len(got) && got[i].ID == want[i].ID && want[i].AbortUploadsAfter != 0 && got[i].AbortUploadsAfter == 0 {
+			aborts++
+			failed.add(abortPath(i), fmt.Sprintf("This server does not support lifecycle_rules[%d].abort_incomplete_multipart_upload_days (rule %q): "+
+				"it stored the rule without it, and the rules' other settings are in place. %s", i, want[i].ID, abortNote), abortTodo(want, i), nil)
 		}
 	}
-	fail("The server stored different lifecycle rules than were sent.", todo, nil)
+	if aborts == 0 {
+		failed.add(rules, "The server stored different lifecycle rules than were sent.",
+			"Remove the settings this server does not support from the rules, then apply again.", nil)
+	}
 }
 
 func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

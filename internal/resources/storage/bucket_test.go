@@ -284,26 +284,75 @@ resource "lakehouse_bucket" "test" {
 	})
 }
 
-// MinIO drops AbortIncompleteMultipartUpload; the apply must say so rather
-// than leave a rule that differs on every plan.
+// MinIO does not support AbortIncompleteMultipartUpload: it drops it from a
+// rule that has another action and refuses a rule whose only action it is
+// (as malformed XML). Either way the error names the rule's attribute, says
+// this server does not support it and what to do; a bucket being created is
+// removed again, so nothing is tainted and the next apply creates it.
 func TestAccStorageBucket_abortUploadsUnsupported(t *testing.T) {
 	name := acctest.RandomName()
+	config := func(rules string) string {
+		return fmt.Sprintf(`
+resource "lakehouse_bucket" "test" {
+  bucket          = %[1]q
+  lifecycle_rules = [%[2]s]
+}
+`, name, rules)
+	}
+	expire := `{ id = "expire-tmp", expiration_days = 30 }`
+	gone := func() {
+		if ok, err := s3(t).BucketExists(t.Context(), name); err != nil || ok {
+			t.Fatalf("the bucket of the failed create is still there (%v, %v)", ok, err)
+		}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf(`
-resource "lakehouse_bucket" "test" {
-  bucket = %[1]q
-  lifecycle_rules = [{
-    id                                     = "cleanup"
-    expiration_days                        = 30
-    abort_incomplete_multipart_upload_days = 7
-  }]
-}
-`, name),
-				ExpectError: regexp.MustCompile(`(?s)ignores abort_incomplete_multipart_upload_days`),
+				Config: config(`{ id = "cleanup", expiration_days = 30, abort_incomplete_multipart_upload_days = 7 }`),
+				ExpectError: errRe(`Error creating lakehouse_bucket \(` + name + `\).*with lakehouse_bucket.test,.*` +
+					`This server does not support lifecycle_rules\[0\].abort_incomplete_multipart_upload_days \(rule "cleanup"\).*MinIO.*stale_uploads_expiry.*` +
+					`The bucket this apply created was removed again, so nothing is left over.*` +
+					`Remove abort_incomplete_multipart_upload_days from rule "cleanup", then apply again.`),
+			},
+			{
+				// A rule whose only action is the unsupported one.
+				PreConfig: gone,
+				Config:    config(expire + `, { id = "uploads", abort_incomplete_multipart_upload_days = 7 }`),
+				ExpectError: errRe(`Error creating lakehouse_bucket.*` +
+					`This server \(MinIO\) does not support lifecycle_rules\[1\].abort_incomplete_multipart_upload_days \(rule "uploads"\) and refused the lifecycle rules.*` +
+					`removed again.*give the rule another action \(expiration_days or noncurrent_version_expiration_days\), or remove the rule.*` +
+					`Original error: The XML you provided was not well-formed`),
+			},
+			{
+				// Nothing was tainted: the corrected configuration creates the bucket.
+				PreConfig: gone,
+				Config:    config(expire),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_bucket.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: config(expire + `, { id = "uploads", abort_incomplete_multipart_upload_days = 7 }`),
+				ExpectError: errRe(`Error updating lakehouse_bucket.*` +
+					`This server \(MinIO\) does not support lifecycle_rules\[1\].abort_incomplete_multipart_upload_days \(rule "uploads"\) and refused the lifecycle rules, which were left as they were`),
+			},
+			{
+				Config:           config(expire),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: outOfBand(t, func(ctx context.Context, c *minio.Client) error {
+					lc, err := c.GetBucketLifecycle(ctx, name)
+					if err != nil {
+						return err
+					}
+					if len(lc.Rules) != 1 || lc.Rules[0].ID != "expire-tmp" {
+						return fmt.Errorf("lifecycle rules after the refused update: %+v", lc.Rules)
+					}
+
+					return nil
+				}),
 			},
 		},
 	})
