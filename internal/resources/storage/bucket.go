@@ -115,8 +115,10 @@ func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					},
 					"days": schema.Int64Attribute{
 						Optional: true, MarkdownDescription: "Retention period in days. Exactly one of `days` and `years`.",
-						Validators: []validator.Int64{int64validator.AtLeast(1),
-							int64validator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("years"))},
+						// Both paths absolute: the error lists the expressions as
+						// written, and a relative one reads "default_retention.days.<.years".
+						Validators: []validator.Int64{int64validator.AtLeast(1), int64validator.ExactlyOneOf(
+							path.MatchRoot("default_retention").AtName("days"), path.MatchRoot("default_retention").AtName("years"))},
 					},
 					"years": schema.Int64Attribute{
 						Optional: true, MarkdownDescription: "Retention period in years.",

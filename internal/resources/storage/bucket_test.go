@@ -578,9 +578,16 @@ resource "lakehouse_bucket" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Default retention needs Object Lock`),
 			},
 			{
-				Config:      config(true, `default_retention = { mode = "GOVERNANCE", days = 1, years = 1 }`),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+				Config:   config(true, `default_retention = { mode = "GOVERNANCE", days = 1, years = 1 }`),
+				PlanOnly: true,
+				ExpectError: errRe(`Invalid Attribute Combination.*with lakehouse_bucket.test,.*` +
+					`2 attributes specified when one \(and only one\) of \[default_retention.days,default_retention.years\] is required`),
+			},
+			{
+				Config:   config(true, `default_retention = { mode = "GOVERNANCE" }`),
+				PlanOnly: true,
+				ExpectError: errRe(`Invalid Attribute Combination.*` +
+					`No attribute specified when one \(and only one\) of \[default_retention.days,default_retention.years\] is required`),
 			},
 			{
 				// Back to a valid configuration: nothing to do, and destroy can run.
