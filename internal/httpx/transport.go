@@ -1,13 +1,16 @@
 // Package httpx builds the one HTTP client every REST backend of the provider
 // and the runner shares: retries with exponential backoff and jitter on
 // connection errors, 429 (honouring Retry-After) and 5xx, a per-request
-// timeout, and debug logging through tflog with credentials redacted.
+// timeout, and debug logging through tflog with credentials redacted. The S3
+// client gets the same policy as a transport (RetryingTransport).
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -233,27 +236,122 @@ func logResponse(resp *http.Response, backend string) {
 	})
 }
 
-type loggingTransport struct {
-	next    http.RoundTripper
-	backend string
+// TransportOptions tune RetryingTransport.
+type TransportOptions struct {
+	Retry   RetrySettings
+	Backend string
+	// Retryable is asked about an answer CheckRetry would not retry, for
+	// reasons a protocol puts in the body (S3 error codes). It may read
+	// resp.Body but must leave it readable from the start.
+	Retryable func(resp *http.Response) bool
+	// MaxReplayBody is the largest request body kept in memory so that it
+	// can be sent again; a request with a larger body gets one attempt.
+	MaxReplayBody int64
 }
 
-// LoggingTransport logs each request and response at debug, redacted, for
-// clients that bring their own retry loop (minio-go, iceberg-go).
-func LoggingTransport(next http.RoundTripper, backend string) http.RoundTripper {
+type retryingTransport struct {
+	next http.RoundTripper
+	o    TransportOptions
+}
+
+// RetryingTransport sends each request up to Retry.MaxAttempts times under
+// the shared policy (CheckRetry, then Backoff between attempts, Retry-After
+// included) and logs every attempt with its number and every answer, at
+// debug and redacted. It is for clients whose own retry loop cannot follow
+// the retry block and is turned off (minio-go); a client that also retried
+// would multiply the attempts.
+func RetryingTransport(next http.RoundTripper, o TransportOptions) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 
-	return &loggingTransport{next: next, backend: backend}
+	return &retryingTransport{next: next, o: o}
 }
 
-func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	logRequest(req, 0, t.backend, nil)
-	resp, err := t.next.RoundTrip(req)
-	if err == nil {
-		logResponse(resp, t.backend)
+func (t *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	body, attempts, err := replayableBody(req, max(t.o.Retry.MaxAttempts, 1), t.o.MaxReplayBody)
+	if err != nil {
+		return nil, fmt.Errorf("reading the body of %s %s: %w", req.Method, RedactURL(req.URL), err)
 	}
+	for attempt := 1; ; attempt++ {
+		r := req.Clone(ctx)
+		if r.Body, err = body(); err != nil {
+			return nil, fmt.Errorf("reading the body of %s %s again: %w", req.Method, RedactURL(req.URL), err)
+		}
+		logRequest(r, attempt-1, t.o.Backend, nil)
+		resp, err := t.next.RoundTrip(r)
+		if err == nil {
+			logResponse(resp, t.o.Backend)
+		}
+		retry, stop := CheckRetry(ctx, resp, err)
+		if stop == nil && !retry && err == nil && t.o.Retryable != nil {
+			retry = t.o.Retryable(resp)
+		}
+		if stop != nil || !retry || attempt >= attempts {
+			return resp, err
+		}
+		wait := Backoff(t.o.Retry.MinBackoff, t.o.Retry.MaxBackoff, attempt-1, resp)
+		fields := map[string]any{"lakehouse.http.backend": t.o.Backend, "lakehouse.http.method": req.Method,
+			"lakehouse.http.url": RedactURL(req.URL), "lakehouse.http.attempt": attempt, "lakehouse.http.wait": wait.String()}
+		if err != nil {
+			fields["error"] = err.Error()
+		} else {
+			fields["lakehouse.http.status"] = resp.StatusCode
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+			_ = resp.Body.Close()
+		}
+		tflog.Debug(ctx, "request failed; sending it again after a wait", fields)
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
 
-	return resp, err
+			return nil, ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// replayableBody prepares req's body for up to n attempts: it returns what
+// gives each attempt its body, and n, or 1 when the body cannot be sent
+// again (longer than limit). A body without GetBody is read into memory.
+func replayableBody(req *http.Request, n int, limit int64) (func() (io.ReadCloser, error), int, error) {
+	same := func() (io.ReadCloser, error) { return req.Body, nil }
+	switch {
+	case req.Body == nil || req.Body == http.NoBody:
+		return same, n, nil
+	case req.GetBody != nil:
+		first := true
+
+		return func() (io.ReadCloser, error) {
+			if first {
+				first = false
+
+				return req.Body, nil
+			}
+
+			return req.GetBody()
+		}, n, nil
+	case n == 1 || req.ContentLength > limit:
+		return same, 1, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+	if err != nil {
+		_ = req.Body.Close() // a RoundTripper closes the body, also on errors
+
+		return nil, 0, err
+	}
+	if int64(len(data)) > limit { // a body of unknown length, too long to keep
+		rest := req.Body
+		once := struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(data), rest), rest}
+
+		return func() (io.ReadCloser, error) { return once, nil }, 1, nil
+	}
+	_ = req.Body.Close() // read to the end
+
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }, n, nil
 }

@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -180,11 +181,11 @@ func TestLogsAreRedacted(t *testing.T) {
 	}
 }
 
-func TestLoggingTransportRedacts(t *testing.T) {
+func TestRetryingTransportRedacts(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	s, _ := server(t, nil, nil)
-	c := &http.Client{Transport: httpx.LoggingTransport(nil, "s3")}
+	c := &http.Client{Transport: httpx.RetryingTransport(nil, httpx.TransportOptions{Retry: fastRetry(1), Backend: "s3"})}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/b/k?X-Amz-Signature=sig-SECRET&X-Amz-Credential=cred-SECRET", nil)
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA-SECRET/20260101/us-east-1/s3/aws4_request, Signature=abc")
 	resp, err := c.Do(req)
@@ -294,5 +295,75 @@ func TestLogsRedactConfiguredHeaders(t *testing.T) {
 	resp.Body.Close()
 	if strings.Contains(buf.String(), "tenant-SECRET") || !strings.Contains(buf.String(), "visible-trace") {
 		t.Fatalf("log:\n%s", buf.String())
+	}
+}
+
+// The transport retries as the client does, numbers each attempt in the
+// log, waits at least min_backoff between attempts and sends the body again,
+// read once from a reader that cannot be rewound.
+func TestRetryingTransportFollowsPolicy(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	var (
+		n      atomic.Int32
+		bodies = make(chan string, 3)
+		at     = make(chan time.Time, 3)
+	)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at <- time.Now()
+		b, _ := io.ReadAll(r.Body)
+		bodies <- string(b)
+		if n.Add(1) < 3 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(s.Close)
+	retry := httpx.RetrySettings{MaxAttempts: 3, MinBackoff: 150 * time.Millisecond, MaxBackoff: time.Second, RequestTimeout: 5 * time.Second}
+	c := &http.Client{Transport: httpx.RetryingTransport(nil, httpx.TransportOptions{Retry: retry, Backend: "s3", MaxReplayBody: 1 << 10})}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, s.URL+"/b/k", io.MultiReader(strings.NewReader("pay"), strings.NewReader("load")))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || n.Load() != 3 {
+		t.Fatalf("status %d after %d attempts, want 200 after 3", resp.StatusCode, n.Load())
+	}
+	close(bodies)
+	for b := range bodies {
+		if b != "payload" {
+			t.Errorf("an attempt sent %q, want the whole body", b)
+		}
+	}
+	close(at)
+	var prev time.Time
+	for a := range at {
+		if !prev.IsZero() && a.Sub(prev) < retry.MinBackoff {
+			t.Errorf("attempts %s apart, want at least min_backoff %s", a.Sub(prev), retry.MinBackoff)
+		}
+		prev = a
+	}
+	for i := 1; i <= 3; i++ {
+		if !strings.Contains(buf.String(), fmt.Sprintf(`"lakehouse.http.attempt":%d`, i)) {
+			t.Errorf("no log line for attempt %d:\n%s", i, buf.String())
+		}
+	}
+}
+
+// A body longer than MaxReplayBody is not kept: the request gets one
+// attempt, with its whole body.
+func TestRetryingTransportSendsLongBodiesOnce(t *testing.T) {
+	s, n := server(t, []int{http.StatusServiceUnavailable}, nil)
+	c := &http.Client{Transport: httpx.RetryingTransport(nil, httpx.TransportOptions{Retry: fastRetry(3), MaxReplayBody: 4})}
+	resp, err := c.Post(s.URL, "text/plain", io.MultiReader(strings.NewReader("pay"), strings.NewReader("load")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || n.Load() != 1 {
+		t.Fatalf("status %d after %d attempts, want the 503 after 1", resp.StatusCode, n.Load())
 	}
 }

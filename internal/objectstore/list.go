@@ -19,11 +19,12 @@ import (
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/httpx"
 )
 
-// minio-go retries a request whose headers never arrived, but not one whose
-// body is cut on the way: a listing page, a ListBuckets or a DeleteObjects
-// answer cut mid-body is returned as an error. Those requests are all
-// idempotent, so the helpers in this file repeat them, from where they
-// stopped, within the provider's retry block.
+// The client's transport retries a request whose headers never arrived (and
+// a small answer it reads whole), but not one whose body is cut on the way:
+// a listing page, a ListBuckets or a DeleteObjects answer cut mid-body is
+// returned as an error. Those requests are all idempotent, so the helpers in
+// this file repeat them, from where they stopped, within the provider's
+// retry block.
 
 var policies sync.Map // weak.Pointer[minio.Client] -> httpx.RetrySettings
 

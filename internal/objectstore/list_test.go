@@ -334,7 +334,7 @@ func TestTransient(t *testing.T) {
 }
 
 // Small answers (bucket configurations, small objects) cut mid-body are
-// sent again by minio-go within the retry block: the client reads them whole
+// asked for again within the retry block: the client reads them whole
 // inside the round trip, where a cut is a transport error it retries.
 func TestSmallAnswersThroughCutReplies(t *testing.T) {
 	p, c := cutProxy(t)
