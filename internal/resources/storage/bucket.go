@@ -658,34 +658,33 @@ func refusesObjectLock(err error) bool {
 // and whether it enabled versioning.
 func enableObjectLock(ctx context.Context, c *minio.Client, name string, versioningWanted bool, failed *failures) (locked, versioningSet bool) {
 	fail := func(what, todo string, err error) { failed.add(path.Root("object_lock_enabled"), what, todo, err) }
-	const never = "This provider never replaces a bucket to change this, because that would delete its data. " +
-		"Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration."
+	const never = "Create a new bucket with object_lock_enabled = true and copy the data, or remove object_lock_enabled from the configuration. " +
+		"This provider never replaces a bucket to change this, because that would delete its data."
 	err := c.SetObjectLockConfig(ctx, name, nil, nil, nil)
 	switch {
 	case err == nil:
 		return true, false
 	case needsVersioning(err) && !versioningWanted:
-		fail("This server turns Object Lock on for an existing bucket only when the bucket's versioning is enabled.",
+		fail("This server turns Object Lock on for an existing bucket only when the bucket's versioning is enabled. "+
 			"Object Lock and versioning were left as they were: once enabled, versioning can only be suspended, never turned off, "+
-				"so this provider enables it only when the configuration asks for it. Set versioning = \"Enabled\" beside "+
-				"object_lock_enabled = true to turn both on, or remove object_lock_enabled from the configuration.", err)
+			"so this provider enables it only when the configuration asks for it.",
+			"Set versioning = \"Enabled\" beside object_lock_enabled = true to turn both on, or remove object_lock_enabled from the configuration.", err)
 
 		return false, false
 	case needsVersioning(err):
 		// The configuration asks for versioning anyway.
 	case refusesObjectLock(err):
-		fail("This server does not allow turning Object Lock on for an existing bucket (MinIO allows it only when the bucket is created).",
-			"The bucket was left as it was, its versioning included. "+never, err)
+		fail("This server does not allow turning Object Lock on for an existing bucket (MinIO allows it only when the bucket is created). "+
+			"The bucket was left as it was, its versioning included.", never, err)
 
 		return false, false
 	default:
-		fail("Turning Object Lock on failed.", "The bucket's versioning was left as it was.", err)
+		fail("Turning Object Lock on failed; the bucket's versioning was left as it was.", "", err)
 
 		return false, false
 	}
 	if err := c.EnableVersioning(ctx, name); err != nil {
-		fail("Enabling versioning, which this server needs before it turns Object Lock on, failed.",
-			"Object Lock is still off.", err)
+		fail("Enabling versioning, which this server needs before it turns Object Lock on, failed; Object Lock is still off.", "", err)
 
 		return false, false
 	}
@@ -694,7 +693,7 @@ func enableObjectLock(ctx context.Context, c *minio.Client, name string, version
 		if refusesObjectLock(err) {
 			what = "This server refused Object Lock for this existing bucket even with versioning enabled."
 		}
-		fail(what, "Versioning is now enabled, as the configuration asks; Object Lock is still off. "+never, err)
+		fail(what+" Versioning is now enabled, as the configuration asks; Object Lock is still off.", never, err)
 
 		return false, true
 	}
@@ -808,7 +807,7 @@ func setLifecycle(ctx context.Context, c *minio.Client, name string, l types.Lis
 		if i < len(got) && got[i].ID == want[i].ID && want[i].AbortUploadsAfter != 0 && got[i].AbortUploadsAfter == 0 {
 			aborts++
 			failed.add(abortPath(i), fmt.Sprintf("This server does not support lifecycle_rules[%d].abort_incomplete_multipart_upload_days (rule %q): "+
-				"it stored the rule without it, and the rules' other settings are in place. %s", i, want[i].ID, abortNote), abortTodo(want, i), nil)
+				"it stored the rules, but without it. %s", i, want[i].ID, abortNote), abortTodo(want, i), nil)
 		}
 	}
 	if aborts == 0 {
