@@ -96,7 +96,8 @@ func (r *objectResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"source": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Path of a local file to upload. A change of the file's bytes is detected at plan time. " +
-					"The file must exist, be readable and hold at most 64 MiB when Terraform plans; otherwise the plan fails at this attribute.",
+					"A file that is unreadable, not a regular file or over 64 MiB fails the plan at this attribute; a missing " +
+					"one is a warning (another resource may create it during the apply) and fails the apply if still missing.",
 			},
 			"content_type": schema.StringAttribute{
 				Optional: true, Computed: true, PlanModifiers: keep,
@@ -268,13 +269,26 @@ func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	planSourceError := func(err error) {
+	// A missing file is only a warning: another resource of the same
+	// configuration (local_file, a build step) may create it during the
+	// apply, which reads it then and fails plainly if it is still missing.
+	// Everything else about the file is known now and fails the plan.
+	planSourceError := func(err error) (missing bool) {
 		var se *sourceError
+		if errors.Is(err, fs.ErrNotExist) && errors.As(err, &se) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("source"), se.summary, diags.Detail(se.what,
+				"If another resource of this configuration creates the file, the apply reads it then; otherwise "+
+					"the apply fails. "+se.todo, se.err))
+
+			return true
+		}
 		if errors.As(err, &se) {
 			resp.Diagnostics.AddAttributeError(path.Root("source"), se.summary, diags.Detail(se.what, se.todo, se.err))
 		} else {
 			resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read source", err.Error())
 		}
+
+		return false
 	}
 	if req.State.Raw.IsNull() {
 		if !plan.Source.IsNull() && !plan.Source.IsUnknown() {
@@ -299,13 +313,15 @@ func (r *objectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		(!plan.ContentType.IsUnknown() && !plan.ContentType.Equal(state.ContentType))
 	if !plan.Content.IsUnknown() && !plan.Source.IsUnknown() {
 		b, err := plan.body()
-		if err != nil {
-			planSourceError(err)
-
+		switch {
+		case err == nil:
+			size = types.Int64Value(int64(len(b)))
+			changed = changed || strings.Trim(state.ETag.ValueString(), `"`) != md5Hex(b)
+		case planSourceError(err):
+			changed = true // its bytes are known only at apply
+		default:
 			return
 		}
-		size = types.Int64Value(int64(len(b)))
-		changed = changed || strings.Trim(state.ETag.ValueString(), `"`) != md5Hex(b)
 	}
 	if changed {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("etag"), types.StringUnknown())...)

@@ -316,9 +316,12 @@ resource "lakehouse_object" "test" {
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
+				// A missing file may be made by another resource during the
+				// apply: the plan warns, and the apply fails plainly, writing
+				// and tainting nothing.
 				Config:      config(missing),
-				PlanOnly:    true,
-				ExpectError: errRe(`Source file not found` + at + `.*The source file ".*missing.csv" does not exist.*Correct source or put the file in place`),
+				ExpectError: errRe(`Error creating lakehouse_object` + at + `.*The source file\s+".*missing.csv"\s+does\s+not\s+exist. Nothing was written.*Correct source or put the file in place`),
+				Check:       resource.TestCheckNoResourceAttr("lakehouse_object.test", "etag"),
 			},
 			{
 				Config:      config(large),
@@ -332,15 +335,15 @@ resource "lakehouse_object" "test" {
 			},
 			{Config: config(good)},
 			{
-				// The file went away after the object was written.
+				// The file went away after the object was written: the plan
+				// warns and plans an update, which fails at apply.
 				PreConfig: func() {
 					if err := os.Rename(good, good+".moved"); err != nil {
 						t.Fatal(err)
 					}
 				},
 				Config:      config(good),
-				PlanOnly:    true,
-				ExpectError: errRe(`Source file not found` + at + `.*seed.csv" does not exist`),
+				ExpectError: errRe(`Error updating lakehouse_object` + at + `.*seed.csv"\s+does\s+not\s+exist`),
 			},
 			{
 				PreConfig: func() {
@@ -387,8 +390,8 @@ resource "lakehouse_object" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ExpectError: errRe(`Source file not found.*with lakehouse_object.test,.*source = terraform_data.source.output` +
-					`.*The source file ".*seed.csv" does not exist.*Correct source.*Original error: open `),
+				ExpectError: errRe(`Error creating lakehouse_object.*with lakehouse_object.test,.*source = terraform_data.source.output` +
+					`.*The source file\s+".*seed.csv"\s+does\s+not exist. Nothing was written.*Correct source.*Original error: open `),
 			},
 			{
 				PreConfig: func() {
