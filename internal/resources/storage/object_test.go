@@ -237,27 +237,32 @@ resource "lakehouse_object" "test" {
 	})
 }
 
-// Content known only at apply time still rewrites the object.
-func TestAccStorageObject_unknownContent(t *testing.T) {
-	name := acctest.RandomName()
-	config := func(v string) string {
-		return fmt.Sprintf(`
+// objectFromData declares bucket name and an object at key whose attr
+// (content or source) is value passed through terraform_data, so that it is
+// known only at apply time.
+func objectFromData(name, key, attr, value string) string {
+	return fmt.Sprintf(`
 resource "lakehouse_bucket" "test" {
   bucket        = %[1]q
   force_destroy = true
 }
 
 resource "terraform_data" "v" {
-  input = %[2]q
+  input = %[4]q
 }
 
 resource "lakehouse_object" "test" {
-  bucket  = lakehouse_bucket.test.bucket
-  key     = "generated.txt"
-  content = terraform_data.v.output
+  bucket = lakehouse_bucket.test.bucket
+  key    = %[2]q
+  %[3]s  = terraform_data.v.output
 }
-`, name, v)
-	}
+`, name, key, attr, value)
+}
+
+// Content known only at apply time still rewrites the object.
+func TestAccStorageObject_unknownContent(t *testing.T) {
+	name := acctest.RandomName()
+	config := func(v string) string { return objectFromData(name, "generated.txt", "content", v) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBucketDestroyed(t),
@@ -368,29 +373,14 @@ resource "lakehouse_object" "test" {
 func TestAccStorageObject_sourceKnownAtApply(t *testing.T) {
 	name := acctest.RandomName()
 	src := filepath.Join(t.TempDir(), "seed.csv")
-	config := fmt.Sprintf(`
-resource "lakehouse_bucket" "test" {
-  bucket        = %[1]q
-  force_destroy = true
-}
-
-resource "terraform_data" "source" {
-  input = %[2]q
-}
-
-resource "lakehouse_object" "test" {
-  bucket = lakehouse_bucket.test.bucket
-  key    = "seed.csv"
-  source = terraform_data.source.output
-}
-`, name, src)
+	config := objectFromData(name, "seed.csv", "source", src)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkBucketDestroyed(t),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ExpectError: errRe(`Error creating lakehouse_object.*with lakehouse_object.test,.*source = terraform_data.source.output` +
+				ExpectError: errRe(`Error creating lakehouse_object.*with lakehouse_object.test,.*source = terraform_data.v.output` +
 					`.*The source file\s+".*seed.csv"\s+does\s+not exist. Nothing was written.*Correct source.*Original error: open `),
 			},
 			{
