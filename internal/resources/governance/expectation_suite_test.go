@@ -3,6 +3,7 @@ package governance_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -532,8 +533,12 @@ func TestAccGovernanceExpectationSuite_destroyAfterFailedBind(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if ok, err := cat.CheckTableExists(context.Background(), []string{"bind", "t"}); err != nil || ok {
-				return fmt.Errorf("table bind.t left after destroy: %v %v", ok, err)
+			ok, err := cat.CheckTableExists(context.Background(), []string{"bind", "t"})
+			if err != nil {
+				return fmt.Errorf("checking for table bind.t: %w", err)
+			}
+			if ok {
+				return errors.New("table bind.t left after destroy")
 			}
 
 			return nil
