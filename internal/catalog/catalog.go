@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/apache/iceberg-go"
 	icecatalog "github.com/apache/iceberg-go/catalog"
@@ -76,7 +77,7 @@ func Open(ctx context.Context, d *providerdata.Data) (Catalog, error) {
 		return nil, err
 	}
 
-	return wrap(cat, awsCfg), nil
+	return wrap(cat, awsCfg, props), nil
 }
 
 // Properties returns the iceberg-go properties for d: the S3 FileIO settings
@@ -188,6 +189,10 @@ func openSQL(ctx context.Context, s providerdata.CatalogSettings, props iceberg.
 	if err != nil {
 		return nil, fmt.Errorf("opening the %s catalog database: %w", dialect, err)
 	}
+	// Terraform may keep a provider process (and tests keep in-process
+	// providers) alive after the work is done: idle connections go away
+	// instead of piling up against the server's connection limit.
+	db.SetConnMaxIdleTime(5 * time.Second)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 
@@ -202,7 +207,7 @@ func openSQL(ctx context.Context, s providerdata.CatalogSettings, props iceberg.
 		return nil, fmt.Errorf("opening the SQL catalog: %w", err)
 	}
 
-	return cat, nil
+	return &sqlCatalog{Catalog: cat, db: db, dialect: dialect, name: catalogName(s)}, nil
 }
 
 func openREST(ctx context.Context, d *providerdata.Data, props iceberg.Properties) (Catalog, error) {

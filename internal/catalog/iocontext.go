@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/apache/iceberg-go"
@@ -18,6 +19,7 @@ import (
 type ioCatalog struct {
 	inner icecatalog.Catalog
 	aws   *aws.Config
+	props iceberg.Properties // the FileIO and warehouse properties the catalog was opened with
 }
 
 // purgeableCatalog is an ioCatalog whose catalog can also purge table files.
@@ -26,8 +28,8 @@ type purgeableCatalog struct {
 	purger icecatalog.PurgeableTable
 }
 
-func wrap(inner icecatalog.Catalog, cfg *aws.Config) Catalog {
-	c := &ioCatalog{inner: inner, aws: cfg}
+func wrap(inner icecatalog.Catalog, cfg *aws.Config, props iceberg.Properties) Catalog {
+	c := &ioCatalog{inner: inner, aws: cfg, props: props}
 	if p, ok := inner.(icecatalog.PurgeableTable); ok {
 		return &purgeableCatalog{ioCatalog: c, purger: p}
 	}
@@ -68,6 +70,17 @@ func (c *ioCatalog) Close() error {
 	}
 
 	return nil
+}
+
+// RegisterTable adopts the table whose metadata file is at metadataLoc
+// under ident, on catalogs that can (REST; SQL through sqlCatalog).
+func (c *ioCatalog) RegisterTable(ctx context.Context, ident table.Identifier, metadataLoc string) (*table.Table, error) {
+	r, ok := c.inner.(registrar)
+	if !ok {
+		return nil, fmt.Errorf("the %s catalog cannot register a table from a metadata file", c.inner.CatalogType())
+	}
+
+	return r.RegisterTable(c.ctx(ctx), ident, metadataLoc)
 }
 
 func (c *ioCatalog) CatalogType() icecatalog.Type { return c.inner.CatalogType() }

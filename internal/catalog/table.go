@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/apache/iceberg-go"
-	icecatalog "github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
 )
 
@@ -169,37 +167,6 @@ func (s *TableSpec) SortOrder(orderID int) (table.SortOrder, error) {
 	}
 
 	return table.NewSortOrder(orderID, fields)
-}
-
-// Create creates the table of s.
-func Create(ctx context.Context, cat Catalog, ident []string, s *TableSpec) (*table.Table, error) {
-	sc, err := s.Schema(0)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := s.PartitionSpec(sc, nil)
-	if err != nil {
-		return nil, fmt.Errorf("partition spec: %w", err)
-	}
-	so, err := s.SortOrder(1)
-	if err != nil {
-		return nil, fmt.Errorf("sort order: %w", err)
-	}
-	props := iceberg.Properties{}
-	maps.Copy(props, s.Properties)
-	props[table.PropertyFormatVersion] = fmt.Sprint(max(s.FormatVersion, 1))
-	opts := []icecatalog.CreateTableOpt{
-		icecatalog.WithPartitionSpec(&spec), icecatalog.WithSortOrder(so), icecatalog.WithProperties(props),
-	}
-	if s.Location != "" {
-		opts = append(opts, icecatalog.WithLocation(s.Location))
-	}
-	tbl, err := cat.CreateTable(ctx, ident, sc, opts...)
-	if err != nil {
-		return nil, err
-	}
-
-	return tbl, Verify(tbl.Metadata(), s)
 }
 
 // Updates computes the updates and requirements that turn the table's

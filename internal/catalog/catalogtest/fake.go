@@ -1,6 +1,6 @@
 // Package catalogtest is an in-process Iceberg REST catalog for tests: the
 // subset of the Iceberg REST OpenAPI the provider and runner use (config,
-// namespaces, tables, commits with requirements), backed by a real iceberg-go
+// namespaces, tables, commits with requirements, register), backed by a real iceberg-go
 // SQL catalog on SQLite so metadata files are real.
 package catalogtest
 
@@ -25,6 +25,8 @@ import (
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	"github.com/apache/iceberg-go/table"
 	_ "modernc.org/sqlite" // the backing catalog's driver
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
 )
 
 // Server is a running fake REST catalog.
@@ -48,11 +50,13 @@ type Server struct {
 
 	srv       *httptest.Server
 	cat       *sqlcat.Catalog
+	db        *sql.DB
 	mu        sync.Mutex // serialises commits like a real catalog's row lock
 	conflicts atomic.Int32
 	reqs      [][]string // requirement types of each commit received
 	Requests  atomic.Int64
 	Commits   atomic.Int64
+	Registers atomic.Int64 // tables adopted through .../register
 	Tokens    atomic.Int64 // OAuth2 tokens issued
 }
 
@@ -83,7 +87,7 @@ func Start(dir, warehouse string, props iceberg.Properties) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cat: cat, NamespaceSeparator: Separator}
+	s := &Server{cat: cat, db: db, NamespaceSeparator: Separator}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 
@@ -204,6 +208,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.namespaceProps(ctx, w, r, ns)
 		case len(segs) == 3 && segs[2] == "tables":
 			s.tables(ctx, w, r, ns)
+		case len(segs) == 3 && segs[2] == "register" && r.Method == http.MethodPost:
+			s.register(ctx, w, r, ns)
 		case len(segs) == 4 && segs[2] == "tables":
 			name, err := url.PathUnescape(segs[3])
 			if err != nil {
@@ -417,6 +423,35 @@ func (s *Server) table(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	default:
 		writeErr(w, http.StatusMethodNotAllowed, "MethodNotAllowed", errors.New(r.Method))
 	}
+}
+
+// register adopts a table from a metadata file the client wrote
+// (RegisterTableRequest: name and metadata-location).
+func (s *Server) register(ctx context.Context, w http.ResponseWriter, r *http.Request, ns []string) {
+	var body struct {
+		Name        string `json:"name"`
+		MetadataLoc string `json:"metadata-location"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErr(w, http.StatusBadRequest, "BadRequestException", err)
+
+		return
+	}
+	if body.Name == "" || body.MetadataLoc == "" {
+		writeErr(w, http.StatusBadRequest, "BadRequestException", errors.New("a register request needs name and metadata-location"))
+
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tbl, err := catalog.RegisterSQLTable(ctx, s.cat, s.db, sqlcat.SQLite, "rest", append(slices.Clone(ns), body.Name), body.MetadataLoc)
+	if err != nil {
+		catalogErr(w, err)
+
+		return
+	}
+	s.Registers.Add(1)
+	writeJSON(w, map[string]any{"metadata-location": tbl.MetadataLocation(), "metadata": tbl.Metadata(), "config": map[string]string{}})
 }
 
 func (s *Server) rename(ctx context.Context, w http.ResponseWriter, r *http.Request) {
