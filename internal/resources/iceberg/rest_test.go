@@ -433,3 +433,104 @@ func TestAccIcebergTable_renameThenFailedCommit(t *testing.T) {
 		},
 	})
 }
+
+// On the REST catalog a new table with declared field ids is registered
+// (POST .../register) from the metadata file the provider writes under the
+// warehouse; the other institution's table and a re-create after an
+// out-of-band drop keep exactly the declared ids.
+func TestAccIcebergTable_restDeclaredIDs(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := catalogtest.Start(dir, "file://"+dir+"/warehouse", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	provider := fmt.Sprintf(`
+provider "lakehouse" {
+  catalog {
+    type      = "rest"
+    uri       = %[1]q
+    warehouse = %[2]q
+  }
+}
+`, srv.URL, "file://"+dir+"/warehouse")
+	cfg := func(body string, second bool) string {
+		c := provider + `
+resource "lakehouse_iceberg_namespace" "ns" { name = ["inst_a"] }
+
+resource "lakehouse_iceberg_table" "test" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "orders"
+` + body + "}\n"
+		if second {
+			c += `
+resource "lakehouse_iceberg_namespace" "other" { name = ["inst_b"] }
+
+resource "lakehouse_iceberg_table" "other" {
+  namespace = lakehouse_iceberg_namespace.other.name
+  name      = "orders"
+` + body + "}\n"
+		}
+
+		return c
+	}
+	ids := func(ident []string, want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			tbl, err := srv.Catalog().LoadTable(context.Background(), ident)
+			if err != nil {
+				return err
+			}
+			var got []string
+			for _, f := range tbl.Schema().Fields() {
+				got = append(got, fmt.Sprintf("%s:%d", f.Name, f.ID))
+			}
+			if strings.Join(got, " ") != want {
+				return fmt.Errorf("%v: fields %v, want %s", ident, got, want)
+			}
+			if spec := tbl.Metadata().PartitionSpec(); spec.Field(0).SourceID() != 2 || spec.Field(0).FieldID != 1000 {
+				return fmt.Errorf("partition spec %s", spec.String())
+			}
+
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(enrolmentsBefore, false)},
+			{
+				Config:           cfg(enrolmentsRenamed, false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            ids([]string{"inst_a", "orders"}, "term_code:2 student:1 grades:3"),
+			},
+			{
+				Config: cfg(enrolmentsRenamed, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("lakehouse_iceberg_table.other", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(ids([]string{"inst_b", "orders"}, "term_code:2 student:1 grades:3"),
+					func(*terraform.State) error {
+						if n := srv.Registers.Load(); n != 1 {
+							return fmt.Errorf("%d tables registered, want 1", n)
+						}
+
+						return nil
+					}),
+			},
+			{
+				PreConfig: func() {
+					if err := srv.Catalog().DropTable(context.Background(), []string{"inst_a", "orders"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(enrolmentsRenamed, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: ids([]string{"inst_a", "orders"}, "term_code:2 student:1 grades:3"),
+			},
+		},
+	})
+}

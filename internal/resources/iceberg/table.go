@@ -92,7 +92,9 @@ const tableDescription = "An Apache Iceberg table in the provider's catalog (SQL
 	"**Field identity.** Each field keeps its Iceberg field id: a declared field matches the existing field with " +
 	"the same name at the same level. To rename a column, change `name` and set `id` to the column's id (shown in " +
 	"state and by the `lakehouse_iceberg_table` data source); the data stays with it. A declared field that matches " +
-	"nothing is new and gets `last_column_id + 1`. An existing field that is no longer declared is dropped, which " +
+	"nothing is new and gets `last_column_id + 1`. A new table keeps the declared ids (fields without one take the " +
+	"lowest ids left free), so the same configuration creates the same table in another namespace or after an " +
+	"out-of-band delete. An existing field that is no longer declared is dropped, which " +
 	"needs `allow_column_drops = true` and is refused while the partition spec, sort order or identifier fields " +
 	"use it.\n\n" +
 	"Each commit asserts the table uuid and current schema id (and, when a column becomes required, the current " +

@@ -40,7 +40,10 @@ func fieldAttributes(level int) map[string]schema.Attribute {
 			Optional: true, Computed: true,
 			MarkdownDescription: "The Iceberg field id. Leave it unset: the provider keeps the id of the existing " +
 				"field with the same name and gives new fields `last_column_id + 1`. Set it to an existing field's id " +
-				"to rename that field while keeping its identity and data.",
+				"to rename that field while keeping its identity and data. When the table is created, declared ids " +
+				"are used as they are and the other fields take the lowest ids left free, in Iceberg's order, so a " +
+				"configuration that keeps ids (after a rename, or written by `-generate-config-out`) creates the same " +
+				"table elsewhere.",
 		},
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "The column name."},
 		"type": schema.StringAttribute{Required: true, MarkdownDescription: typeDescription, CustomType: TypeNameType{},

@@ -151,26 +151,14 @@ func checkShapes(fields []*catalog.Field, at path.Path, d *diag.Diagnostics) boo
 // assignIDs gives every planned field its id and returns last_column_id.
 func assignIDs(fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) (int, bool) {
 	if state == nil {
-		declared := make([]int, len(fields))
-		for i, f := range fields {
-			declared[i] = f.ID
-		}
-		clearIDs(fields)
-		if err := catalog.AssignFreshIDs(fields); err != nil {
+		// A new table keeps the ids the configuration declares (left there
+		// by a rename or written by -generate-config-out), so one
+		// configuration creates the same table in every namespace and
+		// again after an out-of-band delete.
+		if err := catalog.AssignNewTableIDs(fields); err != nil {
 			addFieldError(d, err)
 
 			return 0, false
-		}
-		// A declared id (left in the config after a rename) is fine on a new
-		// table only if it is the id Iceberg assigns anyway.
-		for i, f := range fields {
-			if declared[i] != 0 && declared[i] != f.ID {
-				d.AddAttributeError(path.Root("schema").AtListIndex(i).AtName("id"), "Field id cannot be kept on a new table",
-					fmt.Sprintf("schema[%d].id: field %q declares id %d, but the table is being created and Iceberg assigns "+
-						"it id %d. Remove id (it only keeps an existing field's identity across a rename).", i, f.Name, declared[i], f.ID))
-
-				return 0, false
-			}
 		}
 
 		return catalog.MaxID(fields), true
@@ -212,13 +200,6 @@ func assignIDs(fields []*catalog.Field, plan, state *tableResourceModel, d *diag
 	}
 
 	return ev.LastID, true
-}
-
-func clearIDs(fields []*catalog.Field) {
-	for _, f := range fields {
-		f.ID, f.ElementID, f.KeyID, f.ValueID = 0, 0, 0, 0
-		clearIDs(f.Fields)
-	}
 }
 
 func quoteAll(s []string) []string {

@@ -1030,3 +1030,156 @@ func TestAccIcebergTable_v1PartitionEvolution(t *testing.T) {
 		},
 	})
 }
+
+const enrolmentsBefore = `
+  schema = [
+    { name = "student", type = "string", required = true },
+    { name = "term", type = "string" },
+  ]
+  identifier_fields = ["student"]
+  partition_spec    = [{ source = "term", transform = "identity" }]
+`
+
+// After a rename (term -> term_code, keeping id 2) and a reorder, the
+// configuration declares ids; a new table from it keeps exactly those ids.
+const enrolmentsRenamed = `
+  schema = [
+    { name = "term_code", id = 2, type = "string" },
+    { name = "student", type = "string", required = true },
+    { name = "grades", type = "map", key_type = "string", value_type = "double" },
+  ]
+  identifier_fields = ["student"]
+  partition_spec    = [{ source = "term_code", transform = "identity", name = "term" }]
+  sort_order        = [{ source = "student" }]
+`
+
+// testAccTwoInstitutions declares the same table body in two namespaces,
+// as the institution module does for two institutions; second adds the
+// other one.
+func testAccTwoInstitutions(b backend, ns, body string, second bool) string {
+	cfg := testAccTableConfig(b, ns, body)
+	if second {
+		cfg += fmt.Sprintf(`
+resource "lakehouse_iceberg_namespace" "other" {
+  name = [%[1]q]
+}
+
+resource "lakehouse_iceberg_table" "other" {
+  namespace = lakehouse_iceberg_namespace.other.name
+  name      = "orders"
+%[2]s
+}
+`, ns+"-other", body)
+	}
+
+	return cfg
+}
+
+// checkEnrolmentIDs checks the ids of enrolmentsRenamed in the table's
+// metadata: term_code keeps 2, student has id student, and the map grades
+// follows with its key and value; the partition field is on term_code and
+// the sort field on student.
+func checkEnrolmentIDs(b backend, ident []string, student, grades int) resource.TestCheckFunc {
+	return checkMetadata(b, ident, func(md table.Metadata) error {
+		sc := md.CurrentSchema()
+		var got []string
+		for _, f := range sc.Fields() {
+			got = append(got, fmt.Sprintf("%s:%d", f.Name, f.ID))
+		}
+		want := fmt.Sprintf("term_code:2 student:%d grades:%d", student, grades)
+		if strings.Join(got, " ") != want || md.LastColumnID() != grades+2 {
+			return fmt.Errorf("%v: schema %s, last-column-id %d; want %s and %d", ident, sc, md.LastColumnID(), want, grades+2)
+		}
+		if f, _ := sc.FindFieldByName("grades.value"); f.ID != grades+2 {
+			return fmt.Errorf("grades.value has id %d, want %d", f.ID, grades+2)
+		}
+		if spec := md.PartitionSpec(); spec.Field(0).SourceID() != 2 || spec.Field(0).Name != "term" || spec.Field(0).FieldID != 1000 {
+			return fmt.Errorf("partition spec %s: want field 1000 named term on source 2", spec.String())
+		}
+		for _, f := range md.SortOrder().Fields() {
+			if f.SourceID() != student {
+				return fmt.Errorf("sort order %s: want source %d", md.SortOrder(), student)
+			}
+		}
+
+		return nil
+	})
+}
+
+// A configuration that keeps field ids (after a rename, or from
+// -generate-config-out) creates new tables with exactly those ids: a second
+// institution's table from the same body, and the first table again after
+// an out-of-band delete. The state equals the configuration (empty plan).
+func TestAccIcebergTable_declaredIDsNewTable(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ns := acctest.RandomName()
+			ident, other := []string{ns, "orders"}, []string{ns + "-other", "orders"}
+			renamed := testAccTwoInstitutions(b, ns, enrolmentsRenamed, true)
+			emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories,
+				CheckDestroy:             checkTablesGone(b),
+				Steps: []resource.TestStep{
+					{Config: testAccTwoInstitutions(b, ns, enrolmentsBefore, false)},
+					{
+						Config: testAccTwoInstitutions(b, ns, enrolmentsRenamed, false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: checkEnrolmentIDs(b, ident, 1, 3),
+					},
+					{
+						// The second institution's table is created from the same body.
+						Config: renamed,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction("lakehouse_iceberg_table.other", plancheck.ResourceActionCreate),
+								// Undeclared ids take the lowest free ones: student gets back id 1.
+								plancheck.ExpectKnownValue("lakehouse_iceberg_table.other", tfjsonpath.New("schema").AtSliceIndex(1).AtMapKey("id"), knownvalue.Int64Exact(1)),
+								plancheck.ExpectKnownValue("lakehouse_iceberg_table.other", tfjsonpath.New("schema").AtSliceIndex(2).AtMapKey("value_id"), knownvalue.Int64Exact(5)),
+								plancheck.ExpectKnownValue("lakehouse_iceberg_table.other", tfjsonpath.New("last_column_id"), knownvalue.Int64Exact(5)),
+							},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: checkEnrolmentIDs(b, other, 1, 3),
+					},
+					{
+						// Deleted out of band: the plan re-creates it with the same ids.
+						PreConfig: func() {
+							if err := b.open(t).DropTable(context.Background(), ident); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: renamed,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionCreate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: checkEnrolmentIDs(b, ident, 1, 3),
+					},
+					{
+						ResourceName:      "lakehouse_iceberg_table.other",
+						ImportState:       true,
+						ImportStateVerify: true,
+					},
+					{
+						// Ids that clash stay a plan-time error naming both places.
+						Config: renamed + fmt.Sprintf(`
+resource "lakehouse_iceberg_table" "clash" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "clash"
+%s
+}
+`, strings.Replace(enrolmentsRenamed, `{ name = "student", type = "string", required = true }`,
+							`{ name = "student", id = 2, type = "string", required = true }`, 1)),
+						PlanOnly:    true,
+						ExpectError: errRe(`(?s)schema\[1\]\.id.*field id 2 is declared twice \(also at schema\[0\]\)`),
+					},
+					{Config: renamed, ConfigPlanChecks: emptyAfter},
+				},
+			})
+		})
+	}
+}
