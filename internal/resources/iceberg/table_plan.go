@@ -22,6 +22,12 @@ import (
 // ModifyPlan assigns field ids and checks every change against Iceberg's
 // rules on the config plus the prior state, so illegal changes fail at plan
 // time with the attribute path rather than at commit time.
+//
+// A destroy plan (null plan) is never checked. terraform destroy first runs
+// a normal plan, though, which plans a create for every table in the
+// configuration but not in the state (deleted out of band, or never
+// applied): the checks for a new table therefore refuse only what no table
+// could hold, never a configuration an existing table accepts.
 func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !providerdata.RequireInPlan(req, resp, r.data, "lakehouse_iceberg_table", providerdata.BlockCatalog) {
 		return

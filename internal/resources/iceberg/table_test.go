@@ -1183,3 +1183,38 @@ resource "lakehouse_iceberg_table" "clash" {
 		})
 	}
 }
+
+// terraform destroy first runs a normal plan, which plans a create for
+// every resource in the configuration but not in the state (a table
+// deleted out of band, one never applied): no check for a new table may
+// refuse a configuration that an existing table accepts, or the destroy
+// fails. Here the renamed table is gone and a second one was never
+// created; both declare ids.
+func TestAccIcebergTable_destroyWithTablesMissingFromState(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	renamed := testAccTableConfig(b, ns, enrolmentsRenamed)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{
+			{Config: testAccTableConfig(b, ns, enrolmentsBefore)},
+			{Config: renamed},
+			{
+				PreConfig: func() {
+					if err := b.open(t).DropTable(context.Background(), []string{ns, "orders"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: renamed + fmt.Sprintf(`
+resource "lakehouse_iceberg_table" "never_applied" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "never_applied"
+%s
+}
+`, enrolmentsRenamed),
+				Destroy: true,
+			},
+		},
+	})
+}
