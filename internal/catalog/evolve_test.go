@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
@@ -325,5 +326,37 @@ func TestCheckFormatVersion(t *testing.T) {
 	}
 	if _, err := catalog.Create(ctx, cat, []string{"ns", "v3"}, s); err != nil {
 		t.Fatalf("a v3 table with nanosecond timestamps: %v", err)
+	}
+}
+
+// A partition field is the same field when its source field id and
+// transform are: renaming the source column or the partition field keeps
+// its partition field id; a new transform gets a new id.
+func TestPartitionSpec_matchesBySourceIDAndTransform(t *testing.T) {
+	s := &catalog.TableSpec{FormatVersion: 2, Fields: fields(&catalog.Field{ID: 1, Name: "student_id", Type: "long", Required: true},
+		&catalog.Field{ID: 2, Name: "event_ts", Type: "timestamptz"}),
+		Partition: []catalog.PartitionField{
+			{Source: "student_id", Transform: "bucket[8]", Name: "student_bucket"},
+			{Source: "event_ts", Transform: "day", Name: "event_ts_day"},
+			{Source: "student_id", Transform: "truncate[10]", Name: "student_trunc"},
+		}}
+	sc, err := s.Schema(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := iceberg.NewPartitionSpecID(0,
+		iceberg.PartitionField{SourceIDs: []int{1}, FieldID: 1000, Name: "id_bucket_8", Transform: iceberg.BucketTransform{NumBuckets: 8}},
+		iceberg.PartitionField{SourceIDs: []int{2}, FieldID: 1001, Name: "ts_day", Transform: iceberg.DayTransform{}})
+	spec, err := s.PartitionSpec(sc, []iceberg.PartitionSpec{old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range spec.Fields() {
+		got = append(got, fmt.Sprintf("%d:%s", f.FieldID, f.Name))
+	}
+	// A new field's id (0 here) is assigned when the table metadata binds the spec.
+	if want := "1000:student_bucket 1001:event_ts_day 0:student_trunc"; strings.Join(got, " ") != want {
+		t.Errorf("spec %s, want %s", strings.Join(got, " "), want)
 	}
 }

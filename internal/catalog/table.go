@@ -118,9 +118,12 @@ func (s *TableSpec) Schema(id int) (*iceberg.Schema, error) {
 }
 
 // PartitionSpec builds the partition spec of s against sc, reusing the
-// partition field ids of earlier specs for the same source and transform.
+// partition field id of the latest earlier field with the same source field
+// id and transform: renaming the source column, or the partition field,
+// keeps the field.
 func (s *TableSpec) PartitionSpec(sc *iceberg.Schema, history []iceberg.PartitionSpec) (iceberg.PartitionSpec, error) {
 	var opts []iceberg.PartitionOption
+	taken := map[int]bool{}
 	for _, p := range s.Partition {
 		f, tr, err := CheckTransform(s.Fields, p.Source, p.Transform)
 		if err != nil {
@@ -129,11 +132,17 @@ func (s *TableSpec) PartitionSpec(sc *iceberg.Schema, history []iceberg.Partitio
 		var fid *int
 		for _, old := range history {
 			for _, of := range old.Fields() {
-				if of.SourceID() == f.ID && of.Name == p.Name && (of.Transform.String() == tr.String() || s.voidKeepsID(tr)) {
+				if of.SourceID() != f.ID || taken[of.FieldID] {
+					continue
+				}
+				if of.Transform.String() == tr.String() || s.voidKeepsID(tr) && of.Name == p.Name {
 					id := of.FieldID
 					fid = &id
 				}
 			}
+		}
+		if fid != nil {
+			taken[*fid] = true
 		}
 		opts = append(opts, iceberg.AddPartitionFieldBySourceID(f.ID, p.Name, tr, sc, fid))
 	}

@@ -139,14 +139,15 @@ func (r *tableResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"partition_spec": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "The partition fields, in order. Changing them evolves the spec in place; fields kept " +
-					"keep their partition field id. On a format-version-1 table fields can only be appended, or " +
+					"keep their partition field id. A field is kept while its source column (matched by field id, so " +
+					"renaming the column keeps it) and its transform stay. On a format-version-1 table fields can only be appended, or " +
 					"replaced by `void` at the same position (keeping their name) to stop partitioning by them.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"source": schema.StringAttribute{Required: true, MarkdownDescription: "The source column (dotted path for struct fields)."},
 					"transform": schema.StringAttribute{Required: true, MarkdownDescription: "`identity`, `bucket[N]`, " +
 						"`truncate[W]`, `year`, `month`, `day`, `hour` or `void`."},
 					"name": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The partition field " +
-						"name. Defaults to the existing name for the same source and transform, else the usual Iceberg " +
+						"name. Defaults to the existing name for the same source column (by field id) and transform, else the usual Iceberg " +
 						"name (`ts_day`, `id_bucket_16`, or the source name for `identity`)."},
 				}},
 			},

@@ -260,40 +260,49 @@ func checkIdentifiers(ctx context.Context, fields []*catalog.Field, plan, state 
 	}
 }
 
+// planPartitions checks the partition fields and fills in their names. A
+// field matches an existing one by source field id and transform (the
+// source name resolved through the planned schema, whose ids survive a
+// rename), never by the source column's name.
 func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) *types.List {
 	parts := partitionFields(ctx, plan.PartitionSpec, d)
 	if len(parts) == 0 {
 		return nil
 	}
 	var prior []partitionFieldModel
+	var priorIDs []int
 	if state != nil {
 		prior = partitionFields(ctx, state.PartitionSpec, d)
+		priorFields, _ := fieldsFromList(state.Schema)
+		priorIDs = sourceIDs(priorFields, prior)
 	}
+	ids := make([]int, len(parts))
 	for i := range parts {
 		p := &parts[i]
 		if p.Source.IsUnknown() || p.Transform.IsUnknown() {
 			return nil
 		}
-		_, tr, err := catalog.CheckTransform(fields, p.Source.ValueString(), p.Transform.ValueString())
+		f, tr, err := catalog.CheckTransform(fields, p.Source.ValueString(), p.Transform.ValueString())
 		if err != nil {
 			at := path.Root("partition_spec").AtListIndex(i)
 			d.AddAttributeError(at, "Invalid partition field", at.String()+": "+err.Error())
 
 			continue
 		}
+		ids[i] = f.ID
 		v1Void := plan.FormatVersion.ValueInt64() == 1 && catalog.SameTransform(p.Transform.ValueString(), "void")
 		if !p.Name.IsNull() && !p.Name.IsUnknown() {
 			continue
 		}
 		p.Name = types.StringValue(catalog.DefaultPartitionName(p.Source.ValueString(), tr))
 		for j, o := range prior {
-			if o.Source.Equal(p.Source) && (catalog.SameTransform(o.Transform.ValueString(), p.Transform.ValueString()) || v1Void && j == i) {
+			if priorIDs[j] == f.ID && (catalog.SameTransform(o.Transform.ValueString(), p.Transform.ValueString()) || v1Void && j == i) {
 				p.Name = o.Name
 			}
 		}
 	}
 	if plan.FormatVersion.ValueInt64() == 1 {
-		checkV1Partitions(parts, prior, d)
+		checkV1Partitions(fields, parts, ids, prior, priorIDs, d)
 	}
 	l, dd := types.ListValueFrom(ctx, plan.PartitionSpec.ElementType(ctx), parts)
 	d.Append(dd...)
@@ -301,25 +310,43 @@ func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *t
 	return &l
 }
 
+// sourceIDs resolves the source column of each partition field through
+// fields; 0 where it does not resolve.
+func sourceIDs(fields []*catalog.Field, parts []partitionFieldModel) []int {
+	ids := make([]int, len(parts))
+	for i, p := range parts {
+		if chain, err := catalog.Resolve(fields, p.Source.ValueString()); err == nil {
+			ids[i] = chain[len(chain)-1].ID
+		}
+	}
+
+	return ids
+}
+
 // checkV1Partitions enforces that a format-version-1 table only appends
 // partition fields: its partition field ids are positional, so a field can
-// be replaced by void (keeping its name) but not removed or moved.
-func checkV1Partitions(parts, prior []partitionFieldModel, d *diag.Diagnostics) {
+// be replaced by void (keeping its name) but not removed or moved. Fields
+// are compared by source field id, so renaming the source column is fine.
+func checkV1Partitions(fields []*catalog.Field, parts []partitionFieldModel, ids []int, prior []partitionFieldModel, priorIDs []int, d *diag.Diagnostics) {
 	for i, o := range prior {
 		at := path.Root("partition_spec").AtListIndex(i)
 		if i >= len(parts) {
 			at = path.Root("partition_spec")
 		}
-		if i < len(parts) && parts[i].Source.Equal(o.Source) && parts[i].Name.Equal(o.Name) &&
+		if i < len(parts) && ids[i] != 0 && ids[i] == priorIDs[i] && parts[i].Name.Equal(o.Name) &&
 			(catalog.SameTransform(parts[i].Transform.ValueString(), o.Transform.ValueString()) ||
 				catalog.SameTransform(parts[i].Transform.ValueString(), "void")) {
 			continue
+		}
+		source := o.Source.ValueString()
+		if now, ok := catalog.FieldPath(fields, priorIDs[i]); ok && priorIDs[i] != 0 {
+			source = now
 		}
 		d.AddAttributeError(at, "Partition field cannot be removed on a format-version-1 table",
 			fmt.Sprintf("%s: the table is format version 1, whose partition fields cannot be removed, reordered or "+
 				"renamed. Keep field %q (source %q) at position %d and set its transform to \"void\" to stop "+
 				"partitioning by it, or raise format_version to 2 in the same change. New fields may be appended.",
-				at, o.Name.ValueString(), o.Source.ValueString(), i))
+				at, o.Name.ValueString(), source, i))
 
 		return
 	}

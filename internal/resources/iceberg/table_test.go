@@ -1218,3 +1218,102 @@ resource "lakehouse_iceberg_table" "never_applied" {
 		},
 	})
 }
+
+const partitionedByID = `
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "ts", type = "timestamptz" },
+  ]
+  identifier_fields = ["id"]
+  partition_spec    = [{ source = "id", transform = "bucket[8]" }]
+  sort_order        = [{ source = "id" }]
+`
+
+const partitionedByDayV1 = `
+  format_version = 1
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "ts", type = "timestamptz" },
+  ]
+  partition_spec = [{ source = "ts", transform = "day" }]
+`
+
+// testAccPartitionedTables declares a format-2 table partitioned and
+// sorted by id and a format-1 table partitioned by day(ts).
+func testAccPartitionedTables(b backend, ns, v2, v1 string) string {
+	return testAccTableConfig(b, ns, v2) + fmt.Sprintf(`
+resource "lakehouse_iceberg_table" "v1" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "events"
+%s
+}
+`, v1)
+}
+
+// Renaming a column a partition field uses keeps the partition field: it is
+// matched by source field id and transform, not by the column's name. The
+// format-2 spec keeps field 1000 and its name (no new spec, no new sort
+// order); the format-1 table accepts the rename, with or without the
+// field's name spelled out.
+func TestAccIcebergTable_renamePartitionSource(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ns := acctest.RandomName()
+			v2Renamed := strings.NewReplacer(`{ name = "id", type = "long", required = true }`,
+				`{ name = "student_id", id = 1, type = "long", required = true }`, `"id"`, `"student_id"`).Replace(partitionedByID)
+			v1Renamed := strings.NewReplacer(`{ name = "ts", type = "timestamptz" }`, `{ name = "event_ts", id = 2, type = "timestamptz" }`,
+				`{ source = "ts", transform = "day" }`, `{ source = "event_ts", transform = "day", name = "ts_day" }`).Replace(partitionedByDayV1)
+			v1Unnamed := strings.Replace(v1Renamed, `, name = "ts_day"`, ``, 1)
+			kept := func(ident []string, want string) resource.TestCheckFunc {
+				return checkMetadata(b, ident, func(md table.Metadata) error {
+					if n := len(md.PartitionSpecs()); n != 1 || md.DefaultPartitionSpec() != 0 {
+						return fmt.Errorf("%d partition specs, default %d; the rename made a new spec: %s", n, md.DefaultPartitionSpec(), md.PartitionSpec().String())
+					}
+					spec := md.PartitionSpec()
+					f := spec.Field(0)
+					if got := fmt.Sprintf("%d %s %d", f.FieldID, f.Name, f.SourceID()); got != want {
+						return fmt.Errorf("partition field %q, want %q", got, want)
+					}
+					if len(md.SortOrders()) > 2 {
+						return fmt.Errorf("the rename added a sort order: %v", md.SortOrders())
+					}
+
+					return nil
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories,
+				CheckDestroy:             checkTablesGone(b),
+				Steps: []resource.TestStep{
+					{Config: testAccPartitionedTables(b, ns, partitionedByID, partitionedByDayV1)},
+					{
+						Config: testAccPartitionedTables(b, ns, v2Renamed, v1Renamed),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectKnownValue(tblAddr, tfjsonpath.New("partition_spec").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("id_bucket_8")),
+							},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: resource.ComposeTestCheckFunc(
+							kept([]string{ns, "orders"}, "1000 id_bucket_8 1"),
+							kept([]string{ns, "events"}, "1000 ts_day 2"),
+							checkMetadata(b, []string{ns, "orders"}, func(md table.Metadata) error {
+								if f, ok := md.CurrentSchema().FindFieldByName("student_id"); !ok || f.ID != 1 {
+									return fmt.Errorf("student_id: %v", f)
+								}
+
+								return nil
+							}),
+						),
+					},
+					{
+						// The name defaults to the existing field's name.
+						Config:   testAccPartitionedTables(b, ns, v2Renamed, v1Unnamed),
+						PlanOnly: true,
+					},
+				},
+			})
+		})
+	}
+}
