@@ -9,8 +9,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,18 +45,72 @@ const (
 )
 
 // FromData returns the catalog for the provider's settings, opened once per
-// provider instance and shared by every resource.
+// provider instance and shared by every resource. It never creates a
+// SQLite catalog file: reads and plans have no side effects, so a file that
+// does not exist is a *MissingFileError (not remembered, so a later
+// FromDataCreating can create it).
 func FromData(d *providerdata.Data) (Catalog, error) {
+	return providerdata.Client(d, "catalog", func(d *providerdata.Data) (Catalog, error) {
+		return OpenExisting(context.Background(), d)
+	})
+}
+
+// FromDataCreating is FromData for the calls that create catalog objects
+// (namespaces, tables): a SQLite catalog file that does not exist yet is
+// created.
+func FromDataCreating(d *providerdata.Data) (Catalog, error) {
 	return providerdata.Client(d, "catalog", func(d *providerdata.Data) (Catalog, error) {
 		return Open(context.Background(), d)
 	})
 }
 
+// MissingFileError says the SQLite catalog file does not exist; it was not
+// created.
+type MissingFileError struct {
+	Path string // absolute
+}
+
+func (e *MissingFileError) Error() string {
+	return fmt.Sprintf("the SQLite catalog file %s does not exist", e.Path)
+}
+
+// SQLiteFileState tells where the SQLite catalog of d lives: the absolute
+// path, whether the configuration gave it relative to the working
+// directory, and whether the file exists. ok is false when the catalog is
+// not a SQLite file.
+func SQLiteFileState(d *providerdata.Data) (abs string, relative, exists, ok bool) {
+	if d == nil || !d.Catalog.Configured || (d.Catalog.Type != "" && !strings.EqualFold(d.Catalog.Type, TypeSQL)) {
+		return "", false, false, false
+	}
+	file := SQLiteFile(d.Catalog.URI)
+	if file == "" {
+		return "", false, false, false
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		abs = file
+	}
+	_, err = os.Stat(file)
+
+	return abs, !filepath.IsAbs(file), !errors.Is(err, fs.ErrNotExist), true
+}
+
 // Open builds a new catalog from d.Catalog, with S3 FileIO properties taken
 // from d.S3; explicit catalog properties override the derived ones. Every
 // call on the catalog reaches table files with the AWS configuration
-// AWSConfig builds from d (see IOContext for calls on a loaded table).
+// AWSConfig builds from d (see IOContext for calls on a loaded table). A
+// SQLite catalog file that does not exist is created.
 func Open(ctx context.Context, d *providerdata.Data) (Catalog, error) {
+	return open(ctx, d, true)
+}
+
+// OpenExisting is Open without creating a SQLite catalog file: one that
+// does not exist is a *MissingFileError.
+func OpenExisting(ctx context.Context, d *providerdata.Data) (Catalog, error) {
+	return open(ctx, d, false)
+}
+
+func open(ctx context.Context, d *providerdata.Data, create bool) (Catalog, error) {
 	if d == nil || !d.Catalog.Configured {
 		return nil, &providerdata.NotConfiguredError{Block: "catalog", Env: providerdata.CatalogEnv}
 	}
@@ -67,7 +124,7 @@ func Open(ctx context.Context, d *providerdata.Data) (Catalog, error) {
 	var cat Catalog
 	switch strings.ToLower(s.Type) {
 	case "", TypeSQL:
-		cat, err = openSQL(ctx, s, props)
+		cat, err = openSQL(ctx, s, props, create)
 	case TypeREST:
 		cat, err = openREST(ctx, d, props)
 	default:
@@ -180,10 +237,26 @@ func sqliteDSN(uri string) string {
 	return path + sep + "_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_txlock=immediate"
 }
 
-func openSQL(ctx context.Context, s providerdata.CatalogSettings, props iceberg.Properties) (Catalog, error) {
+func openSQL(ctx context.Context, s providerdata.CatalogSettings, props iceberg.Properties, create bool) (Catalog, error) {
 	driver, dialect, dsn, err := SQLDriver(s.URI)
 	if err != nil {
 		return nil, err
+	}
+	if file := SQLiteFile(s.URI); file != "" && !create {
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			abs, _ := filepath.Abs(file)
+
+			return nil, &MissingFileError{Path: abs}
+		}
+		// Read-write without create, so a file removed after the check is
+		// not created behind it.
+		if !strings.Contains(dsn, "mode=") {
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + "mode=rw"
+		}
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/iceberg-go"
@@ -81,7 +82,7 @@ func TestOpen_postgres(t *testing.T) {
 func roundTrip(t *testing.T, d *providerdata.Data) {
 	t.Helper()
 	ctx := context.Background()
-	cat, err := catalog.FromData(d)
+	cat, err := catalog.FromDataCreating(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +119,45 @@ func roundTrip(t *testing.T, d *providerdata.Data) {
 	}
 	if err := other.DropNamespace(ctx, ns); !errors.Is(err, icecatalog.ErrNamespaceNotEmpty) {
 		t.Fatalf("dropping a namespace with a table: want ErrNamespaceNotEmpty, got %v", err)
+	}
+}
+
+// Reads never create a SQLite catalog: a missing file (absolute, or
+// relative to the working directory) is a MissingFileError naming its
+// absolute path, and no file (nor -wal, -shm) appears. Creating opens make
+// the file.
+func TestFromData_missingSQLiteFileIsNotCreated(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, uri := range []string{filepath.Join(dir, "x", "..", "catalgo.db"), "catalog.db", "file:catalog2.db"} {
+		d := &providerdata.Data{S3: s3Settings(), Catalog: providerdata.CatalogSettings{
+			Configured: true, Type: "sql", URI: uri, Warehouse: "s3://" + newBucket(t) + "/wh",
+		}}
+		want := filepath.Join(dir, strings.TrimPrefix(filepath.Base(uri), "file:"))
+		abs, relative, exists, ok := catalog.SQLiteFileState(d)
+		if !ok || exists || abs != want || relative == filepath.IsAbs(uri) {
+			t.Errorf("SQLiteFileState(%q) = %q, relative %v, exists %v, ok %v; want %q", uri, abs, relative, exists, ok, want)
+		}
+		_, err := catalog.FromData(d)
+		var missing *catalog.MissingFileError
+		if !errors.As(err, &missing) || missing.Path != want {
+			t.Errorf("FromData(%q): %v, want a MissingFileError for %s", uri, err, want)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("reading %q left files behind: %v", uri, entries)
+		}
+		if _, err := catalog.FromDataCreating(d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(want); err != nil {
+			t.Errorf("a creating open of %q did not create the file: %v", uri, err)
+		}
+		if _, err := catalog.FromData(d); err != nil {
+			t.Errorf("FromData after the file exists: %v", err)
+		}
+		_ = os.Remove(want)
+		_ = os.Remove(want + "-wal")
+		_ = os.Remove(want + "-shm")
 	}
 }
 

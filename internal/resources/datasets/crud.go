@@ -488,8 +488,15 @@ func (r *datasetResource) readLinks(ctx context.Context, s3 *minio.Client, state
 	id := state.ID.ValueString()
 	key := TagKey(state.DatasetID.ValueString())
 	if tables := sortedStrings(ctx, state.RelatedTables, d); len(tables) > 0 && r.data.Catalog.Configured {
-		cat := r.catalog(d, "reading", id)
-		if cat == nil {
+		cat, err := catalog.FromData(r.data)
+		var missing *catalog.MissingFileError
+		switch {
+		case errors.As(err, &missing):
+			tables = nil // no catalog file, no tables; a read never creates the file
+		case err != nil:
+			diags.AddError(d, "reading", typeName, id, "The Iceberg catalog could not be opened to link related_tables.",
+				"Configure the provider's catalog block or its environment variables, or remove related_tables.", err)
+
 			return
 		}
 		var keep []string

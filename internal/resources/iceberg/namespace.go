@@ -100,9 +100,20 @@ func (r *namespaceResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 // ModifyPlan fails the plan, not the apply, when the provider has no
-// settings for the backend this resource needs.
-func (r *namespaceResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	providerdata.RequireInPlan(req, resp, r.data, "lakehouse_iceberg_namespace", providerdata.BlockCatalog)
+// settings for the backend this resource needs, and warns about a SQLite
+// catalog file that is relative or not created yet. A destroy plan is
+// never checked.
+func (r *namespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !providerdata.RequireInPlan(req, resp, r.data, namespaceType, providerdata.BlockCatalog) {
+		return
+	}
+	var name types.List
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	id := ""
+	if levels, ok := knownStrings(name); ok {
+		id = catalog.FormatIdentifier(levels)
+	}
+	catalogFileWarnings(r.data, &resp.Diagnostics, namespaceType, id)
 }
 
 func (r *namespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -113,7 +124,7 @@ func (r *namespaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	levels := stringList(ctx, plan.Name, &resp.Diagnostics)
 	id := catalog.FormatIdentifier(levels)
-	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "creating", namespaceType, id)
+	cat, ok := creatingCatalog(r.data, &resp.Diagnostics, namespaceType, id)
 	if !ok {
 		return
 	}
@@ -140,7 +151,7 @@ func (r *namespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	levels := stringList(ctx, state.Name, &resp.Diagnostics)
-	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "reading", namespaceType, state.ID.ValueString())
+	cat, ok := readingCatalog(ctx, r.data, resp, namespaceType, state.ID.ValueString())
 	if !ok {
 		return
 	}

@@ -276,7 +276,7 @@ func (r *tableResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "creating", tableType, id)
+	cat, ok := creatingCatalog(r.data, &resp.Diagnostics, tableType, id)
 	if !ok {
 		return
 	}
@@ -305,7 +305,7 @@ func (r *tableResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	ident := state.ident(ctx, &resp.Diagnostics)
-	cat, ok := OpenCatalog(r.data, &resp.Diagnostics, "reading", tableType, state.ID.ValueString())
+	cat, ok := readingCatalog(ctx, r.data, resp, tableType, state.ID.ValueString())
 	if !ok {
 		return
 	}

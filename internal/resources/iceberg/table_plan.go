@@ -40,6 +40,11 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	planID := ""
+	if ns, ok := knownStrings(plan.Namespace); ok && !plan.Name.IsUnknown() {
+		planID = catalog.FormatIdentifier(append(ns, plan.Name.ValueString()))
+	}
+	catalogFileWarnings(r.data, &resp.Diagnostics, tableType, planID)
 	var state *tableResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &tableResourceModel{}
@@ -50,9 +55,8 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if !plan.Name.Equal(state.Name) || !plan.Namespace.Equal(state.Namespace) {
 			// A rename or move happens in place; only the id changes.
 			plan.ID = types.StringUnknown()
-			if !plan.Name.IsUnknown() && !plan.Namespace.IsUnknown() {
-				var d diag.Diagnostics
-				plan.ID = types.StringValue(catalog.FormatIdentifier(plan.ident(ctx, &d)))
+			if planID != "" {
+				plan.ID = types.StringValue(planID)
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -1316,4 +1318,88 @@ func TestAccIcebergTable_renamePartitionSource(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A plan has no side effects on a SQLite catalog: with a path that names no
+// file (a typo, or a relative path read from another directory) refresh and
+// plan create nothing, not even -wal or -shm files; the resources plan a
+// create and warnings name the absolute path and say the first apply
+// creates it. The apply does create it.
+func TestAccIcebergTable_planCreatesNoSQLiteFile(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	dir := t.TempDir()
+	t.Chdir(dir) // the in-process provider resolves relative paths here
+	right := filepath.Join(dir, "lake", "catalog.db")
+	if err := os.Mkdir(filepath.Dir(right), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	withURI := func(uri string) string {
+		return testAccTableConfig(backend{name: b.name, uri: uri, warehouse: b.warehouse}, ns, evolveStep1)
+	}
+	var rec diagRecorder
+	noFiles := func(where string) {
+		entries, _ := os.ReadDir(where)
+		for _, e := range entries {
+			if !e.IsDir() {
+				t.Errorf("the plan left %s in %s", e.Name(), where)
+			}
+		}
+	}
+	expectWarnings := func(patterns ...string) {
+		got := rec.take()
+		for _, p := range patterns {
+			if !errRe(p).MatchString(got) {
+				t.Errorf("no warning matching %q in:\n%s", p, got)
+			}
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkTablesGone(backend{name: b.name, uri: right, warehouse: b.warehouse}),
+		Steps: []resource.TestStep{
+			{
+				// The first plan warns; the apply creates the file.
+				Config: withURI("file:" + right),
+				Check: func(*terraform.State) error {
+					expectWarnings(`(?s)lakehouse_iceberg_namespace \(` + ns + `\): SQLite catalog file not created yet: The SQLite catalog file ` +
+						regexp.QuoteMeta(right) + ` does not exist; the first apply creates it`)
+					_, err := os.Stat(right)
+
+					return err
+				},
+			},
+			{
+				// A typo: nothing is read or created; everything plans a create.
+				Config:             withURI("file:" + filepath.Join(dir, "lake", "catalgo.db")),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					if left, _ := filepath.Glob(filepath.Join(dir, "lake", "catalgo.db*")); len(left) > 0 {
+						t.Errorf("the plan created %v", left)
+					}
+					expectWarnings(
+						`(?s)lakehouse_iceberg_table \(`+ns+`\.orders\) not found: The SQLite catalog file `+
+							regexp.QuoteMeta(filepath.Join(dir, "lake", "catalgo.db"))+` does not exist, so`,
+						`(?s)SQLite catalog file not created yet: The SQLite catalog file `+regexp.QuoteMeta(filepath.Join(dir, "lake", "catalgo.db")))
+				},
+				// A relative path, read from this directory: nothing is created here.
+				Config:             withURI("catalog.db"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					noFiles(dir)
+					expectWarnings(`(?s)relative SQLite catalog path: .*"catalog.db".*here `+regexp.QuoteMeta(filepath.Join(dir, "catalog.db")),
+						`(?s)The SQLite catalog file `+regexp.QuoteMeta(filepath.Join(dir, "catalog.db"))+` does not exist; the first apply creates it`)
+				},
+				// The right path again: the state and the catalog are intact.
+				Config:   withURI("file:" + right),
+				PlanOnly: true,
+			},
+		},
+	})
 }
