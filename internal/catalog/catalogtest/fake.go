@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -98,6 +99,23 @@ func Start(dir, warehouse string, props iceberg.Properties) (*Server, error) {
 func (s *Server) Close() {
 	s.srv.Close()
 	_ = s.cat.Close()
+}
+
+// Down stops answering: connections to URL are refused until Up.
+func (s *Server) Down() { s.srv.Close() }
+
+// Up answers again at the same URL after Down.
+func (s *Server) Up() error {
+	ln, err := net.Listen("tcp", s.srv.Listener.Addr().String())
+	if err != nil {
+		return err
+	}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	_ = s.srv.Listener.Close()
+	s.srv.Listener = ln
+	s.srv.Start()
+
+	return nil
 }
 
 // Catalog is the backing catalog, for out-of-band changes in tests.

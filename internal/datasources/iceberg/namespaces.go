@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
+	rsiceberg "github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 )
 
 var (
@@ -75,7 +75,7 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		if errors.Is(err, icecatalog.ErrNoSuchNamespace) {
 			what = "The namespace does not exist."
 		}
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_namespace", id, what, "", err)
+		rsiceberg.AddCatalogError(&resp.Diagnostics, d.data, "reading", "lakehouse_iceberg_namespace", id, what, "", err)
 
 		return
 	}
@@ -128,7 +128,7 @@ func (d *namespacesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	listed, err := cat.ListNamespaces(ctx, parent)
 	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_namespaces", catalog.FormatIdentifier(parent),
+		rsiceberg.AddCatalogError(&resp.Diagnostics, d.data, "reading", "lakehouse_iceberg_namespaces", catalog.FormatIdentifier(parent),
 			"The namespaces could not be listed.", "", err)
 
 		return

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spanda-ai/terraform-provider-lakehouse/internal/catalog"
-	"github.com/spanda-ai/terraform-provider-lakehouse/internal/diags"
 	rsiceberg "github.com/spanda-ai/terraform-provider-lakehouse/internal/resources/iceberg"
 )
 
@@ -141,14 +140,14 @@ func (d *tableDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if errors.Is(err, icecatalog.ErrNoSuchTable) {
 			what = "The table does not exist."
 		}
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_table", id, what, "", err)
+		rsiceberg.AddCatalogError(&resp.Diagnostics, d.data, "reading", "lakehouse_iceberg_table", id, what, "", err)
 
 		return
 	}
 	md := tbl.Metadata()
 	fields, err := catalog.FromIcebergFields(md.CurrentSchema().Fields())
 	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_table", id, "The table schema cannot be represented.", "", err)
+		rsiceberg.AddCatalogError(&resp.Diagnostics, d.data, "reading", "lakehouse_iceberg_table", id, "The table schema cannot be represented.", "", err)
 
 		return
 	}
@@ -241,7 +240,7 @@ func (d *tablesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	var names, ids []string
 	for ident, err := range cat.ListTables(ctx, ns) {
 		if err != nil {
-			diags.AddError(&resp.Diagnostics, "reading", "lakehouse_iceberg_tables", id, "The tables could not be listed.", "", err)
+			rsiceberg.AddCatalogError(&resp.Diagnostics, d.data, "reading", "lakehouse_iceberg_tables", id, "The tables could not be listed.", "", err)
 
 			return
 		}

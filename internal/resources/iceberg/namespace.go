@@ -135,7 +135,7 @@ func (r *namespaceResource) Create(ctx context.Context, req resource.CreateReque
 		if errors.Is(err, icecatalog.ErrNamespaceAlreadyExists) {
 			todo = fmt.Sprintf("The namespace exists already; import it with: terraform import <address> '%s'", id)
 		}
-		diags.AddError(&resp.Diagnostics, "creating", namespaceType, id, "The catalog refused to create the namespace.", todo, err)
+		AddCatalogError(&resp.Diagnostics, r.data, "creating", namespaceType, id, "The catalog refused to create the namespace.", todo, err)
 
 		return
 	}
@@ -179,7 +179,7 @@ func (r *namespaceResource) read(ctx context.Context, cat catalog.Catalog, level
 		return false
 	}
 	if err != nil {
-		diags.AddError(d, "reading", namespaceType, m.ID.ValueString(), "The namespace properties could not be read.", "", err)
+		AddCatalogError(d, r.data, "reading", namespaceType, m.ID.ValueString(), "The namespace properties could not be read.", "", err)
 
 		return false
 	}
@@ -225,7 +225,7 @@ func (r *namespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	if len(removals) > 0 || len(updates) > 0 {
 		if _, err := cat.UpdateNamespaceProperties(ctx, levels, removals, updates); err != nil {
-			diags.AddError(&resp.Diagnostics, "updating", namespaceType, id, "The namespace properties could not be updated.", "", err)
+			AddCatalogError(&resp.Diagnostics, r.data, "updating", namespaceType, id, "The namespace properties could not be updated.", "", err)
 
 			return
 		}
@@ -260,6 +260,11 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 		if errors.Is(err, icecatalog.ErrNoSuchNamespace) {
 			return
 		}
+		if _, down := catalog.Unreachable(r.data, err); down {
+			AddCatalogError(&resp.Diagnostics, r.data, "deleting", namespaceType, id, "", "", err)
+
+			return
+		}
 		diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, err.Error(),
 			"Drop or move the tables and child namespaces first (with Terraform, destroy their resources), then retry. "+
 				"A table made outside Terraform (lakehouse-runner load --create, deid --out iceberg://) can be adopted with an "+
@@ -270,7 +275,7 @@ func (r *namespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	for _, ns := range append(drop, levels) {
 		tflog.Debug(ctx, "dropping Iceberg namespace", map[string]any{"namespace": catalog.FormatIdentifier(ns)})
 		if err := cat.DropNamespace(ctx, ns); err != nil && !errors.Is(err, icecatalog.ErrNoSuchNamespace) {
-			diags.AddError(&resp.Diagnostics, "deleting", namespaceType, id, fmt.Sprintf("The catalog refused to drop "+
+			AddCatalogError(&resp.Diagnostics, r.data, "deleting", namespaceType, id, fmt.Sprintf("The catalog refused to drop "+
 				"the namespace %s.", catalog.FormatIdentifier(ns)), "", err)
 
 			return

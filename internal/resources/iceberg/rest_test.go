@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -530,6 +531,36 @@ resource "lakehouse_iceberg_table" "other" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: ids([]string{"inst_a", "orders"}, "term_code:2 student:1 grades:3"),
+			},
+		},
+	})
+}
+
+// With the REST catalog down, a refresh says the catalog could not be
+// reached at its URL and to retry; once it is back the plan is empty.
+func TestAccIcebergTable_restCatalogDown(t *testing.T) {
+	srv := startREST(t)
+	cfg := restProvider(srv) + restTableV1
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: srv.Down,
+				Config:    cfg,
+				PlanOnly:  true,
+				ExpectError: errRe(`(?s)Error reading lakehouse_iceberg_(table|namespace) \(sales(\.orders)?\).*The REST catalog at ` +
+					regexp.QuoteMeta(srv.URL) + ` \(the provider's catalog block\) could not be reached: connection refused.*` +
+					`run the same command again`),
+			},
+			{
+				PreConfig: func() {
+					if err := srv.Up(); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true,
 			},
 		},
 	})

@@ -287,7 +287,7 @@ func (r *tableResource) Create(ctx context.Context, req resource.CreateRequest, 
 		if errors.Is(err, icecatalog.ErrTableAlreadyExists) {
 			todo = fmt.Sprintf("The table exists already; import it with: terraform import <address> '%s'", id)
 		}
-		diags.AddError(&resp.Diagnostics, "creating", tableType, id, "The catalog did not create the table as declared.", todo, err)
+		AddCatalogError(&resp.Diagnostics, r.data, "creating", tableType, id, "The catalog did not create the table as declared.", todo, err)
 		if tbl == nil {
 			return
 		}
@@ -317,7 +317,7 @@ func (r *tableResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		diags.AddError(&resp.Diagnostics, "reading", tableType, state.ID.ValueString(), "The table could not be loaded.", "", err)
+		AddCatalogError(&resp.Diagnostics, r.data, "reading", tableType, state.ID.ValueString(), "The table could not be loaded.", "", err)
 
 		return
 	}
@@ -359,7 +359,7 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if renamed {
 		tflog.Debug(ctx, "renaming Iceberg table", map[string]any{"from": catalog.FormatIdentifier(from), "to": id})
 		if _, err := cat.RenameTable(ctx, from, ident); err != nil {
-			diags.AddError(&resp.Diagnostics, "updating", tableType, id, fmt.Sprintf("The table could not be renamed from %s.",
+			AddCatalogError(&resp.Diagnostics, r.data, "updating", tableType, id, fmt.Sprintf("The table could not be renamed from %s.",
 				catalog.FormatIdentifier(from)), "Check the target namespace exists and no table has that name.", err)
 
 			return
@@ -372,7 +372,7 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		if errors.Is(err, catalog.ErrConcurrentChange) {
 			todo = "Another writer changed the table; run terraform plan again."
 		}
-		diags.AddError(&resp.Diagnostics, "updating", tableType, id, "The change could not be committed as declared.", todo, err)
+		AddCatalogError(&resp.Diagnostics, r.data, "updating", tableType, id, "The change could not be committed as declared.", todo, err)
 		if tbl == nil && renamed {
 			// The rename happened: record the table under its new name, as
 			// it is, so the next plan neither loses nor re-creates it.
@@ -414,7 +414,7 @@ func (r *tableResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		err = cat.DropTable(ctx, ident)
 	}
 	if err != nil && !errors.Is(err, icecatalog.ErrNoSuchTable) && !errors.Is(err, icecatalog.ErrNoSuchNamespace) {
-		diags.AddError(&resp.Diagnostics, "deleting", tableType, id, "The catalog refused to drop the table.", "", err)
+		AddCatalogError(&resp.Diagnostics, r.data, "deleting", tableType, id, "The catalog refused to drop the table.", "", err)
 	}
 }
 

@@ -1403,3 +1403,53 @@ func TestAccIcebergTable_planCreatesNoSQLiteFile(t *testing.T) {
 		},
 	})
 }
+
+// With the object store down (nothing listens at the s3 endpoint), creating
+// a table says which service could not be reached, at which endpoint, and
+// to retry; not that the declaration may be invalid.
+func TestAccIcebergTable_objectStoreDown(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	port, err := acctest.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := fmt.Sprintf("127.0.0.1:%d", port)
+	cfg := fmt.Sprintf(`
+provider "lakehouse" {
+  s3 {
+    endpoint   = %[1]q
+    use_ssl    = false
+    path_style = true
+  }
+  catalog {
+    type      = "sql"
+    uri       = %[2]q
+    warehouse = %[3]q
+  }
+  retry {
+    max_attempts = 1
+  }
+}
+
+resource "lakehouse_iceberg_namespace" "ns" {
+  name = [%[4]q]
+}
+
+resource "lakehouse_iceberg_table" "test" {
+  namespace = lakehouse_iceberg_namespace.ns.name
+  name      = "orders"
+%[5]s
+}
+`, dead, b.uri, b.warehouse, ns, evolveStep1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: errRe(`(?s)Error creating lakehouse_iceberg_table \(` + ns + `\.orders\).*The object store at http://` +
+				regexp.QuoteMeta(dead) + ` \(the provider's s3 block\) could not be reached: connection refused.*` +
+				`It may be down, restarting or unreachable from here.*run the same command again`),
+		}},
+	})
+}

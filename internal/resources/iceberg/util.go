@@ -76,7 +76,7 @@ func stringMap(ctx context.Context, m types.Map, d *diagList) map[string]string 
 func OpenCatalog(d *providerdata.Data, dg *diag.Diagnostics, action, typeName, id string) (catalog.Catalog, bool) {
 	cat, err := catalog.FromData(d)
 
-	return opened(cat, err, dg, action, typeName, id)
+	return opened(d, cat, err, dg, action, typeName, id)
 }
 
 // creatingCatalog is OpenCatalog for Create, which may create the SQLite
@@ -84,10 +84,10 @@ func OpenCatalog(d *providerdata.Data, dg *diag.Diagnostics, action, typeName, i
 func creatingCatalog(d *providerdata.Data, dg *diag.Diagnostics, typeName, id string) (catalog.Catalog, bool) {
 	cat, err := catalog.FromDataCreating(d)
 
-	return opened(cat, err, dg, "creating", typeName, id)
+	return opened(d, cat, err, dg, "creating", typeName, id)
 }
 
-func opened(cat catalog.Catalog, err error, dg *diag.Diagnostics, action, typeName, id string) (catalog.Catalog, bool) {
+func opened(d *providerdata.Data, cat catalog.Catalog, err error, dg *diag.Diagnostics, action, typeName, id string) (catalog.Catalog, bool) {
 	if err != nil {
 		todo := "Check the provider's catalog block."
 		var missing *catalog.MissingFileError
@@ -95,12 +95,26 @@ func opened(cat catalog.Catalog, err error, dg *diag.Diagnostics, action, typeNa
 			todo = "Check catalog.uri (or LAKEHOUSE_CATALOG_URI): Terraform creates the file when it creates the first " +
 				"namespace or table, and never on a plan or a read."
 		}
-		diags.AddError(dg, action, typeName, id, "The Iceberg catalog could not be opened.", todo, err)
+		AddCatalogError(dg, d, action, typeName, id, "The Iceberg catalog could not be opened.", todo, err)
 
 		return nil, false
 	}
 
 	return cat, true
+}
+
+// AddCatalogError adds the error for a failed call to the catalog or the
+// object store. what and todo describe an answer from the service (a
+// refusal); when the call never got an answer (connection refused, unknown
+// host, timeout) the diagnostic says which service could not be reached
+// instead, since the declaration is not at fault.
+func AddCatalogError(dg *diag.Diagnostics, d *providerdata.Data, action, typeName, id, what, todo string, err error) {
+	if w, ok := catalog.Unreachable(d, err); ok {
+		what = w
+		todo = "It may be down, restarting or unreachable from here: check that it runs and that the endpoint is " +
+			"right, then run the same command again."
+	}
+	diags.AddError(dg, action, typeName, id, what, todo, err)
 }
 
 // readingCatalog is OpenCatalog for Read: when the SQLite catalog file does
@@ -119,7 +133,7 @@ func readingCatalog(ctx context.Context, d *providerdata.Data, resp *resource.Re
 		return nil, false
 	}
 
-	return opened(cat, err, &resp.Diagnostics, "reading", typeName, id)
+	return opened(d, cat, err, &resp.Diagnostics, "reading", typeName, id)
 }
 
 // catalogFileWarnings warns, while planning typeName id, about a SQLite
