@@ -32,7 +32,7 @@ type EvolveOptions struct {
 // Evolve assigns ids to planned (in place) by matching it against prior,
 // and checks every change against Iceberg's schema evolution rules.
 func Evolve(planned, prior []*Field, opts EvolveOptions) (*Evolution, error) {
-	e := &evolver{opts: opts, next: max(opts.LastColumnID, MaxID(prior))}
+	e := &evolver{opts: opts, next: max(opts.LastColumnID, MaxID(prior)), root: prior}
 	if err := e.scope(planned, prior, nil, nil); err != nil {
 		return nil, err
 	}
@@ -44,6 +44,7 @@ type evolver struct {
 	opts    EvolveOptions
 	next    int
 	dropped [][]string
+	root    []*Field // the whole prior schema, to name the owner of an id
 }
 
 func (e *evolver) newID() int {
@@ -61,6 +62,7 @@ func (e *evolver) scope(planned, prior []*Field, path []string, index []int) err
 		seen[f.Name] = i
 	}
 	match := make([]*Field, len(planned))
+	byID := make([]bool, len(planned))
 	used := make([]bool, len(prior))
 	for i, f := range planned {
 		if f.ID == 0 {
@@ -68,13 +70,18 @@ func (e *evolver) scope(planned, prior []*Field, path []string, index []int) err
 		}
 		j := slices.IndexFunc(prior, func(p *Field) bool { return p.ID == f.ID })
 		if j < 0 {
+			if owner, ok := FieldPath(e.root, f.ID); ok {
+				return pathErr(path, index, i, f.Name, "id", fmt.Errorf("field id %d belongs to column %q, at another "+
+					"level; a column cannot move between levels. Remove id to add %q as a new column", f.ID, owner, f.Name))
+			}
+
 			return pathErr(path, index, i, f.Name, "id", fmt.Errorf("field id %d is not an existing field at this level; "+
 				"set id only to keep an existing field's identity across a rename, and leave it unset for new fields", f.ID))
 		}
 		if used[j] {
 			return pathErr(path, index, i, f.Name, "id", fmt.Errorf("field id %d is claimed by two declared fields", f.ID))
 		}
-		used[j], match[i] = true, prior[j]
+		used[j], match[i], byID[i] = true, prior[j], true
 	}
 	for i, f := range planned {
 		if match[i] != nil {
@@ -101,7 +108,7 @@ func (e *evolver) scope(planned, prior []*Field, path []string, index []int) err
 
 			continue
 		}
-		if err := e.matched(f, p, here, at); err != nil {
+		if err := e.matched(f, p, here, at, byID[i] && p.Name != f.Name); err != nil {
 			return err
 		}
 	}
@@ -133,9 +140,21 @@ func (e *evolver) added(f *Field, path []string, index []int, existingTable bool
 	return nil
 }
 
-func (e *evolver) matched(f, p *Field, path []string, index []int) error {
+// matched checks the change from the existing field p to the declared f.
+// renamed says f claims p by id under another name: when its type cannot
+// become f's, the id is the likelier mistake, so the error says whose id it
+// is.
+func (e *evolver) matched(f, p *Field, path []string, index []int, renamed bool) error {
 	f.ID = p.ID
-	fail := func(attr string, err error) error { return &PathError{Index: index, Path: path, Attr: attr, Err: err} }
+	fail := func(attr string, err error) error {
+		if renamed && strings.HasSuffix(attr, "type") {
+			attr = "id"
+			err = fmt.Errorf("field id %d belongs to the existing column %q (%s), not to %q: setting id renames %q to "+
+				"%q, and then %w. If %q is a new column, remove its id", p.ID, p.Name, p.Type, f.Name, p.Name, f.Name, err, f.Name)
+		}
+
+		return &PathError{Index: index, Path: path, Attr: attr, Err: err}
+	}
 	if f.kind() != p.kind() {
 		return fail("type", fmt.Errorf("changing a %s column to %s is not allowed; add a new column instead", p.Type, f.Type))
 	}

@@ -118,6 +118,8 @@ func TestEvolve(t *testing.T) {
 		"unknown id":                     {fields(&catalog.Field{ID: 42, Name: "y", Type: "string"}), "field id 42 is not an existing field"},
 		"duplicate name":                 {fields(&catalog.Field{Name: "a", Type: "string"}, &catalog.Field{Name: "a", Type: "long"}), "declared twice"},
 		"scale change":                   {fields(&catalog.Field{Name: "amount", Type: "decimal(10,3)"}), "scale"},
+		"id of another column":           {fields(&catalog.Field{Name: "amount", Type: "decimal(10,2)"}, &catalog.Field{ID: 1, Name: "age", Type: "int"}), `field id 1 belongs to the existing column "id" (long), not to "age"`},
+		"id at another level":            {fields(&catalog.Field{Name: "meta", Type: "struct", Fields: fields(&catalog.Field{ID: 2, Name: "code", Type: "decimal(10,2)"})}), `field id 2 belongs to column "amount", at another level`},
 	} {
 		_, err := catalog.Evolve(tc.planned, prior, catalog.EvolveOptions{LastColumnID: 7, HasData: true, FormatVersion: 2})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -160,10 +160,10 @@ func (r *tableResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 						MarkdownDescription: "The transform applied before sorting. Defaults to `identity`."},
 					"direction": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("asc"),
 						MarkdownDescription: "`asc` (default) or `desc`.",
-						Validators:          []validator.String{stringvalidator.OneOf("asc", "desc")}},
+						Validators:          locatedStrings(stringvalidator.OneOf("asc", "desc"))},
 					"null_order": schema.StringAttribute{Optional: true, Computed: true,
 						MarkdownDescription: "`nulls-first` or `nulls-last`; defaults to first for `asc`, last for `desc`.",
-						Validators:          []validator.String{stringvalidator.OneOf("nulls-first", "nulls-last")}},
+						Validators:          locatedStrings(stringvalidator.OneOf("nulls-first", "nulls-last"))},
 				}},
 			},
 			"properties": schema.MapAttribute{

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -28,8 +27,8 @@ const typeDescription = "The column type: `boolean`, `int`, `long`, `float`, `do
 	"types and one cannot be changed into the other."
 
 var (
-	nonEmpty       = []validator.String{stringvalidator.LengthAtLeast(1)}
-	typeValidators = []validator.String{typeValidator{}}
+	nonEmpty       = locatedStrings(stringvalidator.LengthAtLeast(1))
+	typeValidators = locatedStrings(typeValidator{})
 )
 
 // fieldAttributes returns the nested attributes of a schema field at the
@@ -47,7 +46,7 @@ func fieldAttributes(level int) map[string]schema.Attribute {
 		},
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "The column name."},
 		"type": schema.StringAttribute{Required: true, MarkdownDescription: typeDescription, CustomType: TypeNameType{},
-			Validators: []validator.String{typeValidator{}}},
+			Validators: typeValidators},
 		"required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: "Whether the column may not hold nulls. Defaults to `false`. A required column may " +
 				"become optional at any time; the reverse is refused on a table that holds data."},

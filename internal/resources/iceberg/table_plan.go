@@ -129,7 +129,7 @@ func checkShapes(fields []*catalog.Field, at path.Path, d *diag.Diagnostics) boo
 		p := at.AtListIndex(i)
 		kind := strings.ToLower(strings.TrimSpace(f.Type))
 		bad := func(attr, msg string) {
-			d.AddAttributeError(p.AtName(attr), "Invalid schema field", fmt.Sprintf("%s: field %q: %s", p.AtName(attr), f.Name, msg))
+			addAttrError(d, p.AtName(attr), "Invalid schema field", fmt.Sprintf("field %q: %s", f.Name, msg))
 			ok = false
 		}
 		switch {
@@ -239,9 +239,7 @@ func addFieldError(d *diag.Diagnostics, err error) {
 	if pe.Attr != "" {
 		p = p.AtName(pe.Attr)
 	}
-	// The path also goes into the text: Terraform cannot point at an
-	// element of a nested list in the configuration.
-	d.AddAttributeError(p, "Invalid schema change", p.String()+": "+pe.Error())
+	addAttrError(d, p, "Invalid schema change", pe.Error())
 }
 
 func checkIdentifiers(ctx context.Context, fields []*catalog.Field, plan, state *tableResourceModel, d *diag.Diagnostics) {
@@ -258,8 +256,7 @@ func checkIdentifiers(ctx context.Context, fields []*catalog.Field, plan, state 
 						"it from identifier_fields in the same change that removes it from schema.", ref)
 				}
 			}
-			at := path.Root("identifier_fields").AtListIndex(i)
-			d.AddAttributeError(at, "Invalid identifier field", at.String()+": "+msg)
+			addAttrError(d, path.Root("identifier_fields").AtListIndex(i), "Invalid identifier field", msg)
 		}
 	}
 }
@@ -288,8 +285,8 @@ func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *t
 		}
 		f, tr, err := catalog.CheckTransform(fields, p.Source.ValueString(), p.Transform.ValueString())
 		if err != nil {
-			at := path.Root("partition_spec").AtListIndex(i)
-			d.AddAttributeError(at, "Invalid partition field", at.String()+": "+err.Error())
+			addAttrError(d, transformAttr(fields, path.Root("partition_spec").AtListIndex(i), p.Source.ValueString()),
+				"Invalid partition field", err.Error())
 
 			continue
 		}
@@ -312,6 +309,17 @@ func planPartitions(ctx context.Context, fields []*catalog.Field, plan, state *t
 	d.Append(dd...)
 
 	return &l
+}
+
+// transformAttr is the attribute of the partition or sort field at that a
+// CheckTransform error is about: its source when the column does not
+// resolve to a primitive, else its transform.
+func transformAttr(fields []*catalog.Field, at path.Path, source string) path.Path {
+	if _, _, err := catalog.ResolvePrimitive(fields, source); err != nil {
+		return at.AtName("source")
+	}
+
+	return at.AtName("transform")
 }
 
 // sourceIDs resolves the source column of each partition field through
@@ -346,11 +354,11 @@ func checkV1Partitions(fields []*catalog.Field, parts []partitionFieldModel, ids
 		if now, ok := catalog.FieldPath(fields, priorIDs[i]); ok && priorIDs[i] != 0 {
 			source = now
 		}
-		d.AddAttributeError(at, "Partition field cannot be removed on a format-version-1 table",
-			fmt.Sprintf("%s: the table is format version 1, whose partition fields cannot be removed, reordered or "+
+		addAttrError(d, at, "Partition field cannot be removed on a format-version-1 table",
+			fmt.Sprintf("the table is format version 1, whose partition fields cannot be removed, reordered or "+
 				"renamed. Keep field %q (source %q) at position %d and set its transform to \"void\" to stop "+
 				"partitioning by it, or raise format_version to 2 in the same change. New fields may be appended.",
-				at, o.Name.ValueString(), source, i))
+				o.Name.ValueString(), source, i))
 
 		return
 	}
@@ -367,8 +375,8 @@ func planSorts(ctx context.Context, fields []*catalog.Field, plan *tableResource
 			return nil
 		}
 		if _, _, err := catalog.CheckTransform(fields, o.Source.ValueString(), o.Transform.ValueString()); err != nil {
-			at := path.Root("sort_order").AtListIndex(i)
-			d.AddAttributeError(at, "Invalid sort field", at.String()+": "+err.Error())
+			addAttrError(d, transformAttr(fields, path.Root("sort_order").AtListIndex(i), o.Source.ValueString()),
+				"Invalid sort field", err.Error())
 
 			continue
 		}
@@ -500,7 +508,8 @@ func sortList(ctx context.Context, fields []*catalog.Field, md table.Metadata, p
 	return l
 }
 
-// typeValidator checks a field type spelling at validate time.
+// typeValidator checks a field type spelling at validate time; it is used
+// wrapped in locatedString.
 type typeValidator struct{}
 
 func (typeValidator) Description(context.Context) string { return "must be an Iceberg type" }

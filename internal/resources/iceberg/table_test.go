@@ -1453,3 +1453,73 @@ resource "lakehouse_iceberg_table" "test" {
 		}},
 	})
 }
+
+const scoresBase = `
+  schema = [
+    { name = "id", type = "long", required = true },
+    { name = "meta", type = "struct", fields = [{ name = "code", type = "string" }] },
+    { name = "score", type = "double" },
+  ]
+`
+
+// Schema, partition and sort errors point at the element of the
+// configuration that holds the fault (Terraform cannot point deeper into a
+// nested attribute) and name the whole attribute path in their text: never
+// the resource line, nor the table's own name for a column's name. An id
+// that belongs to another column says so.
+func TestAccIcebergTable_diagnosticPaths(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	with := func(old, replacement string) string {
+		return testAccTableConfig(b, ns, strings.Replace(scoresBase, old, replacement, 1))
+	}
+	// snippet matches Terraform's "on <file> line N" block showing text.
+	snippet := func(text string) string {
+		return `line \d+, in resource "lakehouse_iceberg_table" "test":\s+\d+:\s+` + regexp.QuoteMeta(text)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{
+			{
+				Config:   with(`{ name = "code", type = "string" }`, `{ name = "code", type = "strin" }`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)Invalid column type.*` + snippet(`{ name = "meta", type = "struct", fields = [{ name = "code", type = "strin" }] },`) +
+					`.*schema\[1\]\.fields\[0\]\.type: "strin" is not an Iceberg type`),
+			},
+			{
+				Config:   with(`{ name = "score", type = "double" },`, `{ name = "score", type = "double" },`+"\n"+`    { name = "score", type = "long" },`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)Invalid schema change.*` + snippet(`{ name = "score", type = "long" },`) +
+					`.*schema\[3\]\.name: field "score": the name is declared twice`),
+			},
+			{Config: testAccTableConfig(b, ns, scoresBase)},
+			{
+				Config:   with(`{ name = "score", type = "double" },`, `{ name = "score", type = "double" },`+"\n"+`    { name = "age", id = 4, type = "int" },`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)Invalid schema change.*` + snippet(`{ name = "age", id = 4, type = "int" },`) +
+					`.*schema\[3\]\.id: field "age": field id 4 belongs to the existing column "score" \(double\), not to "age".*` +
+					`If "age" is a new column, remove its id`),
+			},
+			{
+				Config:   with(`{ name = "code", type = "string" }`, `{ name = "code", type = "string" }, { name = "key", id = 1, type = "long" }`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)Invalid schema change.*` + snippet(`{ name = "meta", type = "struct"`) +
+					`.*schema\[1\]\.fields\[1\]\.id: field "meta.key": field id 1 belongs to column "id", at another level`),
+			},
+			{
+				Config:   with(`  ]`, `  ]`+"\n"+`  partition_spec = [{ source = "nope", transform = "day" }]`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)Invalid partition field.*` + snippet(`partition_spec = [{ source = "nope", transform = "day" }]`) +
+					`.*partition_spec\[0\]\.source: no column "nope"`),
+			},
+			{
+				Config:   with(`  ]`, `  ]`+"\n"+`  sort_order = [{ source = "score", direction = "up" }]`),
+				PlanOnly: true,
+				ExpectError: errRe(`(?s)` + snippet(`sort_order = [{ source = "score", direction = "up" }]`) +
+					`.*sort_order\[0\]\.direction value must be one of: \["asc" "desc"\]`),
+			},
+			{Config: testAccTableConfig(b, ns, scoresBase), PlanOnly: true},
+		},
+	})
+}
