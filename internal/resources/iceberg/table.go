@@ -183,12 +183,13 @@ func (r *tableResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"allow_column_drops": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Allow removing declared columns to drop them from the table (their data becomes " +
-					"unreadable). Defaults to `false`, so a removed column is a plan-time error.",
+					"unreadable). Defaults to `false`, so a removed column is a plan-time error. Changing it alone commits " +
+					"nothing to the table.",
 			},
 			"purge": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "On destroy, also delete the table's data and metadata files. Defaults to `false`: " +
-					"the table is only dropped from the catalog.",
+					"the table is only dropped from the catalog. Changing it alone commits nothing to the table.",
 			},
 			"table_uuid": schema.StringAttribute{Computed: true, MarkdownDescription: "The table uuid.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -338,6 +339,13 @@ func (r *tableResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.commitsNothing(&state) && !plan.MetadataLocation.IsUnknown() {
+		// Only purge or allow_column_drops changed: the plan kept every
+		// value read from the table, and the state records the setting.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
 		return
 	}
 	ident := plan.ident(ctx, &resp.Diagnostics)

@@ -102,9 +102,9 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if sorts != nil {
 		plan.SortOrder = *sorts
 	}
-	if state != nil && plan.sameDeclaration(state) {
-		// Only spellings differed: nothing will be committed, so the
-		// server-side values stay as they are.
+	if state != nil && plan.commitsNothing(state) {
+		// Only spellings or provider-side settings differ: nothing will be
+		// committed, so the server-side values stay as they are.
 		plan.CurrentSchemaID, plan.CurrentSnapshotID = state.CurrentSchemaID, state.CurrentSnapshotID
 		plan.MetadataLocation, plan.Location, plan.TableUUID = state.MetadataLocation, state.Location, state.TableUUID
 		plan.LastColumnID, plan.ID = state.LastColumnID, state.ID
@@ -112,13 +112,15 @@ func (r *tableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// sameDeclaration reports whether m declares exactly what state holds.
-func (m *tableResourceModel) sameDeclaration(state *tableResourceModel) bool {
+// commitsNothing reports whether m declares for the table exactly what
+// state holds, so that applying m commits nothing to the catalog. purge
+// and allow_column_drops are settings of the provider, not of the table:
+// changing only them is an update that touches nothing remote.
+func (m *tableResourceModel) commitsNothing(state *tableResourceModel) bool {
 	return m.Name.Equal(state.Name) && m.Namespace.Equal(state.Namespace) &&
 		m.Schema.Equal(state.Schema) && m.IdentifierFields.Equal(state.IdentifierFields) &&
 		m.PartitionSpec.Equal(state.PartitionSpec) && m.SortOrder.Equal(state.SortOrder) &&
 		m.Properties.Equal(state.Properties) && m.FormatVersion.Equal(state.FormatVersion) &&
-		m.AllowColumnDrops.Equal(state.AllowColumnDrops) && m.Purge.Equal(state.Purge) &&
 		(m.Location.IsUnknown() || m.Location.Equal(state.Location))
 }
 

@@ -1523,3 +1523,119 @@ func TestAccIcebergTable_diagnosticPaths(t *testing.T) {
 		},
 	})
 }
+
+// onlyChanges checks that the planned update of addr changes exactly the
+// attributes named, and leaves nothing unknown.
+type onlyChanges struct {
+	addr  string
+	attrs []string
+}
+
+func (c onlyChanges) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		var changed []string
+		for k := range after {
+			if fmt.Sprint(before[k]) != fmt.Sprint(after[k]) {
+				changed = append(changed, k)
+			}
+		}
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		for k, v := range unknown {
+			if anyTrue(v) {
+				changed = append(changed, k+" (known after apply)")
+			}
+		}
+		slices.Sort(changed)
+		if !slices.Equal(changed, c.attrs) {
+			resp.Error = fmt.Errorf("%s: the plan changes %v, want only %v", c.addr, changed, c.attrs)
+		}
+
+		return
+	}
+	resp.Error = fmt.Errorf("no planned change for %s", c.addr)
+}
+
+// anyTrue reports whether an after_unknown value marks anything unknown.
+func anyTrue(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case []any:
+		return slices.ContainsFunc(v, anyTrue)
+	case map[string]any:
+		for _, e := range v {
+			if anyTrue(e) {
+				return true
+			}
+		}
+	}
+
+	return false
+}
+
+// purge and allow_column_drops are provider-side settings: changing only
+// them plans an update of that setting alone, with every value read from
+// the table kept (no "known after apply"), and the apply commits nothing.
+func TestAccIcebergTable_providerSettingsCommitNothing(t *testing.T) {
+	b := backends(t)[0]
+	ns := acctest.RandomName()
+	ident := []string{ns, "orders"}
+	var location string
+	unchanged := func(*terraform.State) error {
+		return checkMetadata(b, ident, func(md table.Metadata) error {
+			if n := len(slices.Collect(md.PreviousFiles())); n != 0 {
+				return fmt.Errorf("%d metadata commits, want none", n)
+			}
+
+			return nil
+		})(nil)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		CheckDestroy:             checkTablesGone(b),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTableConfig(b, ns, evolveStep1),
+				Check: func(s *terraform.State) error {
+					location = s.RootModule().Resources[tblAddr].Primary.Attributes["metadata_location"]
+
+					return nil
+				},
+			},
+			{
+				Config: testAccTableConfig(b, ns, evolveStep1+"  purge = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tblAddr, plancheck.ResourceActionUpdate),
+						onlyChanges{tblAddr, []string{"purge"}},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(unchanged, func(s *terraform.State) error {
+					if got := s.RootModule().Resources[tblAddr].Primary.Attributes["metadata_location"]; got != location {
+						return fmt.Errorf("metadata_location %s, want %s", got, location)
+					}
+					appendJSON(t, b, ident, `[{"id":1,"amount":"4.56","qty":3}]`)
+
+					return nil
+				}),
+			},
+			{
+				// With data (a current snapshot) too, and for allow_column_drops.
+				Config: testAccTableConfig(b, ns, evolveStep1+"  allow_column_drops = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						onlyChanges{tblAddr, []string{"allow_column_drops", "purge"}},
+						plancheck.ExpectKnownValue(tblAddr, tfjsonpath.New("current_snapshot_id"), knownvalue.NotNull()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
