@@ -230,6 +230,15 @@ func AssignFreshIDs(fields []*Field) error {
 // id that is out of range or declared twice, and a name declared twice at
 // one level, are a PathError.
 func AssignNewTableIDs(fields []*Field) error {
+	// Element, key and value ids are never declared, only assigned.
+	var unset func([]*Field)
+	unset = func(fs []*Field) {
+		for _, f := range fs {
+			f.ElementID, f.KeyID, f.ValueID = 0, 0, 0
+			unset(f.Fields)
+		}
+	}
+	unset(fields)
 	used := map[int][]int{}
 	if err := checkDeclaredIDs(fields, nil, nil, used); err != nil {
 		return err
