@@ -11,14 +11,14 @@
 package submission
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/spanda-ai/terraform-provider-lakehouse/internal/jsondoc"
 )
 
 // FormatV1 identifies version 1 of the schema document.
@@ -161,11 +161,16 @@ func (e *SchemaError) Error() string {
 // ParseSchema reads a schema document strictly (unknown fields are errors,
 // so a misspelt rule is never silently ignored) and checks it.
 func ParseSchema(raw []byte) (*Schema, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
 	var s Schema
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("parsing submission schema: %w", err)
+	// Every decoding problem at its JSON path (an unknown key inside the
+	// third table says so), as Check's problems are.
+	if probs := jsondoc.Decode(raw, &s); len(probs) > 0 {
+		se := &SchemaError{}
+		for _, pr := range probs {
+			se.Problems = append(se.Problems, Problem{Path: pr.Path, Message: pr.Message})
+		}
+
+		return nil, se
 	}
 	if probs := s.Check(); len(probs) > 0 {
 		return nil, &SchemaError{Problems: probs}

@@ -463,8 +463,10 @@ func mustSchema(t *testing.T, doc string) *submission.Schema {
 
 func TestParseSchema_Problems(t *testing.T) {
 	cases := map[string]string{
-		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [], "extra": 1}`:                                           `unknown field "extra"`,
-		`{"format": "v0", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "id", "type": "string"}]}]}`: `format: must be`,
+		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [], "extra": 1}`: `extra: unknown field`,
+		// An unknown key says where it is, with the key it is a slip for.
+		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "id", "type": "string", "unti": "cm"}]}]}`: `tables[0].columns[0].unti: unknown field (did you mean "unit"?)`,
+		`{"format": "v0", "name": "x", "tables": [{"name": "a", "file_name": "a.csv", "columns": [{"name": "id", "type": "string"}]}]}`:                                           `format: must be`,
 		`{"format": "lakehouse.submission-schema/v1", "name": "x", "tables": [
 			{"name": "a", "file_name": "a.csv", "columns": [{"name": "id", "type": "string"}]},
 			{"name": "b", "file_name": "b.csv", "columns": [{"name": "id", "type": "string"}]}],
